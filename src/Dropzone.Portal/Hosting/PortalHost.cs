@@ -1,0 +1,46 @@
+using Dropzone.Portal.Components;
+using Dropzone.Portal.Data;
+using Dropzone.Portal.Features.Home;
+using Dropzone.Portal.Health;
+using Dropzone.Portal.Logging;
+using Dropzone.Portal.Tenant;
+using MudBlazor.Services;
+
+namespace Dropzone.Portal.Hosting;
+
+/// <summary>Composes the portal: each feature area registers itself here, in one place.</summary>
+public static class PortalHost
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        builder.AddPortalLogging();
+        builder.AddPortalDatabase();
+        builder.AddPortalHealthChecks();
+
+        builder.Services.AddSingleton(TenantConnection.FromConfiguration(builder.Configuration, builder.Environment));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<PortalOverviewService>();
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    public static async Task<WebApplication> UsePortalAsync(this WebApplication app)
+    {
+        await app.Services.MigratePortalDatabaseAsync();
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+        app.UsePortalRequestLogging();
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapPortalHealthChecks();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

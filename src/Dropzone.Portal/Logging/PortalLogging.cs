@@ -1,0 +1,34 @@
+using Serilog;
+using Serilog.Events;
+
+namespace Dropzone.Portal.Logging;
+
+/// <summary>Serilog from configuration, with request logging and a correlation id on every event.</summary>
+public static class PortalLogging
+{
+    public static IHostApplicationBuilder AddPortalLogging(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("Application", "Dropzone.Portal"));
+        return builder;
+    }
+
+    public static WebApplication UsePortalRequestLogging(this WebApplication app)
+    {
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseSerilogRequestLogging(options =>
+        {
+            // Path only: query strings can carry authorization codes and state during sign-in.
+            options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
+            options.GetLevel = (context, _, exception) =>
+                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : context.Request.Path.StartsWithSegments("/_blazor") || context.Request.Path.StartsWithSegments("/_framework")
+                    ? LogEventLevel.Debug
+                    : LogEventLevel.Information;
+        });
+        return app;
+    }
+}

@@ -1,0 +1,25 @@
+using Dropzone.Portal.Hosting;
+using Serilog;
+
+// A bootstrap logger reports failures that happen before configuration is read.
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddPortal();
+    var app = builder.Build();
+    await app.UsePortalAsync();
+    await app.RunAsync();
+}
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    Log.Fatal(ex, "The portal stopped because of an error during start-up or shutdown.");
+    throw;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>Entry point; public so that tests can host the portal with <c>WebApplicationFactory</c>.</summary>
+public partial class Program;
