@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dropzone.Portal.Core.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Dropzone.Portal.Health;
@@ -12,7 +13,11 @@ public static class PortalHealthChecks
 
     public static IHostApplicationBuilder AddPortalHealthChecks(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
+        builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>(
+            "database",
+            // Opening a SQLite connection proves nothing; reading the migration history reads the file.
+            customTestQuery: async (db, cancellationToken) =>
+                !(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any());
         return builder;
     }
 

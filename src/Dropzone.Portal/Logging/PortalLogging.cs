@@ -8,11 +8,14 @@ public static class PortalLogging
 {
     public static IHostApplicationBuilder AddPortalLogging(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, logger) => logger
+        builder.Services.AddSerilog(
+            (services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
-            .Enrich.WithProperty("Application", "Dropzone.Portal"));
+            .Enrich.WithProperty("Application", "Dropzone.Portal"),
+            // The static logger stays the bootstrap one, so several hosts can start in one process (tests).
+            preserveStaticLogger: true);
         return builder;
     }
 

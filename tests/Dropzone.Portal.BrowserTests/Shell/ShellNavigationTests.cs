@@ -1,0 +1,54 @@
+using Dropzone.Portal.BrowserTests.Harness;
+using Microsoft.Playwright;
+
+namespace Dropzone.Portal.BrowserTests.Shell;
+
+[Collection(PortalBrowserCollection.Name)]
+public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
+{
+    [BrowserFact]
+    public async Task Home_InChromium_RendersShellWithEmulatedTenantAndZeroCounts()
+    {
+        var page = await fixture.NewPageAsync();
+
+        await page.GotoAsync("/");
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dropzone Portal");
+        await Assertions.Expect(page.GetByTestId("tenant-status")).ToContainTextAsync("Emulated tenant");
+        await Assertions.Expect(page.GetByTestId("count-groups")).ToHaveTextAsync("0");
+        await PortalBrowserFixture.ScreenshotAsync(page, "shell-home");
+    }
+
+    [BrowserFact]
+    public async Task Navigation_EachMenuEntry_OpensItsPageWithoutReload()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.WaitForInteractivityAsync();
+
+        foreach (var (entry, path) in new[] { ("Setup", "/setup"), ("Groups", "/groups"), ("Requests", "/requests"), ("Audit", "/audit"), ("Jobs", "/jobs") })
+        {
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = entry, Exact = true }).ClickAsync();
+
+            await Assertions.Expect(page).ToHaveURLAsync(new Uri(fixture.BaseAddress, path).ToString());
+            await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(entry);
+        }
+    }
+
+    [BrowserFact]
+    public async Task ThemeToggle_Clicked_SwitchesToDarkPalette()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.WaitForInteractivityAsync();
+        var before = await BackgroundColourAsync(page);
+
+        await page.GetByTestId("theme-toggle").ClickAsync();
+
+        await Assertions.Expect(page.Locator("body")).Not.ToHaveCSSAsync("background-color", before);
+        await PortalBrowserFixture.ScreenshotAsync(page, "shell-dark");
+    }
+
+    private static Task<string> BackgroundColourAsync(IPage page) =>
+        page.Locator("body").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
+}

@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dropzone.Portal.Testing;
+
+/// <summary>
+/// Hosts the real portal (Program) for a test: its own data folder with a real SQLite file, the
+/// Development environment (so the emulated tenant is mounted) and optional extra settings.
+/// Call <see cref="StartOnKestrel"/> to serve it on a real port for a browser.
+/// </summary>
+public class PortalApplicationFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
+
+    private readonly bool _ownsDataDirectory;
+
+    public PortalApplicationFactory()
+        : this(dataDirectory: null, environment: "Development")
+    {
+    }
+
+    /// <summary>A portal on a data folder the caller owns (kept after disposal), e.g. to test a restart.</summary>
+    public static PortalApplicationFactory ForDataDirectory(string dataDirectory, string environment = "Development") =>
+        new(dataDirectory, environment);
+
+    /// <summary>A portal in another environment (e.g. Production) on its own temporary data folder.</summary>
+    public static PortalApplicationFactory ForEnvironment(string environment) => new(null, environment);
+
+    private PortalApplicationFactory(string? dataDirectory, string environment)
+    {
+        _ownsDataDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "dropzone-portal-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        Environment = environment;
+        _settings["ConnectionStrings:Portal"] = $"Data Source={DatabasePath}";
+        // Keep test logs beside the test database instead of the source tree.
+        _settings["Serilog:WriteTo:1:Args:path"] = Path.Combine(DataDirectory, "logs", "portal-.log");
+    }
+
+    public string DataDirectory { get; }
+
+    public string Environment { get; }
+
+    public string DatabasePath => Path.Combine(DataDirectory, "portal.db");
+
+    /// <summary>The address the browser uses once <see cref="StartOnKestrel"/> has run.</summary>
+    public Uri? ServerAddress { get; private set; }
+
+    public PortalApplicationFactory WithSetting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Starts the portal on Kestrel at a free loopback port and returns its address.</summary>
+    public Uri StartOnKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+            ?? throw new InvalidOperationException("Kestrel did not report its address.");
+        var address = addresses.Addresses.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        ServerAddress = new Uri(address);
+        return ServerAddress;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Environment);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (_ownsDataDirectory)
+            {
+                TryDeleteDataDirectory();
+            }
+        }
+    }
+
+    private void TryDeleteDataDirectory()
+    {
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A log file may still be open for a moment; the folder is under the temp path.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
