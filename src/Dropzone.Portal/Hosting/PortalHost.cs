@@ -2,6 +2,7 @@ using Dropzone.Portal.Components;
 using Dropzone.Portal.Data;
 using Dropzone.Portal.Features.Home;
 using Dropzone.Portal.Health;
+using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
 using Dropzone.Portal.Tenant;
 using MudBlazor.Services;
@@ -16,6 +17,7 @@ public static class PortalHost
         builder.AddPortalLogging();
         builder.AddPortalDatabase();
         builder.AddPortalHealthChecks();
+        builder.AddPortalJobs();
 
         builder.Services.AddSingleton(TenantConnection.FromConfiguration(builder.Configuration, builder.Environment));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -39,6 +41,7 @@ public static class PortalHost
         app.UseAntiforgery();
 
         app.MapPortalHealthChecks();
+        app.MapPortalJobsDashboard();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

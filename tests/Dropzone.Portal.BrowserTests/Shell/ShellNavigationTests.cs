@@ -26,13 +26,26 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
         await page.GotoAsync("/");
         await page.WaitForInteractivityAsync();
 
-        foreach (var (entry, path) in new[] { ("Setup", "/setup"), ("Groups", "/groups"), ("Requests", "/requests"), ("Audit", "/audit"), ("Jobs", "/jobs") })
+        foreach (var (entry, path) in new[] { ("Setup", "/setup"), ("Groups", "/groups"), ("Requests", "/requests"), ("Audit", "/audit") })
         {
             await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = entry, Exact = true }).ClickAsync();
 
             await Assertions.Expect(page).ToHaveURLAsync(new Uri(fixture.BaseAddress, path).ToString());
             await Assertions.Expect(page.Locator("h1")).ToContainTextAsync(entry);
         }
+    }
+
+    [BrowserFact]
+    public async Task Navigation_JobsEntry_OpensTheJobDashboard()
+    {
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.WaitForInteractivityAsync();
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Jobs", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Uri(fixture.BaseAddress, "/jobs").ToString());
+        await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("Dropzone Portal · Jobs"));
     }
 
     [BrowserFact]

@@ -22,6 +22,9 @@ public sealed class HealthEndpointTests
         var database = body.RootElement.GetProperty("checks").EnumerateArray()
             .Single(c => c.GetProperty("name").GetString() == "database");
         Assert.Equal("Healthy", database.GetProperty("status").GetString());
+        var jobs = body.RootElement.GetProperty("checks").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "jobs");
+        Assert.Equal("Healthy", jobs.GetProperty("status").GetString());
     }
 
     [Fact]

@@ -1,0 +1,108 @@
+using Dropzone.Portal.Data;
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Dropzone.Portal.Jobs;
+
+/// <summary>
+/// Hangfire with SQLite storage (its own file beside the portal database) and the dashboard at
+/// <c>/jobs</c>. Jobs are thin: the domain tables, not the job storage, are the source of truth.
+/// </summary>
+public static class PortalJobs
+{
+    public const string DashboardPath = "/jobs";
+    public const string ConnectionStringName = "Jobs";
+
+    public static IHostApplicationBuilder AddPortalJobs(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var databasePath = ResolveDatabasePath(builder.Configuration, builder.Environment.ContentRootPath);
+
+        builder.Services.AddHangfire(configuration => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseSQLiteStorage(databasePath, new SQLiteStorageOptions
+            {
+                // A job whose worker died (process killed) becomes visible again after this long.
+                InvisibilityTimeout = options.InvisibilityTimeout,
+                QueuePollInterval = options.QueuePollInterval,
+            }));
+        if (options.RunServer)
+        {
+            builder.Services.AddHangfireServer(server =>
+            {
+                server.WorkerCount = options.WorkerCount;
+                server.SchedulePollingInterval = options.QueuePollInterval;
+                server.ServerName = $"portal-{Environment.MachineName}";
+            });
+        }
+        builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs");
+        return builder;
+    }
+
+    /// <summary>
+    /// The SQLite file for the job storage: <c>ConnectionStrings:Jobs</c>, or <c>data/jobs.db</c> under the
+    /// content root. Hangfire.Storage.SQLite takes a file path, not a connection string.
+    /// </summary>
+    public static string ResolveDatabasePath(IConfiguration configuration, string contentRoot)
+    {
+        var configured = configuration.GetConnectionString(ConnectionStringName);
+        var dataSource = string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine("data", "jobs.db")
+            : new SqliteConnectionStringBuilder(configured).DataSource;
+        var path = Path.GetFullPath(dataSource, contentRoot);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
+
+    private sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var monitoring = storage.GetMonitoringApi();
+                var servers = monitoring.Servers().Count;
+                var failed = monitoring.FailedCount();
+                return Task.FromResult(HealthCheckResult.Healthy($"{servers} job server(s), {failed} failed job(s)"));
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException or SQLite.SQLiteException)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy("Job storage unreachable", ex));
+            }
+        }
+    }
+}
+
+/// <summary>Settings under <c>Jobs</c>.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>Whether this instance processes jobs (false for a UI-only instance).</summary>
+    public bool RunServer { get; set; } = true;
+
+    /// <summary>Concurrent jobs per instance; the tenant clients limit concurrent Exchange calls separately.</summary>
+    public int WorkerCount { get; set; } = 4;
+
+    /// <summary>How often idle workers look for new jobs; small so a run starts promptly after Apply.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a job taken by a worker that died stays invisible before another worker retries it.</summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public static class PortalJobsDashboard
+{
+    public static IEndpointConventionBuilder MapPortalJobsDashboard(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapHangfireDashboard(PortalJobs.DashboardPath, new DashboardOptions
+        {
+            DashboardTitle = "Dropzone Portal · Jobs",
+            AppPath = "/",
+            DisplayStorageConnectionString = false,
+            Authorization = [new Hangfire.Dashboard.LocalRequestsOnlyAuthorizationFilter()],
+        });
+}
