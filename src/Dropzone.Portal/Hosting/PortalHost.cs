@@ -4,6 +4,7 @@ using Dropzone.Portal.Features.Home;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
+using Dropzone.Portal.Security;
 using Dropzone.Portal.Tenant;
 using MudBlazor.Services;
 
@@ -14,7 +15,9 @@ public static class PortalHost
 {
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
+        builder.ValidatePortalSettings();
         builder.AddPortalLogging();
+        builder.AddPortalHardening();
         builder.AddPortalDatabase();
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
@@ -36,6 +39,7 @@ public static class PortalHost
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
+        app.UsePortalHardening();
         app.UsePortalRequestLogging();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();

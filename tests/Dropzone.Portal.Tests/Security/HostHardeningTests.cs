@@ -1,0 +1,73 @@
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Testing;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dropzone.Portal.Tests.Security;
+
+public sealed class HostHardeningTests : IClassFixture<PortalApplicationFactory>
+{
+    private readonly PortalApplicationFactory _factory;
+
+    public HostHardeningTests(PortalApplicationFactory factory) => _factory = factory;
+
+    [Fact]
+    public async Task PortalPage_Response_CarriesStrictSecurityHeaders()
+    {
+        using var client = _factory.CreateClient();
+
+        using var response = await client.GetAsync("/not-found");
+
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("strict-origin-when-cross-origin", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
+    [Fact]
+    public async Task DataProtection_KeyCreated_IsStoredInPortalDatabase()
+    {
+        var protector = _factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+
+        var protectedText = protector.Protect("survives a restart");
+
+        Assert.Equal("survives a restart", protector.Unprotect(protectedText));
+        await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        Assert.True(await db.DataProtectionKeys.AnyAsync());
+    }
+}
+
+public sealed class StartupValidationTests
+{
+    [Fact]
+    public void Production_WithoutAzureAdSettings_RefusesToStartNamingTheSettings()
+    {
+        using var factory = PortalApplicationFactory.ForEnvironment("Production");
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Services);
+
+        var message = error is InvalidOperationException ? error.Message : error.InnerException?.Message ?? error.Message;
+        Assert.Contains("AzureAd:TenantId", message, StringComparison.Ordinal);
+        Assert.Contains("AzureAd:ClientId", message, StringComparison.Ordinal);
+        Assert.Contains("AzureAd:ClientCredentials", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Production_WithHttpInstance_RefusesToStart()
+    {
+        using var factory = PortalApplicationFactory.ForEnvironment("Production")
+            .WithSetting("AzureAd:Instance", "http://login.example.test/")
+            .WithSetting("AzureAd:TenantId", "11111111-2222-3333-4444-555555555555")
+            .WithSetting("AzureAd:ClientId", "66666666-7777-8888-9999-000000000000")
+            .WithSetting("AzureAd:ClientCredentials:0:SourceType", "ClientSecret")
+            .WithSetting("AzureAd:ClientCredentials:0:ClientSecret", "not-logged");
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Services);
+
+        Assert.Contains("must be an https URL", error.ToString(), StringComparison.Ordinal);
+    }
+}
