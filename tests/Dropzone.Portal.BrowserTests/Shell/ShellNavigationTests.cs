@@ -11,13 +11,13 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
     {
         var page = await fixture.NewPageAsync();
         var consoleErrors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
+        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add($"{message.Text} {message.Location}"); };
 
         await page.GotoAsync("/");
         await page.WaitForInteractivityAsync();
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dropzone Portal");
-        Assert.Empty(consoleErrors); // e.g. a Content-Security-Policy violation would show here
+        Assert.True(consoleErrors.Count == 0, string.Join(Environment.NewLine, consoleErrors)); // e.g. a Content-Security-Policy violation
         await Assertions.Expect(page.GetByTestId("tenant-status")).ToContainTextAsync("Emulated tenant");
         await Assertions.Expect(page.GetByTestId("count-groups")).ToHaveTextAsync("0");
         await PortalBrowserFixture.ScreenshotAsync(page, "shell-home");
