@@ -1,3 +1,5 @@
+using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Requests;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +14,10 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 {
     /// <summary>Cookie and antiforgery keys, kept so sign-ins survive a restart.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<ManagedGroup> ManagedGroups => Set<ManagedGroup>();
+
+    public DbSet<MemberRequest> MemberRequests => Set<MemberRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
