@@ -54,7 +54,8 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
             return EmulatorResponse.Json(400, new JsonObject { ["error"] = "A JSON body is required." });
         }
         var faults = dto.ApplyTo(state.Faults);
-        if (faults.ThrottleRate + faults.UnavailableRate + faults.TimeoutRate > 1 || faults.ThrottleRate < 0 || faults.UnavailableRate < 0 || faults.TimeoutRate < 0)
+        double[] rates = [faults.ThrottleRate, faults.UnavailableRate, faults.TimeoutRate, faults.TransientErrorRate];
+        if (rates.Sum() > 1 || rates.Any(r => r < 0))
         {
             return EmulatorResponse.Json(400, new JsonObject { ["error"] = "Rates are probabilities; together they must lie between 0 and 1." });
         }
@@ -152,11 +153,13 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
 
 /// <summary>The wire form of <see cref="EmulatorFaults"/>: durations in milliseconds or seconds, every field optional.</summary>
 public sealed record FaultsDto(
-    int? LatencyMs = null, double? ThrottleRate = null, int? RetryAfterSeconds = null, double? UnavailableRate = null, double? TimeoutRate = null,
+    int? LatencyMs = null, double? ThrottleRate = null, int? RetryAfterSeconds = null, bool? RetryAfterAsHttpDate = null,
+    double? UnavailableRate = null, double? TimeoutRate = null, double? TransientErrorRate = null,
     double? ReplicationDelaySeconds = null, double? PolicyPropagationDelaySeconds = null,
     int? BulkTimeoutAppliedThreshold = null, int? BulkTimeoutDroppedThreshold = null, int? Seed = null)
 {
-    public static FaultsDto From(EmulatorFaults f) => new((int)f.Latency.TotalMilliseconds, f.ThrottleRate, f.RetryAfterSeconds, f.UnavailableRate, f.TimeoutRate,
+    public static FaultsDto From(EmulatorFaults f) => new((int)f.Latency.TotalMilliseconds, f.ThrottleRate, f.RetryAfterSeconds, f.RetryAfterAsHttpDate,
+        f.UnavailableRate, f.TimeoutRate, f.TransientErrorRate,
         f.ReplicationDelay.TotalSeconds, f.PolicyPropagationDelay.TotalSeconds, f.BulkTimeoutAppliedThreshold, f.BulkTimeoutDroppedThreshold, f.Seed);
 
     public EmulatorFaults ApplyTo(EmulatorFaults current) => current with
@@ -164,6 +167,8 @@ public sealed record FaultsDto(
         Latency = LatencyMs is { } l ? TimeSpan.FromMilliseconds(l) : current.Latency,
         ThrottleRate = ThrottleRate ?? current.ThrottleRate,
         RetryAfterSeconds = RetryAfterSeconds ?? current.RetryAfterSeconds,
+        RetryAfterAsHttpDate = RetryAfterAsHttpDate ?? current.RetryAfterAsHttpDate,
+        TransientErrorRate = TransientErrorRate ?? current.TransientErrorRate,
         UnavailableRate = UnavailableRate ?? current.UnavailableRate,
         TimeoutRate = TimeoutRate ?? current.TimeoutRate,
         ReplicationDelay = ReplicationDelaySeconds is { } r ? TimeSpan.FromSeconds(r) : current.ReplicationDelay,
