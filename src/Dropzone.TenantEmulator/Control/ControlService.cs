@@ -26,7 +26,8 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
             ("GET", "faults") => EmulatorResponse.Json(200, JsonSerializer.SerializeToNode(FaultsDto.From(state.Faults), Web)),
             ("POST", "faults") => SetFaults(r),
             ("POST", "certificates") => RegisterCertificate(r),
-            ("POST", var path) when s.Length == 3 && s[0] == "apps" && s[2] == "exchange-administrator" => SetExchangeRole(s[1], r),
+            ("POST", _) when s.Length == 3 && s[0] == "apps" && s[2] == "exchange-administrator" => SetExchangeRole(s[1], r),
+            ("POST", _) when s.Length == 3 && s[0] == "apps" && s[2] == "permissions" => SetPermission(s[1], r),
             _ => EmulatorResponse.Empty(404),
         };
     }
@@ -82,6 +83,22 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
         var granted = r.JsonBody()?["granted"]?.GetValue<bool>() ?? true;
         state.SetExchangeAdministrator(appId, granted);
         return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["exchangeAdministrator"] = granted });
+    }
+
+    private EmulatorResponse SetPermission(string appId, EmulatorRequest r)
+    {
+        var body = r.JsonBody();
+        var permission = body?["permission"]?.GetValue<string>();
+        var granted = body?["granted"]?.GetValue<bool>() ?? true;
+        try
+        {
+            state.SetApplicationPermission(appId, permission ?? "", granted);
+        }
+        catch (ArgumentException ex)
+        {
+            return EmulatorResponse.Json(400, new JsonObject { ["error"] = ex.Message });
+        }
+        return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["permission"] = permission, ["granted"] = granted });
     }
 
     public JsonObject Snapshot()

@@ -107,6 +107,25 @@ public sealed class TenantState
         }
     }
 
+    /// <summary>
+    /// Grants or revokes an application permission (an app role on Graph or Exchange Online), e.g. taking away
+    /// the restricted app's unscoped Mail.Read so that only its RBAC scope grants access.
+    /// </summary>
+    public void SetApplicationPermission(string appId, string permission, bool granted)
+    {
+        lock (Gate)
+        {
+            var app = FindApp(appId) ?? throw new ArgumentException($"Unknown app {appId}.", nameof(appId));
+            var known = DemoSeed.KnownPermissions.FirstOrDefault(p => p.Value == permission)
+                ?? throw new ArgumentException($"Unknown permission {permission}.", nameof(permission));
+            app.ApplicationPermissions.RemoveAll(p => p.Value == permission);
+            if (granted)
+            {
+                app.ApplicationPermissions.Add(known);
+            }
+        }
+    }
+
     /// <summary>Replaces a group's members directly, bypassing the API (fast set-up for paging tests).</summary>
     public void ReplaceGroupMembers(Guid groupId, IEnumerable<Guid> memberIds)
     {
