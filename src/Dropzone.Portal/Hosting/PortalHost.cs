@@ -15,6 +15,8 @@ public static class PortalHost
 {
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
+        // First: refuses the emulator in Production with its own message, before settings are checked.
+        var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
         builder.ValidatePortalSettings();
         builder.AddPortalLogging();
         builder.AddPortalHardening();
@@ -22,7 +24,9 @@ public static class PortalHost
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
 
-        builder.Services.AddSingleton(TenantConnection.FromConfiguration(builder.Configuration, builder.Environment));
+        builder.Services.AddSingleton(tenant);
+        builder.AddEmulatedTenant(tenant);
+        builder.AddPortalAuthentication(tenant);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
 
@@ -42,10 +46,12 @@ public static class PortalHost
         app.UsePortalHardening();
         app.UsePortalRequestLogging();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UsePortalAuthentication();
         app.UseAntiforgery();
 
         app.MapPortalHealthChecks();
         app.MapPortalJobsDashboard();
+        app.MapEmulatedTenant();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
