@@ -27,6 +27,8 @@ public static class PortalHost
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
         builder.AddPortalAuthentication(tenant);
+        builder.AddPortalSignIn();
+        builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
 
@@ -50,9 +52,10 @@ public static class PortalHost
         app.UseAntiforgery();
 
         app.MapPortalHealthChecks();
+        app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
         app.MapEmulatedTenant();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
