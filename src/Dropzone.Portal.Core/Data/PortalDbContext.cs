@@ -1,3 +1,4 @@
+using Dropzone.Portal.Core.Audit;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +13,19 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 {
     /// <summary>Cookie and antiforgery keys, kept so sign-ins survive a restart.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>The append-only audit history (see <see cref="AuditTrail"/>).</summary>
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Ranges of the audit history moved to archive files.</summary>
+    public DbSet<AuditArchiveCut> AuditArchiveCuts => Set<AuditArchiveCut>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        // Here rather than in the host's registration so that no context (tests, tools, jobs) can write audit
+        // entries without their chain being assigned.
+        optionsBuilder.AddInterceptors(AuditChainInterceptor.Instance);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
