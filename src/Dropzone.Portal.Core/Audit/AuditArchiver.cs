@@ -80,7 +80,7 @@ public sealed class AuditArchiver(
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
         long count = 0;
         var expected = from;
-        var entries = db.AuditEntries.AsNoTracking().Where(e => e.Sequence >= from && e.Sequence <= through).OrderBy(e => e.Sequence).AsAsyncEnumerable();
+        var entries = AuditEntryReader.StreamAsync(db, db.AuditEntries.Where(e => e.Sequence >= from && e.Sequence <= through).OrderBy(e => e.Sequence), cancellationToken);
         await foreach (var entry in entries.WithCancellation(cancellationToken))
         {
             if (AuditVerifier.Check(entry, expected, previousHash) is { } broken)

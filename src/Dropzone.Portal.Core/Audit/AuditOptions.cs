@@ -15,5 +15,5 @@ public sealed class AuditOptions
     public int CountLimit { get; set; } = 10_000;
 
     /// <summary>Free text on the page searches at most this many of the newest entries matching the other filters.</summary>
-    public int FreeTextWindow { get; set; } = 100_000;
+    public int FreeTextWindow { get; set; } = 50_000;
 }

@@ -22,17 +22,9 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
         var limits = options.Value;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = await FilterAsync(db, filter with { Text = null }, scope, cancellationToken);
-        int? window = null;
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
-            var floor = await query.OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
-                .Skip(limits.FreeTextWindow - 1).FirstOrDefaultAsync(cancellationToken);
-            if (floor > 0)
-            {
-                query = query.Where(e => e.Sequence >= floor);
-                window = limits.FreeTextWindow;
-            }
-            query = ApplyText(query, filter.Text);
+            return await GetTextPageAsync(db, query, filter.Text, request, cancellationToken);
         }
 
         var count = await query.Take(limits.CountLimit + 1).CountAsync(cancellationToken);
@@ -40,6 +32,43 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
             .Skip(Math.Max(0, request.Page) * request.PageSize)
             .Take(request.PageSize)
             .ToListAsync(cancellationToken);
+        return new AuditPage(items, Math.Min(count, limits.CountLimit), count > limits.CountLimit, TextWindow: null);
+    }
+
+    /// <summary>
+    /// Free text: one LIKE scan over the newest <see cref="AuditOptions.FreeTextWindow"/> entries of the other
+    /// filters collects the matching sequences (up to the count limit); the page is then read by key. In sequence
+    /// order, so the count and the page come from the same scan; other sort orders sort the collected matches.
+    /// </summary>
+    private async Task<AuditPage> GetTextPageAsync(
+        PortalDbContext db, IQueryable<AuditEntry> query, string text, AuditPageRequest request, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        var floor = await query.OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
+            .Skip(limits.FreeTextWindow - 1).FirstOrDefaultAsync(cancellationToken);
+        int? window = null;
+        if (floor > 0)
+        {
+            query = query.Where(e => e.Sequence >= floor);
+            window = limits.FreeTextWindow;
+        }
+        query = ApplyText(query, text);
+        var matches = await query.OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
+            .Take(limits.CountLimit + 1).ToListAsync(cancellationToken);
+        var count = matches.Count;
+        List<AuditEntry> items;
+        if (request.Sort == AuditSort.Sequence)
+        {
+            if (!request.Descending) matches.Reverse();
+            var keys = matches.Skip(Math.Max(0, request.Page) * request.PageSize).Take(request.PageSize).ToList();
+            var rows = await db.AuditEntries.AsNoTracking().Where(e => keys.Contains(e.Sequence)).ToListAsync(cancellationToken);
+            items = [.. request.Descending ? rows.OrderByDescending(e => e.Sequence) : rows.OrderBy(e => e.Sequence)];
+        }
+        else
+        {
+            items = await Sort(query, request.Sort, request.Descending)
+                .Skip(Math.Max(0, request.Page) * request.PageSize).Take(request.PageSize).ToListAsync(cancellationToken);
+        }
         return new AuditPage(items, Math.Min(count, limits.CountLimit), count > limits.CountLimit, window);
     }
 
@@ -56,7 +85,7 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = await FilterAsync(db, filter, scope, cancellationToken);
-        await foreach (var entry in query.OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var entry in AuditEntryReader.StreamAsync(db, query.OrderBy(e => e.Sequence), cancellationToken))
         {
             yield return entry;
         }
@@ -70,16 +99,24 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
             var fromTime = from.UtcDateTime;
             var first = await db.AuditEntries.Where(e => e.OccurredAt >= fromTime).OrderBy(e => e.OccurredAt)
                 .Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken);
-            query = query.Where(e => e.Sequence >= (first ?? long.MaxValue));
+            var lowest = first ?? long.MaxValue;
+            query = query.Where(e => e.Sequence >= lowest);
         }
         if (filter.To is { } to)
         {
             var toTime = to.UtcDateTime;
             var last = await db.AuditEntries.Where(e => e.OccurredAt < toTime).OrderByDescending(e => e.OccurredAt)
                 .Select(e => (long?)e.Sequence).FirstOrDefaultAsync(cancellationToken);
-            query = query.Where(e => e.Sequence <= (last ?? 0));
+            var highest = last ?? 0;
+            query = query.Where(e => e.Sequence <= highest);
         }
-        if (Present(filter.Actor) is { } actor) query = query.Where(e => e.ActorId == actor || e.ActorUpn == actor);
+        // A UPN always has an '@' and object or job ids never do; one column each keeps the filter on one index.
+        if (Present(filter.Actor) is { } actor)
+        {
+            query = actor.Contains('@', StringComparison.Ordinal)
+                ? query.Where(e => e.ActorUpn == actor)
+                : query.Where(e => e.ActorId == actor);
+        }
         if (Present(filter.Action) is { } action) query = query.Where(e => e.Action == action);
         if (Present(filter.GroupId) is { } group) query = query.Where(e => e.GroupId == group);
         if (filter.Outcome is { } outcome) query = query.Where(e => e.Outcome == outcome);

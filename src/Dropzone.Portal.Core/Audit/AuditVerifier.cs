@@ -45,7 +45,7 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
         var expectedPrevious = cut?.ThroughHash ?? AuditChain.GenesisHash;
         long checkedCount = 0;
 
-        var entries = db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
+        var entries = AuditEntryReader.StreamAsync(db, db.AuditEntries.OrderBy(e => e.Sequence), cancellationToken);
         await foreach (var entry in entries.WithCancellation(cancellationToken))
         {
             var broken = Check(entry, expectedSequence, expectedPrevious);
