@@ -117,7 +117,14 @@ public sealed class AuditTrail(TimeProvider timeProvider)
 
     // Bounded so one huge tenant answer cannot bloat the table; the marker shows the cut happened.
     private static string? Cap(string? value, int max) =>
-        value is null || value.Length <= max ? value : string.Concat(value.AsSpan(0, max - Truncated.Length), Truncated);
+        Utf8Safe(value is null || value.Length <= max ? value : string.Concat(value.AsSpan(0, max - Truncated.Length), Truncated));
+
+    // A lone surrogate has no UTF-8 form; replacing it now means the stored text, its UTF-8 bytes in SQLite and
+    // the hashed bytes are the same thing (the verifier's fast path hashes SQLite's bytes).
+    private static string? Utf8Safe(string? value) =>
+        value is not null && value.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0
+            ? System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(value))
+            : value;
 
     private static bool IsSequenceConflict(DbUpdateException ex) =>
         ex.InnerException is SqliteException { SqliteErrorCode: 19 } sqlite

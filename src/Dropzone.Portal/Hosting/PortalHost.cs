@@ -1,8 +1,11 @@
 using Dropzone.Portal.Components;
+using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
+using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Logging;
+using Dropzone.Portal.Security;
 using Dropzone.Portal.Tenant;
 using MudBlazor.Services;
 
@@ -16,6 +19,8 @@ public static class PortalHost
         builder.AddPortalLogging();
         builder.AddPortalDatabase();
         builder.AddPortalHealthChecks();
+        builder.AddAudit();
+        builder.Services.AddPortalAuthorizationPolicies();
 
         builder.Services.AddSingleton(TenantConnection.FromConfiguration(builder.Configuration, builder.Environment));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -39,6 +44,7 @@ public static class PortalHost
         app.UseAntiforgery();
 
         app.MapPortalHealthChecks();
+        app.MapAuditEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
