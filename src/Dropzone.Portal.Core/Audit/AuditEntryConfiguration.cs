@@ -43,6 +43,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasIndex(e => e.OccurredAt);
         builder.HasIndex(e => new { e.Action, e.Sequence });
         builder.HasIndex(e => new { e.GroupId, e.Sequence });
+        // "Failures in my group" is the owners' everyday question; without it the count reads every group row.
+        builder.HasIndex(e => new { e.GroupId, e.Outcome, e.Sequence });
         builder.HasIndex(e => new { e.ActorId, e.Sequence });
         builder.HasIndex(e => new { e.ActorUpn, e.Sequence });
         builder.HasIndex(e => new { e.Outcome, e.Sequence });

@@ -168,6 +168,8 @@ namespace Dropzone.Portal.Core.Data.Migrations
 
                     b.HasIndex("TargetId", "Sequence");
 
+                    b.HasIndex("GroupId", "Outcome", "Sequence");
+
                     b.ToTable("AuditEntries", (string)null);
                 });
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dropzone.Portal.Core.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127100402_AuditHistory")]
+    [Migration("20261127101752_AuditHistory")]
     partial class AuditHistory
     {
         /// <inheritdoc />
@@ -170,6 +170,8 @@ namespace Dropzone.Portal.Core.Data.Migrations
                     b.HasIndex("RunId", "Sequence");
 
                     b.HasIndex("TargetId", "Sequence");
+
+                    b.HasIndex("GroupId", "Outcome", "Sequence");
 
                     b.ToTable("AuditEntries", (string)null);
                 });

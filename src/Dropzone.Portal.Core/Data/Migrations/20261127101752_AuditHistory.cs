@@ -83,6 +83,11 @@ namespace Dropzone.Portal.Core.Data.Migrations
                 columns: new[] { "ActorUpn", "Sequence" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_GroupId_Outcome_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "GroupId", "Outcome", "Sequence" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_GroupId_Sequence",
                 table: "AuditEntries",
                 columns: new[] { "GroupId", "Sequence" });
