@@ -15,5 +15,5 @@ public sealed class AuditOptions
     public int CountLimit { get; set; } = 10_000;
 
     /// <summary>Free text on the page searches at most this many of the newest entries (a time range moves the window back).</summary>
-    public int FreeTextWindow { get; set; } = 50_000;
+    public int FreeTextWindow { get; set; } = 25_000;
 }
