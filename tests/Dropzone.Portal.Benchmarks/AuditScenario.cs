@@ -154,7 +154,7 @@ internal static class AuditScenario
             }
         });
         var watch = Stopwatch.StartNew();
-        var rows = await AuditExporter.WriteCsvAsync(query.StreamAsync(AuditFilter.None, AuditScope.All), Stream.Null);
+        var rows = await query.ExportAsync(AuditFilter.None, AuditScope.All, AuditExportFormat.Csv, Stream.Null);
         watch.Stop();
         await sampling.CancelAsync();
         try { await sampler; } catch (OperationCanceledException) { }

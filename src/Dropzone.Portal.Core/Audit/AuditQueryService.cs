@@ -1,4 +1,5 @@
 using Dropzone.Portal.Core.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -81,7 +82,27 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
         return await query.FirstOrDefaultAsync(e => e.Sequence == sequence, cancellationToken);
     }
 
-    /// <summary>Every matching entry in chain order, streamed: for the exports.</summary>
+    /// <summary>
+    /// Writes every matching entry, in chain order, to <paramref name="output"/> as CSV or JSON Lines, streaming
+    /// (constant memory). On SQLite the rows go from the database to the writer as UTF-8 bytes.
+    /// </summary>
+    public async Task<long> ExportAsync(AuditFilter filter, AuditScope scope, AuditExportFormat format, Stream output, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (db.Database.GetDbConnection() is SqliteConnection)
+            {
+                var query = await FilterAsync(db, filter, scope, cancellationToken);
+                if (await SqliteAuditExport.WriteAsync(db, query.OrderBy(e => e.Sequence), format, output, cancellationToken) is { } rows) return rows;
+            }
+        }
+        var entries = StreamAsync(filter, scope, cancellationToken);
+        return format == AuditExportFormat.Csv
+            ? await AuditExporter.WriteCsvAsync(entries, output, cancellationToken)
+            : await AuditExporter.WriteJsonLinesAsync(entries, output, cancellationToken);
+    }
+
+    /// <summary>Every matching entry in chain order, streamed (the exports' path on other databases).</summary>
     public async IAsyncEnumerable<AuditEntry> StreamAsync(
         AuditFilter filter, AuditScope scope, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
