@@ -1,5 +1,7 @@
 using Dropzone.Portal.Components;
+using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
+using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
@@ -23,6 +25,7 @@ public static class PortalHost
         builder.AddPortalDatabase();
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
+        builder.AddAudit();
 
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
@@ -54,6 +57,7 @@ public static class PortalHost
         app.MapPortalHealthChecks();
         app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
+        app.MapAuditEndpoints();
         app.MapEmulatedTenant();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
