@@ -219,7 +219,7 @@ public sealed class ExchangeCommand
             switch (parameter.Value)
             {
                 case ExchangeParameterValue.Text text:
-                    sb.Append(' ').Append(QuotePowerShell(text.Value));
+                    sb.Append(' ').Append(QuoteArgument(text.Value));
                     break;
                 case ExchangeParameterValue.Switch s:
                     if (!s.IsPresent)
@@ -272,7 +272,7 @@ public sealed class ExchangeCommand
             sb.Append("@(");
             if (values.Count == 1)
             {
-                sb.Append(QuotePowerShell(values[0]));
+                sb.Append(QuoteArgument(values[0]));
             }
 
             sb.Append(')');
@@ -287,7 +287,7 @@ public sealed class ExchangeCommand
                 sb.Append(',');
             }
 
-            sb.Append(QuotePowerShell(values[i]));
+            sb.Append(QuoteArgument(values[i]));
         }
 
         if (shown < values.Count)
@@ -318,6 +318,16 @@ public sealed class ExchangeCommand
         sb.Append('\'');
         return sb.ToString();
     }
+
+    /// <summary>
+    /// A literal in argument position. PowerShell takes an argument whose value is exactly <c>--%</c> as the
+    /// stop-parsing token even when it is quoted, and then reads the rest of the line verbatim (found by the
+    /// property test); in parentheses it is an ordinary expression.
+    /// </summary>
+    public static string QuoteArgument(string value) =>
+        value == StopParsing ? $"({QuotePowerShell(value)})" : QuotePowerShell(value);
+
+    private const string StopParsing = "--%";
 
     public static bool IsPowerShellSingleQuote(char c) => c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B';
 
