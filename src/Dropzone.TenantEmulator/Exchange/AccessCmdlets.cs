@@ -29,21 +29,21 @@ internal static partial class AccessCmdlets
 
     public static IEnumerable<CmdletDefinition> All =>
     [
-        new("New-ApplicationAccessPolicy", ["AppId", "PolicyScopeGroupId", "AccessRight", "Description"], NewPolicy),
+        new("New-ApplicationAccessPolicy", ["AppId*", "PolicyScopeGroupId*", "AccessRight*", "Description"], NewPolicy),
         new("Get-ApplicationAccessPolicy", ["Identity"], GetPolicies),
-        new("Set-ApplicationAccessPolicy", ["Identity", "Description"], SetPolicy),
-        new("Remove-ApplicationAccessPolicy", ["Identity"], RemovePolicy),
-        new("Test-ApplicationAccessPolicy", ["Identity", "AppId"], TestPolicy),
-        new("New-ServicePrincipal", ["AppId", "ObjectId", "ServiceId", "DisplayName"], NewServicePrincipal),
+        new("Set-ApplicationAccessPolicy", ["Identity*", "Description"], SetPolicy),
+        new("Remove-ApplicationAccessPolicy", ["Identity*"], RemovePolicy),
+        new("Test-ApplicationAccessPolicy", ["Identity*", "AppId*"], TestPolicy),
+        new("New-ServicePrincipal", ["AppId*", "ObjectId", "ServiceId", "DisplayName"], NewServicePrincipal),
         new("Get-ServicePrincipal", ["Identity"], GetServicePrincipals),
-        new("Remove-ServicePrincipal", ["Identity"], RemoveServicePrincipal),
-        new("New-ManagementScope", ["Name", "RecipientRestrictionFilter"], NewScope),
+        new("Remove-ServicePrincipal", ["Identity*"], RemoveServicePrincipal),
+        new("New-ManagementScope", ["Name*", "RecipientRestrictionFilter*"], NewScope),
         new("Get-ManagementScope", ["Identity"], GetScopes),
-        new("Remove-ManagementScope", ["Identity"], RemoveScope),
-        new("New-ManagementRoleAssignment", ["Name", "Role", "App", "CustomResourceScope"], NewAssignment),
+        new("Remove-ManagementScope", ["Identity*"], RemoveScope),
+        new("New-ManagementRoleAssignment", ["Name", "Role*", "App*", "CustomResourceScope"], NewAssignment),
         new("Get-ManagementRoleAssignment", ["Identity", "App", "Role"], GetAssignments),
-        new("Remove-ManagementRoleAssignment", ["Identity"], RemoveAssignment),
-        new("Test-ServicePrincipalAuthorization", ["Identity", "Resource"], TestServicePrincipal),
+        new("Remove-ManagementRoleAssignment", ["Identity*"], RemoveAssignment),
+        new("Test-ServicePrincipalAuthorization", ["Identity*", "Resource"], TestServicePrincipal),
     ];
 
     // ---- Application access policies
