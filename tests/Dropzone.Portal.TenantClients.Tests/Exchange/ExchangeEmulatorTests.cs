@@ -2,6 +2,7 @@ using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Tests.Support;
 using Dropzone.TenantEmulator.Directory;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.TenantClients.Tests.Exchange;
 
@@ -269,7 +270,7 @@ public class ExchangeEmulatorTests
         var get = ExchangeCommands.GetDistributionGroup(GroupAddress);
 
         var first = await tenant.Exchange.CreateIfAbsentAsync(get, NewGroup());
-        var second = await tenant.Exchange.CreateIfAbsentAsync(get, NewGroup());
+        var second = await tenant.Exchange.CreateIfAbsentAsync(get, NewGroup(), tenant.Services.GetRequiredService<ReplicationWait>());
 
         Assert.Equal(CreateDisposition.Created, first.Disposition);
         Assert.Equal(CreateDisposition.AlreadyPresent, second.Disposition);
