@@ -154,7 +154,7 @@ public sealed class ExchangeClient(
     }
 
     private static bool CanResend(ExchangeCommand command, ExchangeOutcome outcome) =>
-        command.ReplaySafety != ReplaySafety.Create || outcome is ExchangeOutcome.Throttled;
+        command.ReplaySafety is ReplaySafety.ReadOnly or ReplaySafety.Idempotent || outcome is ExchangeOutcome.Throttled;
 
     private void ReadBatch(byte[] body, ExchangeCommand[] commands, ExchangeResult?[] results, int retries, TimeSpan duration)
     {

@@ -176,6 +176,17 @@ public class ExchangeClientWireTests
     }
 
     [Fact]
+    public async Task InvokeAsync_BulkUpdateGatewayTimeout_IsNotReplayed()
+    {
+        using var tenant = StubTenant.Create((_, n) => n == 1 ? Status(504) : StubTenant.Ok());
+
+        var result = await tenant.Exchange.InvokeAsync(ExchangeCommands.UpdateDistributionGroupMember("g", ["a", "b"]));
+
+        Assert.Single(tenant.Handler.Requests);
+        Assert.IsType<ExchangeOutcome.Timeout>(result.Outcome);
+    }
+
+    [Fact]
     public async Task InvokeAsync_NewCommandThrottled_IsReplayedBecauseItDidNotRun()
     {
         using var tenant = StubTenant.Create((_, n) => n == 1 ? Status(429) : StubTenant.Ok("""[{"Name":"g"}]"""));
