@@ -3,6 +3,7 @@ using Dropzone.Portal.Data;
 using Dropzone.Portal.Features.Home;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Logging;
+using Dropzone.Portal.Security;
 using Dropzone.Portal.Tenant;
 using MudBlazor.Services;
 
@@ -17,7 +18,10 @@ public static class PortalHost
         builder.AddPortalDatabase();
         builder.AddPortalHealthChecks();
 
-        builder.Services.AddSingleton(TenantConnection.FromConfiguration(builder.Configuration, builder.Environment));
+        var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(tenant);
+        builder.AddEmulatedTenant(tenant);
+        builder.AddPortalAuthentication(tenant);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
 
@@ -36,9 +40,11 @@ public static class PortalHost
         }
         app.UsePortalRequestLogging();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UsePortalAuthentication();
         app.UseAntiforgery();
 
         app.MapPortalHealthChecks();
+        app.MapEmulatedTenant();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
