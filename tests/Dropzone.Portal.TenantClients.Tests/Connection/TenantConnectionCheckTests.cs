@@ -58,6 +58,23 @@ public class TenantConnectionCheckTests
     }
 
     [Fact]
+    public async Task TenantHealthCheck_ProbedTwiceWithinAMinute_AsksTheTenantOnce()
+    {
+        using var tenant = TenantHarness.Create();
+        var health = tenant.Services.GetRequiredService<HealthCheckService>();
+
+        await health.CheckHealthAsync(c => c.Name == TenantHealthCheck.Name);
+        var calls = tenant.State.Calls.Count;
+        await health.CheckHealthAsync(c => c.Name == TenantHealthCheck.Name);
+        var afterCached = tenant.State.Calls.Count;
+        tenant.Time.Advance(TimeSpan.FromMinutes(2));
+        await health.CheckHealthAsync(c => c.Name == TenantHealthCheck.Name);
+
+        Assert.Equal(calls, afterCached);
+        Assert.True(tenant.State.Calls.Count > afterCached);
+    }
+
+    [Fact]
     public async Task TenantHealthCheck_EmulatedTenant_IsHealthy()
     {
         using var tenant = TenantHarness.Create();
