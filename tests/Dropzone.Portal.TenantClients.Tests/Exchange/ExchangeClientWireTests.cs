@@ -39,6 +39,27 @@ public class ExchangeClientWireTests
     }
 
     [Fact]
+    public async Task InvokeAsync_200WithHtml_IsOtherNotSuccess()
+    {
+        using var tenant = StubTenant.Create((_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html>sign in</html>") });
+
+        var result = await tenant.Exchange.InvokeAsync(ExchangeCommands.GetAcceptedDomain());
+
+        Assert.IsType<ExchangeOutcome.Other>(result.Outcome);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_200WithEmptyBody_IsSuccessWithoutRows()
+    {
+        using var tenant = StubTenant.Create((_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([]) });
+
+        var result = await tenant.Exchange.InvokeAsync(ExchangeCommands.SetApplicationAccessPolicy("p", "d"));
+
+        Assert.True(result.IsSuccess);
+        Assert.Empty(result.Rows);
+    }
+
+    [Fact]
     public async Task InvokeAsync_ConfiguredBaseUrl_IsUsed()
     {
         using var tenant = StubTenant.Create((_, _) => StubTenant.Ok(), new Dictionary<string, string?> { ["TenantClients:ExchangeBaseUrl"] = "https://outlook.emulator.test" });
