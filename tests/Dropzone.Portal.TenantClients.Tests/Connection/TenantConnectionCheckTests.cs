@@ -32,6 +32,35 @@ public class TenantConnectionCheckTests
         Assert.Contains("Exchange Administrator", failed.Remedy, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("User.Read.All", "Graph: read users")]
+    [InlineData("Application.Read.All", "Graph: read service principals")]
+    [InlineData("Domain.Read.All", "Graph: read domains")]
+    [InlineData("Group.Read.All", "Graph: read groups")]
+    public async Task RunAsync_GraphPermissionMissing_NamesThatPermission(string permission, string step)
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.SetApplicationPermission(DemoTenant.PortalClientId, permission, false);
+
+        var report = await tenant.Services.GetRequiredService<TenantConnectionCheck>().RunAsync();
+
+        var failed = Assert.Single(report.Steps, s => !s.Passed);
+        Assert.StartsWith(step, failed.Name, StringComparison.Ordinal);
+        Assert.Contains(permission, failed.Remedy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ManageAsAppMissing_FailsTheExchangeStepWithTheConsentRemedy()
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.SetApplicationPermission(DemoTenant.PortalClientId, "Exchange.ManageAsApp", false);
+
+        var report = await tenant.Services.GetRequiredService<TenantConnectionCheck>().RunAsync();
+
+        var failed = Assert.Single(report.Steps, s => !s.Passed);
+        Assert.Contains("Exchange.ManageAsApp", failed.Remedy, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunAsync_WrongSecret_FailsBothTokenStepsWithCredentialRemedy()
     {

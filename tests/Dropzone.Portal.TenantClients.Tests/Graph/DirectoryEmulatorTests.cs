@@ -104,6 +104,23 @@ public class DirectoryEmulatorTests
     }
 
     [Fact]
+    public async Task GetMailGrantsAsync_MailReadGrantedThenRevoked_IsDetectedThenClear()
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.SetApplicationPermission(DemoTenant.RestrictedAppId, "Mail.Read", true);
+
+        var granted = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+        tenant.State.SetApplicationPermission(DemoTenant.RestrictedAppId, "Mail.Read", false);
+        var revoked = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+
+        Assert.True(granted.HasUnscopedMailGrant);
+        Assert.Contains("Mail.Read", granted.UnscopedMailPermissions);
+        Assert.Contains(granted.Grants, g => g.AppRoleId == GraphAppRoles.MailRead);
+        Assert.DoesNotContain("Mail.Read", revoked.UnscopedMailPermissions);
+        Assert.DoesNotContain("Mail.ReadWrite", revoked.UnscopedMailPermissions);
+    }
+
+    [Fact]
     public async Task GetDomainsAsync_DemoTenant_ListsTheDefaultDomain()
     {
         using var tenant = TenantHarness.Create();
