@@ -117,4 +117,5 @@ public sealed class ManagementRoleAssignment
 
 public sealed record SentMail(string From, IReadOnlyList<string> To, string Subject, string Body, DateTimeOffset SentAt);
 
-public sealed record CallRecord(DateTimeOffset At, string Service, string Method, string Path, string? Operation, int Status);
+/// <summary>One call received: when it arrived and when it was answered (the difference shows injected latency).</summary>
+public sealed record CallRecord(DateTimeOffset ReceivedAt, DateTimeOffset At, string Service, string Method, string Path, string? Operation, int Status);
