@@ -8,6 +8,7 @@ using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
 using Dropzone.Portal.Security;
 using Dropzone.Portal.Tenant;
+using Dropzone.Portal.TenantClients;
 using MudBlazor.Services;
 
 namespace Dropzone.Portal.Hosting;
@@ -30,6 +31,7 @@ public static class PortalHost
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
         builder.AddPortalAuthentication(tenant);
+        builder.AddTenantClients();
         builder.AddPortalSignIn();
         builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
