@@ -33,6 +33,7 @@ public static class PortalHost
         builder.AddPortalAuthentication(tenant);
         builder.AddTenantClients();
         builder.AddPortalSignIn();
+        builder.AddSignInAudit();
         builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
