@@ -21,6 +21,7 @@ public static class PortalHost
         builder.AddPortalDatabase();
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
+        builder.AddSetupRuns();
 
         builder.Services.AddSingleton(TenantConnection.FromConfiguration(builder.Configuration, builder.Environment));
         builder.Services.AddSingleton(TimeProvider.System);
