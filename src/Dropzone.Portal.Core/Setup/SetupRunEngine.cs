@@ -205,11 +205,16 @@ public sealed class SetupRunEngine(
         {
             result = await SetupSteps.ExecuteAsync(context, verifier, cancellationToken);
         }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: whatever broke, the attempt stays "running" and the next worker resumes the step.
+            throw;
+        }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or DirectoryException { Failure: DirectoryFailure.Throttled or DirectoryFailure.Unavailable })
         {
             result = new StepResult.Retry($"The tenant could not be reached: {ex.Message}");
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             logger.LogError(ex, "Step {Step} of run {RunId} failed unexpectedly", step.Kind, run.Id);
             result = new StepResult.Failed($"The portal hit an unexpected error in this step: {ex.GetType().Name}: {ex.Message}",
@@ -239,6 +244,22 @@ public sealed class SetupRunEngine(
                 GroupId = group.Id.ToString(),
                 RunId = run.Id.ToString(),
                 StepAttemptId = attempt.Id.ToString(),
+            });
+        }
+
+        // Every attempt is in the audit: succeeded or skipped as Run.StepSucceeded, anything else as Run.StepFailed.
+        if (result is StepResult.Done or StepResult.Skipped || result is StepResult.Retry)
+        {
+            var ok = result is not StepResult.Retry;
+            audit.Record(db, new AuditEvent(ok ? AuditActions.RunStepSucceeded : AuditActions.RunStepFailed, Actor(run),
+                ok ? (result is StepResult.Skipped ? AuditOutcome.Skipped : AuditOutcome.Succeeded) : AuditOutcome.Failed)
+            {
+                Target = AuditTarget.Run(run.Id.ToString(), $"step {step.Index} {step.Kind}, attempt {attempt.Number}"),
+                GroupId = group.Id.ToString(),
+                RunId = run.Id.ToString(),
+                StepAttemptId = attempt.Id.ToString(),
+                Command = step.LastCommand,
+                Answer = ok ? result.Summary : $"{result.Summary} (will retry)",
             });
         }
 
