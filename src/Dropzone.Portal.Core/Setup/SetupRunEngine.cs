@@ -205,9 +205,12 @@ public sealed class SetupRunEngine(
         {
             result = await SetupSteps.ExecuteAsync(context, verifier, cancellationToken);
         }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested || ex is ObjectDisposedException)
         {
+            // ObjectDisposedException: the host is being torn down around the job (its clients disposed) before
+            // the job's token fired; that is a shutdown too, not a failure of the step.
             // Shutting down: whatever broke, the attempt stays "running" and the next worker resumes the step.
+            logger.LogInformation("Step {Step} of run {RunId} interrupted by shutdown", step.Kind, run.Id);
             throw;
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or DirectoryException { Failure: DirectoryFailure.Throttled or DirectoryFailure.Unavailable })

@@ -41,7 +41,12 @@ public sealed class SetupRunRecoveryTests
             Members = [new SetupMember(DemoTenant.OwnerUpn), new SetupMember(DemoTenant.PlainUserUpn)],
         };
         var runId = await first.Services.GetRequiredService<ISetupRunLauncher>().StartAsync(request, Admin);
-        await inGroupStep.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        if (await Task.WhenAny(inGroupStep.Task, Task.Delay(TimeSpan.FromSeconds(20))) != inGroupStep.Task)
+        {
+            await using var probe = await first.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            var r = await probe.SetupRuns.Include(x => x.Steps).SingleAsync(x => x.Id == runId);
+            Assert.Fail($"run {r.State} step {r.CurrentStep} lease {r.LeaseOwner}: " + string.Join("; ", r.Steps.OrderBy(x => x.Index).Select(x => $"{x.Kind} {x.State} {x.Summary}")));
+        }
 
         await first.StopAbruptlyAsync();
 
@@ -65,7 +70,14 @@ public sealed class SetupRunRecoveryTests
             }
         }
 
-        Assert.Equal(SetupRunState.Succeeded, await done.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        if (await Task.WhenAny(done.Task, Task.Delay(TimeSpan.FromSeconds(30))) != done.Task)
+        {
+            await using var probe = await factory.CreateDbContextAsync();
+            var r = await probe.SetupRuns.Include(x => x.Steps).SingleAsync(x => x.Id == runId);
+            Assert.Fail($"after restart: run {r.State} step {r.CurrentStep} lease {r.LeaseOwner} {r.LeaseExpiresAt:O} next {r.NextAttemptAt:O} now {DateTime.UtcNow:O}: " + string.Join("; ", r.Steps.OrderBy(x => x.Index).Select(x => $"{x.Kind} {x.State} {x.Attempts} {x.Summary}")));
+        }
+
+        Assert.Equal(SetupRunState.Succeeded, await done.Task);
 
         var snapshot = new TenantEmulator.Control.ControlService(tenant, new TenantEmulator.EmulatorOptions()).Snapshot();
         Assert.Single(snapshot["groups"]!.AsArray(), g => g!["primarySmtpAddress"]!.GetValue<string>() == request.GroupAddress);
