@@ -48,7 +48,7 @@ internal static class SetupScenario
             var snapshot = new Dropzone.TenantEmulator.Control.ControlService(tenant, new Dropzone.TenantEmulator.EmulatorOptions()).Snapshot();
             var addresses = snapshot["users"]!.AsArray()
                 .Where(u => u!["mail"] is not null && u["userPrincipalName"]!.GetValue<string>().StartsWith("bench", StringComparison.Ordinal))
-                .Select(u => u!["mail"]!.GetValue<string>()).Take(memberCount).ToList();
+                .Select(u => new SetupMember(u!["mail"]!.GetValue<string>(), u["id"]!.GetValue<string>())).Take(memberCount).ToList();
 
             // Tokens are fetched before the clock starts: a portal that has shown the wizard already holds them.
             await exchange.InvokeAsync(Dropzone.Portal.TenantClients.Commands.ExchangeCommands.GetAcceptedDomain());
@@ -97,7 +97,7 @@ internal static class SetupScenario
             var floor = (double)critical * latencyMs;
             var present = await exchange.GetMembersAsync(request.GroupAddress);
             var allPresent = present is not null && present.Count == addresses.Count
-                && present.Select(p => p.PrimarySmtpAddress).ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(addresses);
+                && present.Select(p => p.PrimarySmtpAddress).ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(addresses.Select(a => a.Address));
             var name = mode == RestrictionMode.ApplicationAccessPolicy ? "aap" : "rbac";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT setup mode={name} members={memberCount} calls={calls} group_member_calls={groupMemberCalls} wall_ms={wall.ElapsedMilliseconds} floor_ms={floor:F0} ratio={wall.ElapsedMilliseconds / floor:F2}"));
@@ -118,7 +118,7 @@ internal static class SetupScenario
         }
     }
 
-    private static SetupRequest Request(IReadOnlyList<string> addresses, RestrictionMode mode, string alias) => new()
+    private static SetupRequest Request(IReadOnlyList<SetupMember> addresses, RestrictionMode mode, string alias) => new()
     {
         RestrictedAppId = DemoTenant.RestrictedAppId,
         RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
@@ -127,7 +127,8 @@ internal static class SetupScenario
         GroupAlias = alias,
         GroupAddress = alias + "@" + DemoTenant.Domain,
         Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-        Members = [.. addresses.Select(a => new SetupMember(a))],
+        // The wizard resolves every row against the tenant, so members arrive with their object ids.
+        Members = addresses,
         RestrictionMode = mode,
     };
 

@@ -12,7 +12,13 @@ public static class SetupCommands
     public static IReadOnlyList<string> OwnerNames(SetupRequest request) =>
         [.. request.Owners.Select(o => string.IsNullOrWhiteSpace(o.UserPrincipalName) ? o.ObjectId : o.UserPrincipalName)];
 
-    public static IReadOnlyList<string> MemberNames(IEnumerable<SetupMember> members) => [.. members.Select(m => m.Address)];
+    /// <summary>
+    /// How a member is named to Exchange: its Entra object id when the wizard resolved one (stable when an
+    /// address changes, and resolved by Exchange as an id rather than a search over names), else its address.
+    /// </summary>
+    public static string MemberName(SetupMember member) => string.IsNullOrWhiteSpace(member.ObjectId) ? member.Address : member.ObjectId;
+
+    public static IReadOnlyList<string> MemberNames(IEnumerable<SetupMember> members) => [.. members.Select(MemberName)];
 
     /// <summary>The members sent with the create: all of them when they fit, otherwise none (they go as a bulk update plus single adds).</summary>
     public static IReadOnlyList<string> MembersInCreate(SetupPlan plan) =>

@@ -94,7 +94,7 @@ public sealed class SetupRunEngine(
     {
         var now = Now;
         var changed = await db.SetupRuns
-            .Where(r => r.Id == runId && r.LeaseOwner == worker)
+            .Where(r => r.Id == runId && r.LeaseOwner == worker && !r.CancelRequested)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, now + _options.LeaseDuration), cancellationToken);
         return changed == 1;
     }
@@ -126,12 +126,6 @@ public sealed class SetupRunEngine(
 
         while (run.CurrentStep < run.Steps.Count)
         {
-            if (await CancelRequestedAsync(runId, cancellationToken))
-            {
-                await db.Entry(run).ReloadAsync(cancellationToken);
-                return await FinishCancelledAsync(db, run, group, plan, cancellationToken);
-            }
-
             var step = run.Steps[run.CurrentStep];
             if (step.State == SetupStepState.WaitingRetry && step.NextAttemptAt is { } due && due > Now)
             {
@@ -141,8 +135,15 @@ public sealed class SetupRunEngine(
                 return AdvanceOutcome.Waiting;
             }
 
+            // One statement renews the lease and notices a cancel request (it renews only when none is pending).
             if (!await RenewLeaseAsync(db, runId, worker, cancellationToken))
             {
+                if (await CancelRequestedAsync(runId, cancellationToken))
+                {
+                    await db.Entry(run).ReloadAsync(cancellationToken);
+                    return await FinishCancelledAsync(db, run, group, plan, cancellationToken);
+                }
+
                 logger.LogWarning("Lost the lease on run {RunId} before step {Step}", runId, step.Index);
                 return AdvanceOutcome.LeaseLost;
             }

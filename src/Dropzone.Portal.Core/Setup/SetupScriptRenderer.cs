@@ -29,13 +29,13 @@ public sealed class SetupScriptRenderer(IOptions<SetupOptions> options)
         var identity = r.GroupAddress;
         if (!plan.MembersFitInCreate)
         {
-            var bulk = r.Members.Take(o.BulkMemberThreshold).Select(m => m.Address).ToList();
+            var bulk = r.Members.Take(o.BulkMemberThreshold).Select(SetupCommands.MemberName).ToList();
             sb.AppendLine();
             sb.AppendLine($"# 2. Members: {bulk.Count} in one call (the bulk threshold), then {r.Members.Count - bulk.Count} one at a time");
             sb.AppendLine(SetupCommands.ReplaceMembers(identity, bulk).ToPowerShell());
             foreach (var member in r.Members.Skip(o.BulkMemberThreshold))
             {
-                sb.AppendLine(SetupCommands.AddMember(identity, member.Address).ToPowerShell());
+                sb.AppendLine(SetupCommands.AddMember(identity, SetupCommands.MemberName(member)).ToPowerShell());
             }
         }
 
@@ -51,7 +51,7 @@ public sealed class SetupScriptRenderer(IOptions<SetupOptions> options)
             sb.AppendLine("# 5. Verify: members Granted, others Denied");
             foreach (var member in r.Members.Take(3))
             {
-                sb.AppendLine(SetupCommands.TestPolicy(r, member.Address).ToPowerShell());
+                sb.AppendLine(SetupCommands.TestPolicy(r, SetupCommands.MemberName(member)).ToPowerShell());
             }
         }
         else
@@ -70,7 +70,7 @@ public sealed class SetupScriptRenderer(IOptions<SetupOptions> options)
             sb.AppendLine("# 5. Verify: members InScope, others not");
             foreach (var member in r.Members.Take(3))
             {
-                sb.AppendLine(SetupCommands.TestAuthorization(r, member.Address).ToPowerShell());
+                sb.AppendLine(SetupCommands.TestAuthorization(r, SetupCommands.MemberName(member)).ToPowerShell());
             }
         }
 

@@ -280,7 +280,7 @@ public static class SetupSteps
 
     private static async Task<StepResult> EnsureMembersAsync(SetupStepContext c, CancellationToken ct)
     {
-        var desired = c.Request.Members.Select(m => m.Address).ToList();
+        var desired = SetupCommands.MemberNames(c.Request.Members);
         if (c.Facts.MembersSetAtCreate && !c.IsRepeatAttempt)
         {
             return new StepResult.Skipped(desired.Count == 0

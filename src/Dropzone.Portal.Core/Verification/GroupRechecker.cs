@@ -167,7 +167,7 @@ public sealed class GroupRechecker(
         var members = await c.InvokeAsync(SetupCommands.GetMembers(c.GroupIdentity), ct);
         if (members.IsSuccess)
         {
-            var plan = MembershipPlan.Create([.. r.Members.Select(m => m.Address)], [.. members.Rows.Select(RecipientInfo.From)], 0);
+            var plan = MembershipPlan.Create(SetupCommands.MemberNames(r.Members), [.. members.Rows.Select(RecipientInfo.From)], 0);
             if (!plan.IsSatisfied)
             {
                 drift.Add($"Members changed outside the portal ({plan.SingleAdds.Count} missing, {plan.SingleRemoves.Count} added)");

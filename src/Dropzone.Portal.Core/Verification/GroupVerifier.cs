@@ -21,19 +21,30 @@ public sealed class GroupVerifier
     public async Task<VerificationOutcome> CheckAsync(SetupStepContext c, CancellationToken cancellationToken)
     {
         var request = c.Request;
-        var members = request.Members.Select(m => m.Address).ToList();
+        var members = request.Members;
         var sample = Sample(members, c.Options.VerificationSampleSize);
-        var probe = ExchangeCommand.Create("Get-Mailbox").With("ResultSize", (members.Count + OutsiderProbeSize).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var commands = sample.Select(m => Test(c, m)).Append(probe).ToList();
+        // A short list is enough to find a mailbox outside the group; a second, complete read only if it was all members.
+        var probe = MailboxProbe(Math.Min(members.Count, sample.Count) + OutsiderProbeSize);
+        var commands = sample.Select(m => Test(c, SetupCommands.MemberName(m))).Append(probe).ToList();
         var answers = await c.InvokeManyAsync(commands, cancellationToken);
 
         var mailboxes = answers[^1];
-        var memberSet = new HashSet<string>(members, StringComparer.OrdinalIgnoreCase);
-        var outsider = mailboxes.IsSuccess
-            ? mailboxes.Rows.Select(RecipientInfo.From).Select(m => m.PrimarySmtpAddress)
-                .FirstOrDefault(a => a is not null && !memberSet.Contains(a) && !string.Equals(a, request.GroupAddress, StringComparison.OrdinalIgnoreCase))
+        var memberSet = new HashSet<string>(members.SelectMany(m => new[] { m.Address, m.ObjectId }).OfType<string>(), StringComparer.OrdinalIgnoreCase);
+        var outsiderRow = mailboxes.IsSuccess
+            ? mailboxes.Rows.Select(RecipientInfo.From).FirstOrDefault(m => m.PrimarySmtpAddress is { } a && !memberSet.Contains(a)
+                && (m.ExternalDirectoryObjectId is null || !memberSet.Contains(m.ExternalDirectoryObjectId))
+                && !string.Equals(a, request.GroupAddress, StringComparison.OrdinalIgnoreCase))
             : null;
-        var outsiderAnswer = outsider is null ? null : await c.InvokeAsync(Test(c, outsider), cancellationToken);
+        if (outsiderRow is null && mailboxes.IsSuccess && mailboxes.Rows.Count >= Math.Min(members.Count, sample.Count) + OutsiderProbeSize)
+        {
+            var all = await c.InvokeAsync(MailboxProbe(members.Count + OutsiderProbeSize), cancellationToken);
+            outsiderRow = all.Rows.Select(RecipientInfo.From).FirstOrDefault(m => m.PrimarySmtpAddress is { } a && !memberSet.Contains(a)
+                && (m.ExternalDirectoryObjectId is null || !memberSet.Contains(m.ExternalDirectoryObjectId))
+                && !string.Equals(a, request.GroupAddress, StringComparison.OrdinalIgnoreCase));
+        }
+
+        var outsider = outsiderRow?.PrimarySmtpAddress;
+        var outsiderAnswer = outsiderRow is null ? null : await c.InvokeAsync(Test(c, outsiderRow.ExternalDirectoryObjectId ?? outsider!), cancellationToken);
 
         var checkedAt = c.UtcNow;
         var results = new List<VerificationResult>();
@@ -44,7 +55,7 @@ public sealed class GroupVerifier
                 return new([], "", SetupStepContext.FromFailure(answers[i], "Verifying"));
             }
 
-            results.Add(Row(c, sample[i], isMember: true, answers[i], checkedAt));
+            results.Add(Row(c, sample[i].Address, isMember: true, answers[i], checkedAt));
         }
 
         if (outsiderAnswer is not null)
@@ -64,8 +75,11 @@ public sealed class GroupVerifier
         return new(results, $"{mode}: {passed} of {results.Count} check(s) as expected ({scope}; {outsiderText}).");
     }
 
+    private static ExchangeCommand MailboxProbe(int size) =>
+        ExchangeCommand.Create("Get-Mailbox").With("ResultSize", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Every member up to the sample size; beyond it an even spread over the list, so the sample is stable between checks.</summary>
-    public static IReadOnlyList<string> Sample(IReadOnlyList<string> members, int size)
+    public static IReadOnlyList<T> Sample<T>(IReadOnlyList<T> members, int size)
     {
         if (members.Count <= size)
         {
