@@ -22,6 +22,12 @@ public sealed class SetupRunFacts
 
     public bool OwnersSetAtCreate { get; set; }
 
+    /// <summary>A create got no clear answer (timeout, transient): it may or may not have happened.</summary>
+    public bool GroupCreateAmbiguous { get; set; }
+
+    /// <summary>Exchange said the group exists although it cannot be read yet (replication): only poll from now on.</summary>
+    public bool GroupCreateAcknowledged { get; set; }
+
     public bool MembersSetAtCreate { get; set; }
 
     /// <summary>This run created the group without members in this very attempt: no need to read its membership back.</summary>

@@ -148,7 +148,7 @@ public sealed class SetupDiagnostics(SetupRunReader reader, TimeProvider time)
             steps = details.Steps.Select(s => new
             {
                 s.Index, s.Kind, s.Title, s.State, s.Attempts, s.StartedAt, s.FinishedAt, s.Summary, s.LastCommand, s.LastAnswer,
-                attempts = s.AttemptLog.Select(a => new { a.Number, a.StartedAt, a.EndedAt, a.Outcome, a.Calls, a.Commands, answer = a.Answer }),
+                attemptLog = s.AttemptLog.Select(a => new { a.Number, a.StartedAt, a.EndedAt, a.Outcome, a.Calls, a.Commands, answer = a.Answer }),
             }),
             verification = details.Verification.Select(v => new { v.Mailbox, v.IsMember, v.Expected, v.Actual, v.Passed, v.CheckedAt }),
         };

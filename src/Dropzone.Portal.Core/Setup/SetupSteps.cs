@@ -77,6 +77,14 @@ public static class SetupSteps
             return SetupStepContext.FromFailure(before, "Looking for the group");
         }
 
+        if (c.Facts.GroupCreateAcknowledged)
+        {
+            // An earlier attempt's create answered "already exists": the group is there but not replicated yet.
+            // Poll; never send the create again.
+            c.Facts.GroupCreatedByRun = true;
+            return ReplicationPending(c);
+        }
+
         var created = await c.InvokeAsync(SetupCommands.NewGroup(c.Plan), ct);
         if (created.IsSuccess && created.FirstRow is { } row)
         {
@@ -109,7 +117,7 @@ public static class SetupSteps
         }
 
         // The create may have happened although the answer says otherwise (timeout), or it happened in an
-        // earlier attempt and the group is not replicated yet ("already exists" but "not found"). Look, never resend.
+        // earlier attempt and the group is not replicated yet ("already exists" but "not found"). Look first.
         if (created.Outcome is ExchangeOutcome.AlreadyExists or { IsTransient: true } or ExchangeOutcome.Other)
         {
             var after = await c.InvokeAsync(SetupCommands.GetGroup(r.GroupAddress), ct);
@@ -118,16 +126,19 @@ public static class SetupSteps
                 return Adopt(c, DistributionGroupInfo.From(afterRow), createdEarlier: true);
             }
 
-            if (created.Outcome is ExchangeOutcome.AlreadyExists && c.IsRepeatAttempt)
+            if (created.Outcome is ExchangeOutcome.AlreadyExists && (c.IsRepeatAttempt || c.Facts.GroupCreateAmbiguous))
             {
-                // Ours, from an earlier attempt, still replicating: come back to it.
+                // Ours (an earlier attempt's create did go through) and still replicating.
+                c.Facts.GroupCreateAcknowledged = true;
                 c.Facts.GroupCreatedByRun = true;
                 return ReplicationPending(c);
             }
 
             if (created.Outcome.IsTransient)
             {
-                // The next attempt looks again before anything is sent.
+                // Whether it happened is unknown: the next attempt looks, and a resent create can only answer
+                // "already exists" (the address is unique), never make a second group.
+                c.Facts.GroupCreateAmbiguous = true;
                 return SetupStepContext.FromFailure(created, "Creating the group");
             }
         }
@@ -167,7 +178,7 @@ public static class SetupSteps
             Command = c.LastCommand,
             Answer = c.LastAnswer,
         });
-        return new StepResult.Skipped($"Adopted the existing group {info.PrimarySmtpAddress ?? r.GroupAddress}; owners and members are made to match next.");
+        return new StepResult.Skipped($"Adopted the existing group {info.PrimarySmtpAddress ?? r.GroupAddress}; nothing sent (owners and members are made to match next).");
     }
 
     private static void RememberGroup(SetupStepContext c, DistributionGroupInfo info)

@@ -77,6 +77,12 @@ public sealed class GroupRechecker(
         var context = new SetupStepContext(new SetupRun { Id = Guid.Empty, GroupId = groupId }, new SetupStep { Attempts = 1, Kind = SetupStepKind.Verify },
             plan, facts, group, _options, exchange, directory, time);
         var drift = await FindDriftAsync(context, cancellationToken);
+        if (drift is null)
+        {
+            // The tenant could not be asked (permissions, outage): that is not drift; the group stays due.
+            return null;
+        }
+
         var now = time.GetUtcNow();
         VerificationOutcome? verification = null;
         if (!drift.Contains(GroupDeleted))
@@ -144,7 +150,7 @@ public sealed class GroupRechecker(
 
     private const string GroupDeleted = "The group no longer exists in Exchange";
 
-    private async Task<List<string>> FindDriftAsync(SetupStepContext c, CancellationToken ct)
+    private async Task<List<string>?> FindDriftAsync(SetupStepContext c, CancellationToken ct)
     {
         var drift = new List<string>();
         var r = c.Request;
@@ -153,6 +159,12 @@ public sealed class GroupRechecker(
         {
             drift.Add(GroupDeleted);
             return drift;
+        }
+
+        if (!groupResult.IsSuccess)
+        {
+            logger.LogWarning("Re-check of {Group} could not read the group: {Outcome}", c.Request.GroupAddress, groupResult.Outcome.Kind);
+            return null;
         }
 
         if (groupResult.IsSuccess && groupResult.FirstRow is { } row)
