@@ -15,13 +15,17 @@ using Microsoft.Extensions.DependencyInjection;
 /// Prints one RESULT line per mode. floor = L × the calls on the critical path (calls that must wait for one
 /// another; parallel calls count once per round at the configured concurrency), summed from the attempts' records.
 /// </summary>
-internal static class SetupScenario
+internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScenario
 {
-    public static async Task<int> RunAsync(string[] args)
+    public string Name => "setup";
+
+    public string Description => "whole setup run (launcher → Hangfire → engine) against the emulator: --members N --latency-ms L [--mode aap|rbac]";
+
+    public async Task<int> RunAsync(Dropzone.Portal.Benchmarks.BenchmarkArguments args)
     {
-        var members = int.Parse(Option(args, "--members") ?? "1000", CultureInfo.InvariantCulture);
-        var latency = int.Parse(Option(args, "--latency-ms") ?? "100", CultureInfo.InvariantCulture);
-        var modes = (Option(args, "--mode") ?? "both") switch
+        var members = args.Count("members", 1000);
+        var latency = args.Count("latency-ms", 100);
+        var modes = (args.Value("mode") ?? "both") switch
         {
             "aap" => new[] { RestrictionMode.ApplicationAccessPolicy },
             "rbac" => [RestrictionMode.RbacForApplications],
@@ -148,11 +152,5 @@ internal static class SetupScenario
         runId = await launcher.StartAsync(request, admin);
         await done.Task.WaitAsync(TimeSpan.FromMinutes(30));
         notifier.Progress -= OnProgress;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

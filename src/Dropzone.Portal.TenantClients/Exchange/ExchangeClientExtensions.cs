@@ -30,8 +30,16 @@ public static class ExchangeClientExtensions
     /// Get → New → (on an ambiguous or "already exists" answer) Get again. The New-* is sent at most once:
     /// whether a timed-out create happened is decided by looking, never by sending it again.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="replication"/>, an "already exists" answer is followed by polling the Get until the
+    /// object replicates: Exchange has said it exists, so it will become visible.
+    /// </remarks>
     public static async Task<CreateIfAbsentResult> CreateIfAbsentAsync(
-        this IExchangeClient client, ExchangeCommand get, ExchangeCommand create, CancellationToken cancellationToken = default)
+        this IExchangeClient client,
+        ExchangeCommand get,
+        ExchangeCommand create,
+        ReplicationWait? replication = null,
+        CancellationToken cancellationToken = default)
     {
         var before = await client.InvokeAsync(get, cancellationToken);
         if (before.IsSuccess && before.Rows.Count > 0)
@@ -52,7 +60,9 @@ public static class ExchangeClientExtensions
 
         if (created.Outcome is ExchangeOutcome.Timeout or ExchangeOutcome.Transient or ExchangeOutcome.Throttled or ExchangeOutcome.AlreadyExists or ExchangeOutcome.Other)
         {
-            var after = await client.InvokeAsync(get, cancellationToken);
+            var after = created.Outcome is ExchangeOutcome.AlreadyExists && replication is not null
+                ? await replication.UntilFoundAsync(client, get, cancellationToken)
+                : await client.InvokeAsync(get, cancellationToken);
             if (after.IsSuccess && after.Rows.Count > 0)
             {
                 return new(CreateDisposition.FoundAfterAmbiguousCreate, after);

@@ -58,4 +58,10 @@ internal sealed class CmdletContext(TenantState state, string cmdletName, Cmdlet
     }
 }
 
-internal sealed record CmdletDefinition(string Name, string[] Parameters, Func<CmdletContext, IEnumerable<JsonObject>> Run);
+/// <summary>A cmdlet: its parameters (a trailing '*' marks a mandatory one) and what it does.</summary>
+internal sealed record CmdletDefinition(string Name, string[] ParameterSpec, Func<CmdletContext, IEnumerable<JsonObject>> Run)
+{
+    public IEnumerable<string> Parameters => ParameterSpec.Select(p => p.TrimEnd('*'));
+
+    public IEnumerable<string> Mandatory => ParameterSpec.Where(p => p.EndsWith('*')).Select(p => p.TrimEnd('*'));
+}

@@ -91,6 +91,12 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
             return Operation(cmdlet.Name, ExchangeCmdletException.BadParameter($"A parameter cannot be found that matches parameter name '{unknown}'.", ExchangeCmdletException.ParameterBinding)
                 .ToResponse(cmdlet.Name));
         }
+        var missing = cmdlet.Mandatory.FirstOrDefault(m => string.IsNullOrEmpty(parameters.Text(m)));
+        if (missing is not null)
+        {
+            return Operation(cmdlet.Name, ExchangeCmdletException.BadParameter($"Cannot process command because of one or more missing mandatory parameters: {missing}.", ExchangeCmdletException.ParameterBinding)
+                .ToResponse(cmdlet.Name));
+        }
         var offset = 0;
         if (request.QueryValue("$skiptoken") is { } skipToken && !TryReadSkipToken(skipToken, out offset))
         {

@@ -12,16 +12,16 @@ internal static partial class GroupCmdlets
 
     public static IEnumerable<CmdletDefinition> All =>
     [
-        new("New-DistributionGroup", ["Name", "DisplayName", "Alias", "PrimarySmtpAddress", "Type", "ManagedBy", "Members", "CopyOwnerToMember",
+        new("New-DistributionGroup", ["Name*", "DisplayName", "Alias", "PrimarySmtpAddress", "Type", "ManagedBy", "Members", "CopyOwnerToMember",
             "MemberJoinRestriction", "MemberDepartRestriction", "RequireSenderAuthenticationEnabled", "Description", "Notes"], NewGroup),
         new("Get-DistributionGroup", ["Identity", "ResultSize", "Anr", "RecipientTypeDetails"], GetGroups),
-        new("Set-DistributionGroup", ["Identity", "ManagedBy", "BypassSecurityGroupManagerCheck", "DisplayName", "Description",
+        new("Set-DistributionGroup", ["Identity*", "ManagedBy", "BypassSecurityGroupManagerCheck", "DisplayName", "Description",
             "MemberJoinRestriction", "RequireSenderAuthenticationEnabled", "PrimarySmtpAddress"], SetGroup),
-        new("Remove-DistributionGroup", ["Identity", "BypassSecurityGroupManagerCheck"], RemoveGroup),
-        new("Get-DistributionGroupMember", ["Identity", "ResultSize"], GetMembers),
-        new("Add-DistributionGroupMember", ["Identity", "Member", "BypassSecurityGroupManagerCheck"], AddMember),
-        new("Remove-DistributionGroupMember", ["Identity", "Member", "BypassSecurityGroupManagerCheck"], RemoveMember),
-        new("Update-DistributionGroupMember", ["Identity", "Members", "BypassSecurityGroupManagerCheck"], UpdateMembers),
+        new("Remove-DistributionGroup", ["Identity*", "BypassSecurityGroupManagerCheck"], RemoveGroup),
+        new("Get-DistributionGroupMember", ["Identity*", "ResultSize"], GetMembers),
+        new("Add-DistributionGroupMember", ["Identity*", "Member*", "BypassSecurityGroupManagerCheck"], AddMember),
+        new("Remove-DistributionGroupMember", ["Identity*", "Member*", "BypassSecurityGroupManagerCheck"], RemoveMember),
+        new("Update-DistributionGroupMember", ["Identity*", "Members", "BypassSecurityGroupManagerCheck"], UpdateMembers),
         new("Get-Recipient", ["Identity", "ResultSize", "Anr", "RecipientTypeDetails"], GetRecipients),
         new("Get-Mailbox", ["Identity", "ResultSize", "Anr", "RecipientTypeDetails"], GetMailboxes),
         new("Get-AcceptedDomain", ["Identity"], GetAcceptedDomains),

@@ -115,22 +115,39 @@ public sealed class EmulatorHttpHandler(EmulatorDispatcher dispatcher, EmulatorP
 /// <summary>Where a browser reaches the host that mounts the emulator; see <see cref="EmulatorOptions.PublicBaseUrl"/>.</summary>
 public sealed class EmulatorPublicUrl(EmulatorOptions options, IServiceProvider services)
 {
+    private const string TestServerDefault = "http://localhost";
+    private string? _fromServer;
+
     public string Resolve()
     {
         if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl))
         {
             return options.PublicBaseUrl.TrimEnd('/');
         }
-        var addresses = (services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) as Microsoft.AspNetCore.Hosting.Server.IServer)
-            ?.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
-        var first = addresses?.FirstOrDefault();
+        if (_fromServer is not null)
+        {
+            return _fromServer;
+        }
+        string? first = null;
+        try
+        {
+            var server = services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) as Microsoft.AspNetCore.Hosting.Server.IServer;
+            first = server?.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Identity.Web caches its issuer validator, and the HttpClient inside it, per process: a later test
+            // host can reach this emulator after its own host is gone. Its metadata is still right; keep answering.
+        }
         if (first is null)
         {
-            // TestServer has no addresses; WebApplicationFactory's clients use http://localhost.
-            return "http://localhost";
+            // TestServer has no addresses and WebApplicationFactory's clients use http://localhost. Not cached:
+            // Kestrel may simply not have bound yet.
+            return TestServerDefault;
         }
         // Kestrel reports wildcard bindings; a browser needs a host name.
-        return first.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+        _fromServer = first.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
             .Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal).TrimEnd('/');
+        return _fromServer;
     }
 }

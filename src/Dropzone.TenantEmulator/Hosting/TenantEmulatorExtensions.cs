@@ -4,7 +4,6 @@ using Dropzone.TenantEmulator.Exchange;
 using Dropzone.TenantEmulator.Graph;
 using Dropzone.TenantEmulator.Hosting;
 using Dropzone.TenantEmulator.State;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.TenantEmulator;
@@ -47,6 +46,11 @@ public static class TenantEmulatorExtensions
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
+            }
+            // The emulator's status codes and bodies are the contract; a host's status code pages must not replace them.
+            if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
+            {
+                statusPages.Enabled = false;
             }
             var request = await ToEmulatorRequestAsync(context, service.Value);
             var dispatcher = context.RequestServices.GetRequiredService<EmulatorDispatcher>();
@@ -96,6 +100,4 @@ public static class TenantEmulatorExtensions
             await context.Response.Body.WriteAsync(response.Body, context.RequestAborted);
         }
     }
-
-    internal static string Describe(HttpRequest r) => r.GetDisplayUrl();
 }

@@ -77,6 +77,10 @@ public sealed class AccessPolicy
 {
     public required string AppId { get; init; }
     public required Guid ScopeId { get; init; }
+    /// <summary>The scope as it was when the policy was made; the policy outlives a removed group, as Exchange's does.</summary>
+    public required string ScopeName { get; init; }
+    public required string ScopeDisplayName { get; init; }
+    public required string ScopeRaw { get; init; }
     public required string AccessRight { get; init; }
     public string? Description { get; set; }
     /// <summary>Policy propagation: evaluation ignores the policy before this instant.</summary>
@@ -113,4 +117,5 @@ public sealed class ManagementRoleAssignment
 
 public sealed record SentMail(string From, IReadOnlyList<string> To, string Subject, string Body, DateTimeOffset SentAt);
 
-public sealed record CallRecord(DateTimeOffset At, string Service, string Method, string Path, string? Operation, int Status);
+/// <summary>One call received: when it arrived and when it was answered (the difference shows injected latency).</summary>
+public sealed record CallRecord(DateTimeOffset ReceivedAt, DateTimeOffset At, string Service, string Method, string Path, string? Operation, int Status);
