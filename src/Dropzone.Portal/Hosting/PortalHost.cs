@@ -1,5 +1,7 @@
 using Dropzone.Portal.Components;
+using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
+using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
@@ -21,7 +23,9 @@ public static class PortalHost
         builder.AddPortalDatabase();
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
+        builder.AddAudit();
         builder.AddSetupRuns();
+        builder.Services.AddPortalAuthorizationPolicies();
 
         var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(tenant);
@@ -52,6 +56,7 @@ public static class PortalHost
         app.MapPortalHealthChecks();
         app.MapPortalJobsDashboard();
         app.MapEmulatedTenant();
+        app.MapAuditEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
