@@ -8,6 +8,7 @@ using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
 using Dropzone.Portal.Security;
 using Dropzone.Portal.Tenant;
+using Dropzone.Portal.TenantClients;
 using MudBlazor.Services;
 
 namespace Dropzone.Portal.Hosting;
@@ -17,6 +18,8 @@ public static class PortalHost
 {
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
+        // First: refuses the emulator in Production with its own message, before settings are checked.
+        var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
         builder.ValidatePortalSettings();
         builder.AddPortalLogging();
         builder.AddPortalHardening();
@@ -25,12 +28,13 @@ public static class PortalHost
         builder.AddPortalJobs();
         builder.AddAudit();
         builder.AddSetupRuns();
-        builder.Services.AddPortalAuthorizationPolicies();
 
-        var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
         builder.AddPortalAuthentication(tenant);
+        builder.AddTenantClients();
+        builder.AddPortalSignIn();
+        builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
 
@@ -54,10 +58,11 @@ public static class PortalHost
         app.UseAntiforgery();
 
         app.MapPortalHealthChecks();
+        app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
-        app.MapEmulatedTenant();
         app.MapAuditEndpoints();
-        app.MapStaticAssets();
+        app.MapEmulatedTenant();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

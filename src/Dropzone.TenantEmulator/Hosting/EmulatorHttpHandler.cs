@@ -146,7 +146,9 @@ public sealed class EmulatorPublicUrl(EmulatorOptions options, IServiceProvider 
             return TestServerDefault;
         }
         // Kestrel reports wildcard bindings; a browser needs a host name.
-        _fromServer = first.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+        // Loopback IPs become "localhost" too: the browser must stay on one site, or the sign-in cookies are cross-site.
+        _fromServer = first.Replace("://127.0.0.1", "://localhost", StringComparison.Ordinal).Replace("://[::1]", "://localhost", StringComparison.Ordinal)
+            .Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
             .Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal).TrimEnd('/');
         return _fromServer;
     }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dropzone.Portal.Core.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127104840_SetupRuns")]
+    [Migration("20261127105024_SetupRuns")]
     partial class SetupRuns
     {
         /// <inheritdoc />
