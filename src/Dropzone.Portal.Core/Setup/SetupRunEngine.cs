@@ -225,6 +225,11 @@ public sealed class SetupRunEngine(
                 "Retry from this step; if it happens again, download the diagnostics for Dropzone support.");
         }
 
+        // An answer that arrived while the process was stopping may be an artefact of the teardown (disposed clients
+        // answer "permission missing" or "unavailable"): leave the attempt for the next worker, which re-runs the
+        // step; steps are idempotent, so a step that did finish only finds its work done.
+        cancellationToken.ThrowIfCancellationRequested();
+
         attempt.EndedAt = Now;
         attempt.Commands = Cut(context.CommandLog, 16_000);
         attempt.Answer = Cut(context.AnswerLog, 16_000);

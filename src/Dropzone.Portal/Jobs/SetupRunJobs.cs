@@ -54,11 +54,18 @@ public sealed class HangfireSetupRunScheduler(IBackgroundJobClient jobs) : ISetu
 /// The thin job: advance one run. Hangfire retries it when the process fails mid-way; the engine's lease makes
 /// a duplicate harmless, and its own step retries handle Exchange's transient answers.
 /// </summary>
-public sealed class SetupRunJob(SetupRunEngine engine)
+public sealed class SetupRunJob(SetupRunEngine engine, IHostApplicationLifetime lifetime)
 {
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 60, 120, 300])]
     [JobDisplayName("Advance setup run {0}")]
-    public async Task AdvanceAsync(Guid runId, CancellationToken cancellationToken) => await engine.AdvanceAsync(runId, cancellationToken);
+    public async Task AdvanceAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        // Hangfire's token fires only when its own shutdown timeout ends; the host's "stopping" fires at once.
+        // Stopping mid-step then leaves the attempt to the next worker instead of recording answers that the
+        // teardown itself produced (disposed clients).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        await engine.AdvanceAsync(runId, linked.Token);
+    }
 }
 
 /// <summary>The recurring job: re-verify every group whose next check is due.</summary>
