@@ -27,6 +27,7 @@ public static class PortalHost
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
         builder.AddAudit();
+        builder.AddSetupRuns();
 
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
