@@ -63,25 +63,24 @@ internal static class SqliteChainScanner
 
     private static int Canonicalize(sqlite3_stmt statement, long sequence, ref byte[] buffer)
     {
-        var needed = AuditChain.HeaderBytes.Length + 21 * 12 + 64;
-        for (var i = 1; i < 20; i++) needed += raw.sqlite3_column_bytes(statement, i);
-        if (buffer.Length < needed) buffer = new byte[needed * 2];
-        var span = buffer.AsSpan();
-        AuditChain.HeaderBytes.CopyTo(span);
+        AuditChain.HeaderBytes.CopyTo(buffer);
         var at = AuditChain.HeaderBytes.Length;
 
         Span<byte> number = stackalloc byte[20];
         sequence.TryFormat(number, out var numberLength, default, CultureInfo.InvariantCulture);
-        AuditChain.WriteUtf8(span, ref at, number[..numberLength]);
+        AuditChain.WriteUtf8(buffer, ref at, number[..numberLength]);
 
         Span<byte> timeBytes = stackalloc byte[32];
         var timeLength = CanonicalTime(raw.sqlite3_column_blob(statement, 1), timeBytes);
-        AuditChain.WriteUtf8(span, ref at, timeBytes[..timeLength]);
+        AuditChain.WriteUtf8(buffer, ref at, timeBytes[..timeLength]);
 
         for (var column = 2; column <= PreviousHashColumn; column++)
         {
-            if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) AuditChain.WriteNull(span, ref at);
-            else AuditChain.WriteUtf8(span, ref at, raw.sqlite3_column_blob(statement, column));
+            // Each call crosses into native code; the type is only needed to tell NULL from an empty value.
+            var value = raw.sqlite3_column_blob(statement, column);
+            if (buffer.Length - at < value.Length + 16) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + value.Length + 1024));
+            if (value.IsEmpty && raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) AuditChain.WriteNull(buffer, ref at);
+            else AuditChain.WriteUtf8(buffer, ref at, value);
         }
         return at;
     }
