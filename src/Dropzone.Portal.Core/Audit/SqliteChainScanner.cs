@@ -33,6 +33,8 @@ internal static class SqliteChainScanner
         {
             raw.sqlite3_bind_int64(statement, 1, afterSequence);
             var buffer = new byte[64 * 1024];
+            // One reusable hash context: creating a context per entry costs about as much as hashing it.
+            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             Span<byte> expectedPrevious = stackalloc byte[64];
             System.Text.Encoding.ASCII.GetBytes(startHash, expectedPrevious);
             Span<byte> computed = stackalloc byte[SHA256.HashSizeInBytes];
@@ -44,7 +46,8 @@ internal static class SqliteChainScanner
                 if ((checkedCount & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
                 var sequence = raw.sqlite3_column_int64(statement, 0);
                 var length = Canonicalize(statement, sequence, ref buffer);
-                SHA256.HashData(buffer.AsSpan(0, length), computed);
+                sha256.AppendData(buffer, 0, length);
+                sha256.GetHashAndReset(computed);
                 ToHex(computed, computedHex);
                 var stored = raw.sqlite3_column_blob(statement, HashColumn);
                 var previous = raw.sqlite3_column_blob(statement, PreviousHashColumn);
