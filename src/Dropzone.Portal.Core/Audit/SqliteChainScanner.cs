@@ -23,8 +23,8 @@ internal static class SqliteChainScanner
     private const int HashColumn = 20;
     private const int PreviousHashColumn = 19;
 
-    /// <summary>Returns the first break (or null) and the number of intact entries before it.</summary>
-    public static (AuditVerificationResult? Broken, long Checked) Scan(
+    /// <summary>Returns the first break (or null), the number of intact entries before it, and the last link checked.</summary>
+    public static (AuditVerificationResult? Broken, long Checked, long HeadSequence, string HeadHash) Scan(
         SqliteConnection connection, long afterSequence, string startHash, CancellationToken cancellationToken)
     {
         var rc = raw.sqlite3_prepare_v2(connection.Handle, Sql, out var statement);
@@ -54,13 +54,13 @@ internal static class SqliteChainScanner
                 var broken = AuditVerifier.Classify(sequence, expectedSequence,
                     hashMatches: stored.SequenceEqual(computedHex),
                     namesPredecessor: previous.SequenceEqual(expectedPrevious));
-                if (broken is not null) return (broken, checkedCount);
+                if (broken is not null) return (broken, checkedCount, expectedSequence - 1, System.Text.Encoding.ASCII.GetString(expectedPrevious));
                 stored.CopyTo(expectedPrevious);
                 expectedSequence = sequence + 1;
                 checkedCount++;
             }
             if (rc != raw.SQLITE_DONE) throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc);
-            return (null, checkedCount);
+            return (null, checkedCount, expectedSequence - 1, System.Text.Encoding.ASCII.GetString(expectedPrevious));
         }
     }
 
