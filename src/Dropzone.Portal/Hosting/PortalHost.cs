@@ -3,6 +3,7 @@ using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
 using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
+using Dropzone.Portal.Features.Runs;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
@@ -38,6 +39,8 @@ public static class PortalHost
         builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
+        builder.Services.AddSetupRunActions();
+        builder.Services.AddScoped<Dropzone.Portal.Features.Groups.GroupViews>();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -62,6 +65,7 @@ public static class PortalHost
         app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
         app.MapAuditEndpoints();
+        app.MapSetupRunEndpoints();
         app.MapEmulatedTenant();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
