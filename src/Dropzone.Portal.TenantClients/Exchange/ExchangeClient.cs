@@ -1,0 +1,367 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Dropzone.Portal.TenantClients.Authentication;
+using Dropzone.Portal.TenantClients.Commands;
+using Dropzone.Portal.TenantClients.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+
+namespace Dropzone.Portal.TenantClients.Exchange;
+
+/// <summary>
+/// The Exchange admin API client (EXCHANGE.md §2): InvokeCommand and <c>$batch</c> with the headers the
+/// ExchangeOnlineManagement module sends, paging, and error meaning. Retries, timeouts and the
+/// per-tenant concurrency limit live in the HttpClient's handlers (see <see cref="TenantResilience"/>).
+/// </summary>
+public sealed class ExchangeClient(
+    HttpClient http,
+    ITenantTokenProvider tokens,
+    IOptions<TenantClientsOptions> options,
+    TenantClientMetrics metrics,
+    TimeProvider time,
+    ILogger<ExchangeClient> logger) : IExchangeClient
+{
+    public const string HttpClientName = "Dropzone.TenantClients.Exchange";
+    public const int MaxBatchSize = 10;
+
+    // The well-known arbitration mailbox the module anchors app-only calls on.
+    private const string AnchorMailboxPrefix = "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@";
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly TenantClientsOptions _options = options.Value;
+
+    public async Task<ExchangeResult> InvokeAsync(ExchangeCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var started = time.GetTimestamp();
+        var tenant = TenantId();
+        var body = command.ToInvokeCommandBody();
+        var rows = new List<JsonElement>();
+        var warnings = new List<string>();
+        var retries = 0;
+        var status = 0;
+        ExchangeOutcome outcome = new ExchangeOutcome.Success();
+        Uri? url = InvokeCommandUrl(tenant);
+
+        while (url is not null)
+        {
+            var telemetry = new CallTelemetry("exchange", command.CmdletName, tenant) { ReplaySafety = command.ReplaySafety };
+            var page = await SendAsync(url, body, command.CmdletName, tenant, telemetry, cancellationToken);
+            retries += telemetry.Retries;
+            status = page.Status;
+            if (page.Outcome is not ExchangeOutcome.Success)
+            {
+                outcome = page.Outcome;
+                break;
+            }
+
+            ReadPage(page.Body, rows, warnings, out var nextLink);
+            url = nextLink;
+        }
+
+        var duration = time.GetElapsedTime(started);
+        Record(command.CmdletName, outcome, status, retries, rows.Count, duration);
+        return new ExchangeResult(command, outcome, rows, warnings, status, retries, duration);
+    }
+
+    public async Task<IReadOnlyList<ExchangeResult>> InvokeBatchAsync(IReadOnlyList<ExchangeCommand> commands, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var results = new ExchangeResult[commands.Count];
+        if (commands.Count == 1)
+        {
+            results[0] = await InvokeAsync(commands[0], cancellationToken);
+            return results;
+        }
+
+        for (var offset = 0; offset < commands.Count; offset += MaxBatchSize)
+        {
+            var chunk = commands.Skip(offset).Take(MaxBatchSize).ToArray();
+            var chunkResults = await InvokeOneBatchAsync(chunk, cancellationToken);
+            chunkResults.CopyTo(results, offset);
+        }
+
+        return results;
+    }
+
+    private async Task<ExchangeResult[]> InvokeOneBatchAsync(ExchangeCommand[] commands, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var tenant = TenantId();
+        var invokeUrl = InvokeCommandUrl(tenant);
+        var buffer = new ArrayBufferWriter<byte>(512 * commands.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("requests"u8);
+            for (var i = 0; i < commands.Length; i++)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id"u8, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteString("method"u8, "POST"u8);
+                writer.WriteString("url"u8, invokeUrl.AbsoluteUri);
+                writer.WritePropertyName("body"u8);
+                commands[i].WriteInvokeCommandBody(writer);
+                writer.WriteStartObject("headers"u8);
+                writer.WriteString("Content-Type"u8, "application/json"u8);
+                writer.WriteString("X-CmdletName"u8, commands[i].CmdletName);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        // The whole batch is only as replayable as its least replayable command.
+        var safety = commands.Max(c => c.ReplaySafety);
+        var telemetry = new CallTelemetry("exchange", "$batch", tenant) { ReplaySafety = safety };
+        var response = await SendAsync(new Uri(BaseUrl(tenant), "$batch"), buffer.WrittenSpan.ToArray(), "$batch", tenant, telemetry, cancellationToken);
+        var results = new ExchangeResult?[commands.Length];
+        var duration = time.GetElapsedTime(started);
+
+        if (response.Outcome is ExchangeOutcome.Success)
+        {
+            ReadBatch(response.Body, commands, results, telemetry.Retries, duration);
+        }
+
+        // Anything the batch did not settle (the batch itself failed, a part was throttled, or it has more
+        // pages) goes alone through InvokeAsync, where retries and paging apply per command.
+        for (var i = 0; i < commands.Length; i++)
+        {
+            var settled = results[i];
+            if (settled is null)
+            {
+                if (response.Outcome is not ExchangeOutcome.Success && !CanResend(commands[i], response.Outcome))
+                {
+                    results[i] = new ExchangeResult(commands[i], response.Outcome, [], [], response.Status, telemetry.Retries, duration);
+                    continue;
+                }
+
+                results[i] = await InvokeAsync(commands[i], cancellationToken);
+            }
+            else if (settled.Outcome.IsTransient && CanResend(commands[i], settled.Outcome))
+            {
+                results[i] = await InvokeAsync(commands[i], cancellationToken);
+            }
+        }
+
+        return results!;
+    }
+
+    private static bool CanResend(ExchangeCommand command, ExchangeOutcome outcome) =>
+        command.ReplaySafety != ReplaySafety.Create || outcome is ExchangeOutcome.Throttled;
+
+    private void ReadBatch(byte[] body, ExchangeCommand[] commands, ExchangeResult?[] results, int retries, TimeSpan duration)
+    {
+        JsonElement root;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            root = JsonElement.ParseValue(ref reader);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("responses", out var responses) || responses.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        foreach (var part in responses.EnumerateArray())
+        {
+            if (part.ValueKind != JsonValueKind.Object
+                || !part.TryGetProperty("id", out var idElement)
+                || !int.TryParse(idElement.ValueKind == JsonValueKind.Number ? idElement.GetRawText() : idElement.GetString(), out var id)
+                || id < 1 || id > commands.Length)
+            {
+                continue;
+            }
+
+            var status = part.TryGetProperty("status", out var statusElement) && statusElement.TryGetInt32(out var s) ? s : 0;
+            var partBody = part.TryGetProperty("body", out var b) ? b : default;
+            var bytes = partBody.ValueKind switch
+            {
+                JsonValueKind.String => System.Text.Encoding.UTF8.GetBytes(partBody.GetString() ?? string.Empty),
+                JsonValueKind.Undefined or JsonValueKind.Null => [],
+                _ => JsonSerializer.SerializeToUtf8Bytes(partBody),
+            };
+
+            var command = commands[id - 1];
+            if (status is >= 200 and < 300)
+            {
+                var rows = new List<JsonElement>();
+                var warnings = new List<string>();
+                ReadPage(bytes, rows, warnings, out var nextLink);
+                if (nextLink is not null)
+                {
+                    continue; // more pages: left unsettled so InvokeAsync reads them all
+                }
+
+                results[id - 1] = new ExchangeResult(command, new ExchangeOutcome.Success(), rows, warnings, status, retries, duration);
+            }
+            else
+            {
+                TimeSpan? retryAfter = null;
+                if (status == 429 && part.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object
+                    && headers.TryGetProperty("Retry-After", out var ra) && ra.ValueKind == JsonValueKind.String
+                    && int.TryParse(ra.GetString(), out var seconds))
+                {
+                    retryAfter = TimeSpan.FromSeconds(seconds);
+                }
+
+                var outcome = ExchangeErrorParser.Parse((HttpStatusCode)status, bytes, retryAfter);
+                results[id - 1] = new ExchangeResult(command, outcome, [], [], status, retries, duration);
+            }
+
+            Record(command.CmdletName, results[id - 1]!.Outcome, status, retries, results[id - 1]!.Rows.Count, duration);
+        }
+    }
+
+    private readonly record struct Page(ExchangeOutcome Outcome, int Status, byte[] Body);
+
+    private async Task<Page> SendAsync(Uri url, byte[] body, string cmdletName, string tenant, CallTelemetry telemetry, CancellationToken cancellationToken)
+    {
+        string authorization;
+        try
+        {
+            authorization = await tokens.GetAuthorizationHeaderAsync(_options.ExchangeScope, cancellationToken);
+        }
+        catch (TenantTokenException ex)
+        {
+            return new Page(new ExchangeOutcome.PermissionMissing(MissingPermission.AppCredentials, ex.Remedy, ex.Message), 0, []);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, url);
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = JsonContentType;
+        var headers = request.Headers;
+        headers.TryAddWithoutValidation("Authorization", authorization);
+        headers.TryAddWithoutValidation("X-AnchorMailbox", AnchorMailboxPrefix + tenant);
+        headers.TryAddWithoutValidation("Prefer", "odata.maxpagesize=1000");
+        headers.TryAddWithoutValidation("X-ResponseFormat", "json");
+        headers.TryAddWithoutValidation("X-CmdletName", cmdletName);
+        headers.TryAddWithoutValidation("X-ClientApplication", _options.ClientApplication);
+        headers.TryAddWithoutValidation("client-request-id", Guid.NewGuid().ToString());
+        request.Options.Set(CallTelemetry.Key, telemetry);
+
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return new Page(new ExchangeOutcome.Success(), status, bytes);
+            }
+
+            var retryAfter = status == 429 ? TenantResilience.RetryAfter(response, time, _options.MaxRetryAfter) : null;
+            return new Page(ExchangeErrorParser.Parse(response.StatusCode, bytes, retryAfter), status, bytes);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new Page(new ExchangeOutcome.Timeout($"No answer within the timeout; {cmdletName} may or may not have been applied."), 0, []);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new Page(new ExchangeOutcome.Timeout($"The request was cancelled by a timeout; {cmdletName} may or may not have been applied."), 0, []);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new Page(new ExchangeOutcome.Transient($"Exchange unreachable: {ex.HttpRequestError}."), 0, []);
+        }
+        catch (Polly.RateLimiting.RateLimiterRejectedException)
+        {
+            return new Page(new ExchangeOutcome.Throttled(null, "The portal's own concurrency limit rejected the call."), 0, []);
+        }
+    }
+
+    /// <summary>Adds a success page's <c>value</c> rows and warnings; tolerates a missing or odd shape.</summary>
+    internal static void ReadPage(byte[] body, List<JsonElement> rows, List<string> warnings, out Uri? nextLink)
+    {
+        nextLink = null;
+        if (body.Length == 0)
+        {
+            return;
+        }
+
+        JsonElement root;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            root = JsonElement.ParseValue(ref reader);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        if (root.TryGetProperty("value", out var value))
+        {
+            if (value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var row in value.EnumerateArray())
+                {
+                    rows.Add(row);
+                }
+            }
+            else if (value.ValueKind == JsonValueKind.Object)
+            {
+                rows.Add(value);
+            }
+        }
+
+        if (root.TryGetProperty("@adminapi.warnings", out var w) && w.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var warning in w.EnumerateArray())
+            {
+                if (warning.ValueKind == JsonValueKind.String)
+                {
+                    warnings.Add(warning.GetString()!);
+                }
+            }
+        }
+
+        if (root.TryGetProperty("@odata.nextLink", out var link) && link.ValueKind == JsonValueKind.String
+            && Uri.TryCreate(link.GetString(), UriKind.Absolute, out var next))
+        {
+            nextLink = next;
+        }
+    }
+
+    private void Record(string cmdlet, ExchangeOutcome outcome, int status, int retries, int rowCount, TimeSpan duration)
+    {
+        metrics.Call("exchange", cmdlet, outcome.Kind, duration.TotalMilliseconds);
+        // Parameter values (addresses, names) are personal data and stay out of logs; the cmdlet name does not.
+        var level = outcome.IsSuccess || outcome is ExchangeOutcome.NotFound ? LogLevel.Information : LogLevel.Warning;
+        logger.Log(level, "Exchange {Cmdlet}: {Outcome} (HTTP {Status}) in {DurationMs:F0} ms, {Retries} retries, {Rows} rows",
+            cmdlet, outcome.Kind, status, duration.TotalMilliseconds, retries, rowCount);
+    }
+
+    private string TenantId()
+    {
+        var tenant = _options.TenantId;
+        if (string.IsNullOrWhiteSpace(tenant))
+        {
+            throw new InvalidOperationException(
+                $"No tenant configured: set {TenantClientsOptions.SectionName}:TenantId or {_options.AzureAdSection}:TenantId to the tenant's GUID.");
+        }
+
+        return tenant;
+    }
+
+    private Uri BaseUrl(string tenant) => new(_options.ExchangeBaseUrl, $"/adminapi/beta/{Uri.EscapeDataString(tenant)}/");
+
+    private Uri InvokeCommandUrl(string tenant) => new(BaseUrl(tenant), "InvokeCommand");
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Dropzone.TenantEmulator.State;
+
+namespace Dropzone.TenantEmulator.Exchange;
+
+/// <summary>What a cmdlet runs with; it runs entirely under the state's lock, so it sees and leaves a consistent tenant.</summary>
+internal sealed class CmdletContext(TenantState state, string cmdletName, CmdletParameters parameters, string callerAppId)
+{
+    public TenantState State { get; } = state;
+    public string CmdletName { get; } = cmdletName;
+    public CmdletParameters Parameters { get; } = parameters;
+    public string CallerAppId { get; } = callerAppId;
+    public List<string> Warnings { get; } = [];
+
+    public DirectoryObject Recipient(string identity) =>
+        State.ResolveVisible(identity) is { IsMailEnabled: true } found ? found : throw ExchangeCmdletException.ObjectNotFound(identity);
+
+    /// <summary>Any directory object, mail-enabled or not, so that a rule can say why it is the wrong kind.</summary>
+    public DirectoryObject DirectoryObject(string identity) =>
+        State.ResolveVisible(identity) ?? throw ExchangeCmdletException.ObjectNotFound(identity);
+
+    public DirectoryObject Group(string identity) =>
+        State.ResolveVisible(identity) is { IsGroup: true } found ? found : throw ExchangeCmdletException.ObjectNotFound(identity);
+
+    /// <summary>ResultSize: "Unlimited" or a number; without it everything is returned (the HTTP layer pages).</summary>
+    public IEnumerable<JsonObject> Limit(IEnumerable<JsonObject> rows)
+    {
+        var size = Parameters.Text("ResultSize");
+        if (size is null || size.Equals("Unlimited", StringComparison.OrdinalIgnoreCase))
+        {
+            return rows;
+        }
+        if (!int.TryParse(size, out var n) || n < 1)
+        {
+            throw ExchangeCmdletException.BadParameter($"Cannot process argument transformation on parameter 'ResultSize'. Cannot convert value \"{size}\" to type \"Microsoft.Exchange.Data.Unlimited`1[System.UInt32]\".", ExchangeCmdletException.ParameterBinding);
+        }
+        var list = rows.ToList();
+        if (list.Count > n)
+        {
+            Warnings.Add($"By default, only the first {n} items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify \"-ResultSize Unlimited\".");
+        }
+        return list.Take(n);
+    }
+
+    /// <summary>Anr (ambiguous name resolution): a prefix of name, alias, display name or an address.</summary>
+    public bool MatchesAnr(DirectoryObject o)
+    {
+        var anr = Parameters.Text("Anr");
+        return anr is null
+            || new[] { o.Name, o.Alias, o.DisplayName, o.PrimarySmtpAddress, o.UserPrincipalName }.Any(x => x is not null && x.StartsWith(anr, StringComparison.OrdinalIgnoreCase))
+            || o.DisplayName.Split(' ').Any(w => w.StartsWith(anr, StringComparison.OrdinalIgnoreCase));
+    }
+
+    public bool MatchesTypeDetails(DirectoryObject o)
+    {
+        var types = Parameters.List("RecipientTypeDetails")?.SelectMany(t => t.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        return types is null || types.Count == 0 || types.Contains(o.Kind.ToString(), StringComparer.OrdinalIgnoreCase);
+    }
+}
+
+/// <summary>A cmdlet: its parameters (a trailing '*' marks a mandatory one) and what it does.</summary>
+internal sealed record CmdletDefinition(string Name, string[] ParameterSpec, Func<CmdletContext, IEnumerable<JsonObject>> Run)
+{
+    public IEnumerable<string> Parameters => ParameterSpec.Select(p => p.TrimEnd('*'));
+
+    public IEnumerable<string> Mandatory => ParameterSpec.Where(p => p.EndsWith('*')).Select(p => p.TrimEnd('*'));
+}

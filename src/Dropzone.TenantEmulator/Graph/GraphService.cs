@@ -1,0 +1,455 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Entra;
+using Dropzone.TenantEmulator.Hosting;
+using Dropzone.TenantEmulator.State;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Dropzone.TenantEmulator.Graph;
+
+/// <summary>The Microsoft Graph v1.0 subset the portal calls (EXCHANGE.md section 5), with Graph's error bodies.</summary>
+public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
+{
+    public const int MaxBatchSize = 20;
+    private const string MesgWriteRefusal = "Cannot Update a mail-enabled security groups and or distribution list.";
+
+    public async Task<EmulatorResponse> HandleAsync(EmulatorRequest request)
+    {
+        var identity = await tokens.ValidateAsync(request.Header("Authorization"), TenantState.Resources[0].Audience, TenantState.GraphAppId);
+        if (identity is null)
+        {
+            return Error(401, "InvalidAuthenticationToken", request.Header("Authorization") is null ? "Access token is empty." : "Access token validation failure. Invalid audience or signature.");
+        }
+        var s = request.Segments;
+        if (s.Length < 2 || s[0] != "v1.0")
+        {
+            return Error(400, "BadRequest", "Invalid version: the emulator serves v1.0 only.");
+        }
+        if (s[1] == "$batch" && request.Method == "POST")
+        {
+            return await BatchAsync(request);
+        }
+        var response = Route(request, identity, s[1..]);
+        response.Operation = $"{request.Method} {string.Join('/', s[1..].Take(1))}";
+        return response;
+    }
+
+    private EmulatorResponse Route(EmulatorRequest r, ClaimsIdentity caller, string[] s)
+    {
+        var head = s[0];
+        var isGet = r.Method == "GET";
+        if (head.StartsWith("servicePrincipals(", StringComparison.Ordinal))
+        {
+            return Require(caller, ["Application.Read.All", "Directory.Read.All"]) ?? ServicePrincipalByAppId(head);
+        }
+        return (head, s.Length, r.Method) switch
+        {
+            ("users", 1, "GET") => Require(caller, ["User.Read.All", "User.ReadBasic.All", "Directory.Read.All"]) ?? Users(r),
+            ("users", 2, "GET") => Require(caller, ["User.Read.All", "User.ReadBasic.All", "Directory.Read.All"]) ?? User(s[1], r),
+            ("users", 3, "POST") when s[2] == "sendMail" => Require(caller, ["Mail.Send"]) ?? SendMail(s[1], r),
+            ("servicePrincipals", 2, "GET") => Require(caller, ["Application.Read.All", "Directory.Read.All"]) ?? ServicePrincipalById(s[1]),
+            ("servicePrincipals", 3, "GET") when s[2] == "appRoleAssignments" => Require(caller, ["Application.Read.All", "Directory.Read.All"]) ?? AppRoleAssignments(s[1]),
+            ("groups", 1, "POST") => CreateGroup(r),
+            ("groups", 2, "GET") => Require(caller, ["Group.Read.All", "GroupMember.Read.All", "Directory.Read.All"]) ?? Group(s[1]),
+            ("groups", 3, "GET") when s[2] == "members" => Require(caller, ["Group.Read.All", "GroupMember.Read.All", "Directory.Read.All"]) ?? Members(s[1], r),
+            ("groups", >= 3, "POST" or "DELETE") when s[2] == "members" => MemberWrite(s[1]),
+            ("domains", 1, "GET") => Require(caller, ["Domain.Read.All", "Directory.Read.All"]) ?? Domains(),
+            _ when isGet => Error(400, "BadRequest", $"Resource not found for the segment '{head}'."),
+            _ => Error(405, "Request_BadRequest", "The emulator does not support this method on this resource."),
+        };
+    }
+
+    /// <summary>App tokens need one of the application permissions; delegated tokens pass (the user's own rights are not modelled).</summary>
+    private static EmulatorResponse? Require(ClaimsIdentity caller, string[] anyOf)
+    {
+        var delegated = caller.FindFirst("scp") is not null;
+        var roles = caller.FindAll(c => c.Type is "roles" or ClaimTypes.Role).Select(c => c.Value);
+        if (delegated && (anyOf[0] != "Mail.Send" || caller.FindFirst("scp")!.Value.Split(' ').Contains("Mail.Send")))
+        {
+            return null;
+        }
+        return roles.Intersect(anyOf).Any() ? null : Error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    }
+
+    private EmulatorResponse Users(EmulatorRequest r)
+    {
+        var search = r.QueryValue("$search");
+        if (search is not null && !string.Equals(r.Header("ConsistencyLevel"), "eventual", StringComparison.OrdinalIgnoreCase))
+        {
+            return Error(400, "Request_UnsupportedQuery", "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+        }
+        var top = int.TryParse(r.QueryValue("$top"), out var t) ? t : 100;
+        if (top is < 1 or > 999)
+        {
+            return Error(400, "Request_BadRequest", "Invalid page size specified: the value of $top must be between 1 and 999.");
+        }
+        List<DirectoryObject> users;
+        lock (state.Gate)
+        {
+            users = [.. state.Objects.Where(o => o.IsUser && o.UserPrincipalName is not null)];
+        }
+        if (search is not null)
+        {
+            var clauses = SearchClause().Matches(search).Select(m => (Property: m.Groups["p"].Value, Value: m.Groups["v"].Value)).ToList();
+            if (clauses.Count == 0)
+            {
+                return Error(400, "Request_UnsupportedQuery", "Syntax error: the $search value must be of the form \"property:value\".");
+            }
+            users = [.. users.Where(u => clauses.Any(c => SearchMatches(u, c.Property, c.Value)))];
+        }
+        if (r.QueryValue("$filter") is { } filter)
+        {
+            var m = EqualsFilter().Match(filter);
+            if (!m.Success)
+            {
+                return Error(400, "Request_UnsupportedQuery", $"Unsupported or invalid query filter clause specified: '{filter}'.");
+            }
+            var (property, value) = (m.Groups["p"].Value, m.Groups["v"].Value);
+            users = [.. users.Where(u => TenantState.Eq(UserProperty(u, property), value))];
+        }
+        var skip = int.TryParse(r.QueryValue("$skiptoken"), out var k) ? k : 0;
+        var page = users.Skip(skip).Take(top).Select(u => Select(UserJson(u), r.QueryValue("$select"))).ToList();
+        var body = new JsonObject
+        {
+            ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#users",
+            ["value"] = new JsonArray([.. page]),
+        };
+        if (skip + top < users.Count)
+        {
+            var next = new Dictionary<string, string?>(r.Query.Where(q => q.Key != "$skiptoken").Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())))
+            {
+                ["$skiptoken"] = (skip + top).ToString(CultureInfo.InvariantCulture),
+            };
+            body["@odata.nextLink"] = QueryHelpers.AddQueryString($"{r.ServiceBaseUrl}/v1.0/users", next);
+        }
+        return EmulatorResponse.Json(200, body);
+    }
+
+    private static bool SearchMatches(DirectoryObject u, string property, string value)
+    {
+        var text = UserProperty(u, property);
+        return text is not null && (text.StartsWith(value, StringComparison.OrdinalIgnoreCase)
+            || text.Split([' ', '.', '@', '-'], StringSplitOptions.RemoveEmptyEntries).Any(w => w.StartsWith(value, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private static string? UserProperty(DirectoryObject u, string property) => property.ToLowerInvariant() switch
+    {
+        "id" => u.Id.ToString(),
+        "displayname" => u.DisplayName,
+        "mail" => u.IsMailEnabled ? u.PrimarySmtpAddress : null,
+        "userprincipalname" => u.UserPrincipalName,
+        "mailnickname" => u.Alias,
+        _ => null,
+    };
+
+    private EmulatorResponse User(string idOrUpn, EmulatorRequest r)
+    {
+        var user = FindUser(idOrUpn);
+        return user is null ? NotFound(idOrUpn) : EmulatorResponse.Json(200, Select(UserJson(user), r.QueryValue("$select")));
+    }
+
+    private DirectoryObject? FindUser(string idOrUpn)
+    {
+        lock (state.Gate)
+        {
+            return state.Objects.Find(o => o.IsUser && o.UserPrincipalName is not null && (string.Equals(o.Id.ToString(), idOrUpn, StringComparison.OrdinalIgnoreCase) || TenantState.Eq(o.UserPrincipalName, idOrUpn)));
+        }
+    }
+
+    private EmulatorResponse SendMail(string idOrUpn, EmulatorRequest r)
+    {
+        var user = FindUser(idOrUpn);
+        if (user is null)
+        {
+            return NotFound(idOrUpn);
+        }
+        if (!user.IsMailEnabled)
+        {
+            return Error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+        }
+        var message = r.JsonBody()?["message"];
+        var to = (message?["toRecipients"] as JsonArray)?.Select(x => x?["emailAddress"]?["address"]?.GetValue<string>()).OfType<string>().ToList() ?? [];
+        if (message is null || to.Count == 0)
+        {
+            return Error(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
+        }
+        state.RecordMail(new SentMail(user.PrimarySmtpAddress, to, message["subject"]?.GetValue<string>() ?? "",
+            message["body"]?["content"]?.GetValue<string>() ?? "", state.Now));
+        return EmulatorResponse.Empty(202);
+    }
+
+    private EmulatorResponse ServicePrincipalByAppId(string segment)
+    {
+        var m = AppIdKey().Match(segment);
+        if (!m.Success)
+        {
+            return Error(400, "Request_BadRequest", $"Invalid object identifier '{segment}'.");
+        }
+        return ServicePrincipal(a => TenantState.Eq(a.AppId, m.Groups["id"].Value), m.Groups["id"].Value);
+    }
+
+    private EmulatorResponse ServicePrincipalById(string id) => ServicePrincipal(a => TenantState.Eq(a.ServicePrincipalId, id), id);
+
+    private EmulatorResponse ServicePrincipal(Func<AppRegistration, bool> predicate, string key)
+    {
+        lock (state.Gate)
+        {
+            var app = state.Apps.FirstOrDefault(predicate);
+            if (app is not null)
+            {
+                return EmulatorResponse.Json(200, new JsonObject
+                {
+                    ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals/$entity",
+                    ["id"] = app.ServicePrincipalId,
+                    ["appId"] = app.AppId,
+                    ["displayName"] = app.DisplayName,
+                    ["servicePrincipalType"] = "Application",
+                    ["accountEnabled"] = true,
+                    ["appOwnerOrganizationId"] = DemoTenant.TenantId,
+                });
+            }
+            var resource = TenantState.Resources.FirstOrDefault(x => TenantState.Eq(x.AppId, key) || TenantState.Eq(x.ServicePrincipalId, key));
+            return resource is null ? NotFound(key) : EmulatorResponse.Json(200, new JsonObject
+            {
+                ["id"] = resource.ServicePrincipalId,
+                ["appId"] = resource.AppId,
+                ["displayName"] = resource.DisplayName,
+                ["servicePrincipalType"] = "Application",
+                ["accountEnabled"] = true,
+            });
+        }
+    }
+
+    private EmulatorResponse AppRoleAssignments(string servicePrincipalId)
+    {
+        lock (state.Gate)
+        {
+            var app = state.Apps.Find(a => TenantState.Eq(a.ServicePrincipalId, servicePrincipalId));
+            if (app is null)
+            {
+                return NotFound(servicePrincipalId);
+            }
+            var rows = app.ApplicationPermissions.Select(p =>
+            {
+                var resource = TenantState.Resources.First(x => x.AppId == p.ResourceAppId);
+                return (JsonNode)new JsonObject
+                {
+                    ["id"] = $"{app.ServicePrincipalId[..8]}-{p.AppRoleId.ToString()[..8]}",
+                    ["appRoleId"] = p.AppRoleId.ToString(),
+                    ["principalId"] = app.ServicePrincipalId,
+                    ["principalDisplayName"] = app.DisplayName,
+                    ["principalType"] = "ServicePrincipal",
+                    ["resourceId"] = resource.ServicePrincipalId,
+                    ["resourceDisplayName"] = resource.DisplayName,
+                    ["createdDateTime"] = app.CreatedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+                    // Not a Graph property: lets a reader of the emulator's output see which permission this is.
+                    ["@emulator.permission"] = p.Value,
+                };
+            });
+            return EmulatorResponse.Json(200, new JsonObject
+            {
+                ["@odata.context"] = $"https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('{servicePrincipalId}')/appRoleAssignments",
+                ["value"] = new JsonArray([.. rows]),
+            });
+        }
+    }
+
+    private EmulatorResponse Group(string id)
+    {
+        lock (state.Gate)
+        {
+            var group = FindVisibleGroup(id);
+            return group is null ? NotFound(id) : EmulatorResponse.Json(200, GroupJson(group));
+        }
+    }
+
+    private EmulatorResponse Members(string id, EmulatorRequest r)
+    {
+        lock (state.Gate)
+        {
+            var group = FindVisibleGroup(id);
+            if (group is null)
+            {
+                return NotFound(id);
+            }
+            var top = int.TryParse(r.QueryValue("$top"), out var t) && t is > 0 and <= 999 ? t : 100;
+            var skip = int.TryParse(r.QueryValue("$skiptoken"), out var k) ? k : 0;
+            var members = group.Members.Select(state.FindById).OfType<DirectoryObject>().ToList();
+            var page = members.Skip(skip).Take(top).Select(m => (JsonNode)(m.IsGroup ? GroupJson(m) : UserJson(m))).ToList();
+            var body = new JsonObject
+            {
+                ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects",
+                ["value"] = new JsonArray([.. page]),
+            };
+            if (skip + top < members.Count)
+            {
+                body["@odata.nextLink"] = QueryHelpers.AddQueryString($"{r.ServiceBaseUrl}/v1.0/groups/{id}/members",
+                    new Dictionary<string, string?> { ["$top"] = top.ToString(CultureInfo.InvariantCulture), ["$skiptoken"] = (skip + top).ToString(CultureInfo.InvariantCulture) });
+            }
+            return EmulatorResponse.Json(200, body);
+        }
+    }
+
+    private DirectoryObject? FindVisibleGroup(string id) =>
+        Guid.TryParse(id, out var g) ? state.Objects.Find(o => o.Id == g && o.IsGroup && state.IsVisible(o)) : null;
+
+    /// <summary>Graph treats mail-enabled security groups and distribution lists as read-only.</summary>
+    private EmulatorResponse MemberWrite(string id)
+    {
+        lock (state.Gate)
+        {
+            return FindVisibleGroup(id) is null ? NotFound(id) : Error(400, "Request_BadRequest", MesgWriteRefusal);
+        }
+    }
+
+    private static EmulatorResponse CreateGroup(EmulatorRequest r)
+    {
+        var body = r.JsonBody();
+        var mailEnabled = body?["mailEnabled"]?.GetValueKind() == System.Text.Json.JsonValueKind.True;
+        var isUnified = (body?["groupTypes"] as JsonArray)?.Any(x => x?.GetValue<string>() == "Unified") == true;
+        return mailEnabled && !isUnified
+            ? Error(400, "Request_BadRequest", "Cannot Create a mail-enabled security groups and or distribution list.")
+            : Error(403, "Authorization_RequestDenied", "The emulator creates groups through Exchange only.");
+    }
+
+    private static EmulatorResponse Domains() => EmulatorResponse.Json(200, new JsonObject
+    {
+        ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#domains",
+        ["value"] = new JsonArray(DomainJson(DemoTenant.Domain, isDefault: true, isInitial: false), DomainJson(DemoTenant.InitialDomain, isDefault: false, isInitial: true)),
+    });
+
+    private static JsonObject DomainJson(string name, bool isDefault, bool isInitial) => new()
+    {
+        ["id"] = name,
+        ["authenticationType"] = "Managed",
+        ["isDefault"] = isDefault,
+        ["isInitial"] = isInitial,
+        ["isRoot"] = true,
+        ["isVerified"] = true,
+        ["supportedServices"] = new JsonArray("Email", "OfficeCommunicationsOnline"),
+    };
+
+    private static JsonObject UserJson(DirectoryObject u) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.user",
+        ["id"] = u.Id.ToString(),
+        ["displayName"] = u.DisplayName,
+        ["userPrincipalName"] = u.UserPrincipalName,
+        ["mail"] = u.IsMailEnabled ? u.PrimarySmtpAddress : null,
+        ["mailNickname"] = u.Alias,
+        ["jobTitle"] = u.JobTitle,
+        ["department"] = u.Department,
+        ["accountEnabled"] = u.Kind != RecipientKind.SharedMailbox,
+    };
+
+    private static JsonObject GroupJson(DirectoryObject g) => new()
+    {
+        ["@odata.type"] = "#microsoft.graph.group",
+        ["id"] = g.Id.ToString(),
+        ["displayName"] = g.DisplayName,
+        ["description"] = g.Description,
+        ["mail"] = g.PrimarySmtpAddress,
+        ["mailNickname"] = g.Alias,
+        ["mailEnabled"] = true,
+        ["securityEnabled"] = g.Kind == RecipientKind.MailUniversalSecurityGroup,
+        ["groupTypes"] = new JsonArray(),
+        ["proxyAddresses"] = new JsonArray([.. g.AllSmtpAddresses.Select((a, i) => (JsonNode)((i == 0 ? "SMTP:" : "smtp:") + a))]),
+        ["createdDateTime"] = g.CreatedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+    };
+
+    private static JsonObject Select(JsonObject full, string? select)
+    {
+        if (string.IsNullOrWhiteSpace(select))
+        {
+            return full;
+        }
+        var wanted = select.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var result = new JsonObject();
+        foreach (var name in wanted.Prepend("id").Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var match = full.FirstOrDefault(kv => kv.Key.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (match.Key is not null)
+            {
+                result[match.Key] = match.Value?.DeepClone();
+            }
+        }
+        return result;
+    }
+
+    private async Task<EmulatorResponse> BatchAsync(EmulatorRequest request)
+    {
+        if (request.JsonBody()?["requests"] is not JsonArray requests || requests.Count == 0)
+        {
+            return Error(400, "BadRequest", "Invalid batch payload format.");
+        }
+        if (requests.Count > MaxBatchSize)
+        {
+            return Error(400, "BadRequest", $"The number of batch requests exceeds the limit of {MaxBatchSize}.");
+        }
+        var responses = new JsonArray();
+        foreach (var item in requests)
+        {
+            var url = item?["url"]?.GetValue<string>() ?? "";
+            var (path, query) = url.Split('?', 2) is var parts && parts.Length == 2 ? (parts[0], "?" + parts[1]) : (url, "");
+            var headers = EmulatorRequest.HeaderDictionary();
+            headers["Authorization"] = request.Header("Authorization") ?? "";
+            if (item?["headers"] is JsonObject h)
+            {
+                foreach (var (k, v) in h)
+                {
+                    headers[k] = v?.ToString() ?? "";
+                }
+            }
+            var inner = new EmulatorRequest
+            {
+                Service = EmulatedService.Graph,
+                Method = item?["method"]?.GetValue<string>()?.ToUpperInvariant() ?? "GET",
+                Path = "/v1.0/" + path.TrimStart('/'),
+                Query = QueryHelpers.ParseQuery(query),
+                Headers = headers,
+                Body = item?["body"] is { } b ? System.Text.Encoding.UTF8.GetBytes(b.ToJsonString()) : [],
+                ServiceBaseUrl = request.ServiceBaseUrl,
+                BrowserLoginBaseUrl = request.BrowserLoginBaseUrl,
+            };
+            var answer = await HandleAsync(inner);
+            responses.Add(new JsonObject
+            {
+                ["id"] = item?["id"]?.ToString(),
+                ["status"] = answer.Status,
+                ["headers"] = new JsonObject { ["Content-Type"] = answer.ContentType ?? "application/json" },
+                ["body"] = answer.Body.Length > 0 ? JsonNode.Parse(answer.Body) : null,
+            });
+        }
+        return EmulatorResponse.Json(200, new JsonObject { ["responses"] = responses });
+    }
+
+    private static EmulatorResponse NotFound(string id) =>
+        Error(404, "Request_ResourceNotFound", $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
+
+    internal static EmulatorResponse Error(int status, string code, string message) => EmulatorResponse.Json(status, new JsonObject
+    {
+        ["error"] = new JsonObject
+        {
+            ["code"] = code,
+            ["message"] = message,
+            ["innerError"] = new JsonObject
+            {
+                ["date"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+                ["request-id"] = Guid.NewGuid().ToString(),
+                ["client-request-id"] = Guid.NewGuid().ToString(),
+            },
+        },
+    });
+
+    [GeneratedRegex("\"(?<p>[A-Za-z]+):(?<v>[^\"]*)\"")]
+    private static partial Regex SearchClause();
+
+    [GeneratedRegex(@"^\s*(?<p>id|mail|userPrincipalName|displayName)\s+eq\s+'(?<v>[^']*)'\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex EqualsFilter();
+
+    [GeneratedRegex(@"^servicePrincipals\(appId='(?<id>[^']+)'\)$")]
+    private static partial Regex AppIdKey();
+}

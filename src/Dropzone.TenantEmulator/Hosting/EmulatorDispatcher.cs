@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dropzone.TenantEmulator.Control;
+using Dropzone.TenantEmulator.Entra;
+using Dropzone.TenantEmulator.Exchange;
+using Dropzone.TenantEmulator.Graph;
+using Dropzone.TenantEmulator.State;
+
+namespace Dropzone.TenantEmulator.Hosting;
+
+/// <summary>
+/// The single entry point for every emulated call: injects the configured faults (Graph and Exchange only),
+/// routes to the service, and records the call in the log the control surface shows.
+/// </summary>
+public sealed class EmulatorDispatcher(TenantState state, LoginService login, GraphService graph, ExchangeAdminService exchange, ControlService control)
+{
+    public async Task<EmulatorResponse> DispatchAsync(EmulatorRequest request, CancellationToken cancellationToken = default)
+    {
+        var faults = state.Faults;
+        if (faults.Latency > TimeSpan.Zero && request.Service != EmulatedService.Control)
+        {
+            await Task.Delay(faults.Latency, state.Time, cancellationToken);
+        }
+        var response = InjectedFault(request.Service, faults) ?? request.Service switch
+        {
+            EmulatedService.Login => await login.HandleAsync(request),
+            EmulatedService.Graph => await graph.HandleAsync(request),
+            EmulatedService.Outlook => await exchange.HandleAsync(request),
+            EmulatedService.Control => control.Handle(request),
+            _ => EmulatorResponse.Empty(404),
+        };
+        if (request.Service != EmulatedService.Control)
+        {
+            state.RecordCall(new CallRecord(state.Now, request.Service.ToString().ToLowerInvariant(), request.Method, request.Path, response.Operation, response.Status));
+        }
+        return response;
+    }
+
+    private EmulatorResponse? InjectedFault(EmulatedService service, EmulatorFaults faults)
+    {
+        if (service is not (EmulatedService.Graph or EmulatedService.Outlook)
+            || (faults.ThrottleRate <= 0 && faults.UnavailableRate <= 0 && faults.TimeoutRate <= 0))
+        {
+            return null;
+        }
+        // One draw per call, so the same seed gives the same sequence of outcomes.
+        var sample = state.NextFaultSample();
+        if (sample < faults.ThrottleRate)
+        {
+            var throttled = FaultBody(429, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.");
+            throttled.Headers["Retry-After"] = faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return throttled;
+        }
+        sample -= faults.ThrottleRate;
+        if (sample < faults.UnavailableRate)
+        {
+            return FaultBody(503, "ServiceUnavailable", "The service is temporarily unavailable. ServerBusyException.");
+        }
+        sample -= faults.UnavailableRate;
+        return sample < faults.TimeoutRate ? ExchangeTimeoutException.Response() : null;
+    }
+
+    private static EmulatorResponse FaultBody(int status, string code, string message)
+    {
+        var r = EmulatorResponse.Json(status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
+        r.Operation = "fault";
+        return r;
+    }
+}

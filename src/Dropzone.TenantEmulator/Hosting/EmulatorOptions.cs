@@ -1,0 +1,20 @@
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.State;
+
+namespace Dropzone.TenantEmulator;
+
+/// <summary>How the emulator is reached; bound from the <c>TenantEmulator</c> configuration section.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The https authority host servers are pointed at (MSAL refuses http authorities).</summary>
+    public string Instance { get; set; } = DemoTenant.Instance;
+
+    /// <summary>
+    /// The browser-facing base URL of the host that mounts the emulator (e.g. http://localhost:5080).
+    /// When unset it is taken from the request that reached the mount, or from the server's address.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Faults in force after start and after a reset, e.g. a small latency for demos.</summary>
+    public EmulatorFaults DefaultFaults { get; set; } = EmulatorFaults.None;
+}

@@ -1,0 +1,101 @@
+using Dropzone.TenantEmulator.Control;
+using Dropzone.TenantEmulator.Entra;
+using Dropzone.TenantEmulator.Exchange;
+using Dropzone.TenantEmulator.Graph;
+using Dropzone.TenantEmulator.Hosting;
+using Dropzone.TenantEmulator.State;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dropzone.TenantEmulator;
+
+/// <summary>Registers and mounts the emulator in any ASP.NET Core host (the portal, or the emulator's own process).</summary>
+public static class TenantEmulatorExtensions
+{
+    public const string MountPrefix = "/_emulator";
+
+    /// <summary>
+    /// Registers the emulator as singletons. <see cref="TimeProvider"/> is taken from the container when one is
+    /// registered (tests register a FakeTimeProvider), else the system clock.
+    /// </summary>
+    public static IServiceCollection AddTenantEmulator(this IServiceCollection services, Action<EmulatorOptions>? configure = null)
+    {
+        var options = new EmulatorOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new TenantState(sp.GetRequiredService<TimeProvider>(), options.DefaultFaults));
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<ClientAuthenticator>();
+        services.AddSingleton<LoginService>();
+        services.AddSingleton<GraphService>();
+        services.AddSingleton<ExchangeAdminService>();
+        services.AddSingleton<ControlService>();
+        services.AddSingleton<EmulatorDispatcher>();
+        services.AddSingleton<EmulatorPublicUrl>();
+        services.AddSingleton<EmulatorHttpHandler>();
+        return services;
+    }
+
+    /// <summary>Serves every service below <c>/_emulator/{login|graph|outlook|_control}/</c> with the real service's paths.</summary>
+    public static IEndpointConventionBuilder MapTenantEmulator(this IEndpointRouteBuilder endpoints)
+    {
+        return endpoints.Map(MountPrefix + "/{service}/{**rest}", async context =>
+        {
+            var service = EmulatorHttpHandler.ServiceFromPrefix((string)context.Request.RouteValues["service"]!);
+            if (service is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            var request = await ToEmulatorRequestAsync(context, service.Value);
+            var dispatcher = context.RequestServices.GetRequiredService<EmulatorDispatcher>();
+            var response = await dispatcher.DispatchAsync(request, context.RequestAborted);
+            await WriteAsync(context, response);
+        }).WithDisplayName("Tenant emulator").ExcludeFromDescription();
+    }
+
+    private static async Task<EmulatorRequest> ToEmulatorRequestAsync(HttpContext context, EmulatedService service)
+    {
+        var r = context.Request;
+        using var buffer = new MemoryStream();
+        await r.Body.CopyToAsync(buffer, context.RequestAborted);
+        var origin = $"{r.Scheme}://{r.Host}{r.PathBase}";
+        var prefix = (string)r.RouteValues["service"]!;
+        var headers = EmulatorRequest.HeaderDictionary();
+        foreach (var (name, values) in r.Headers)
+        {
+            headers[name] = values.ToString();
+        }
+        return new EmulatorRequest
+        {
+            Service = service,
+            Method = r.Method.ToUpperInvariant(),
+            Path = "/" + (string?)r.RouteValues["rest"],
+            Query = r.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal),
+            Headers = headers,
+            Body = buffer.ToArray(),
+            ServiceBaseUrl = $"{origin}{MountPrefix}/{prefix}",
+            BrowserLoginBaseUrl = $"{origin}{MountPrefix}/login",
+        };
+    }
+
+    private static async Task WriteAsync(HttpContext context, EmulatorResponse response)
+    {
+        context.Response.StatusCode = response.Status;
+        foreach (var (name, value) in response.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+        if (response.ContentType is not null)
+        {
+            context.Response.ContentType = response.ContentType;
+        }
+        if (response.Body.Length > 0)
+        {
+            await context.Response.Body.WriteAsync(response.Body, context.RequestAborted);
+        }
+    }
+
+    internal static string Describe(HttpRequest r) => r.GetDisplayUrl();
+}

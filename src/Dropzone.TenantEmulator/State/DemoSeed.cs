@@ -1,0 +1,118 @@
+using System.Globalization;
+using Dropzone.TenantEmulator.Directory;
+
+namespace Dropzone.TenantEmulator.State;
+
+/// <summary>Turns <see cref="DemoTenant"/> into state objects; the ids derive from the person's position.</summary>
+internal static class DemoSeed
+{
+    // Real Microsoft app role ids, so that a grant looks the same as in a live tenant.
+    internal static readonly Guid MailReadRoleId = Guid.Parse("810c84a8-4a9e-49e6-bf7d-12d183f40d01");
+    private static readonly Guid MailSendRoleId = Guid.Parse("b633e1c5-b582-4048-a93e-9f11b44c7e96");
+    private static readonly Guid UserReadAllRoleId = Guid.Parse("df021288-bdef-4463-88db-98f22de89214");
+    private static readonly Guid GroupReadAllRoleId = Guid.Parse("5b567255-7703-4780-807c-7be8301ae99b");
+    private static readonly Guid ApplicationReadAllRoleId = Guid.Parse("9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30");
+    private static readonly Guid DomainReadAllRoleId = Guid.Parse("dbb9058a-0e50-45d7-ae91-66909b5d4664");
+    private static readonly Guid ExchangeManageAsAppRoleId = Guid.Parse("dc50a0fb-09a3-484d-be87-e023b12c6440");
+
+    public static void Populate(TenantState state)
+    {
+        var seededAt = state.Now;
+        for (var i = 0; i < DemoTenant.People.Count; i++)
+        {
+            var p = DemoTenant.People[i];
+            var user = NewUser(state, DemoTenant.UserId(i + 1), p.Alias, p.DisplayName, p.JobTitle, p.Department, p.HasMailbox);
+            user.PortalRoles.AddRange(p.PortalRoles);
+            state.Objects.Add(user);
+        }
+        for (var i = 0; i < DemoTenant.SharedMailboxes.Count; i++)
+        {
+            var m = DemoTenant.SharedMailboxes[i];
+            state.Objects.Add(NewRecipient(state, DemoTenant.SharedMailboxId(i + 1), RecipientKind.SharedMailbox, m.Alias, m.DisplayName,
+                upn: $"{m.Alias}@{DemoTenant.Domain}", jobTitle: null, department: null));
+        }
+
+        // A plain distribution list, to show that an access policy cannot be scoped to one.
+        var allStaff = NewRecipient(state, DemoTenant.SeedGroupId(1), RecipientKind.MailUniversalDistributionGroup, "all-staff", "All Staff",
+            upn: null, jobTitle: null, department: null);
+        allStaff.Name = "All Staff";
+        allStaff.ManagedBy.Add(DemoTenant.UserId(1));
+        allStaff.Members.AddRange(state.Objects.Where(o => o.Kind == RecipientKind.UserMailbox).Select(o => o.Id));
+        state.Objects.Add(allStaff);
+
+        var portal = new AppRegistration
+        {
+            AppId = DemoTenant.PortalClientId,
+            ServicePrincipalId = DemoTenant.PortalServicePrincipalId,
+            DisplayName = DemoTenant.PortalDisplayName,
+            CreatedAt = seededAt,
+        };
+        portal.ClientSecrets.Add(DemoTenant.PortalClientSecret);
+        portal.AppRoles.AddRange([DemoTenant.PortalAdminRole, DemoTenant.PortalAuditorRole]);
+        portal.DirectoryRoles.Add(TenantState.ExchangeAdministratorRole);
+        portal.ApplicationPermissions.AddRange(
+        [
+            new(TenantState.ExchangeAppId, "Exchange.ManageAsApp", ExchangeManageAsAppRoleId),
+            new(TenantState.GraphAppId, "User.Read.All", UserReadAllRoleId),
+            new(TenantState.GraphAppId, "Group.Read.All", GroupReadAllRoleId),
+            new(TenantState.GraphAppId, "Application.Read.All", ApplicationReadAllRoleId),
+            new(TenantState.GraphAppId, "Domain.Read.All", DomainReadAllRoleId),
+            new(TenantState.GraphAppId, "Mail.Send", MailSendRoleId),
+        ]);
+        state.Apps.Add(portal);
+
+        var restricted = new AppRegistration
+        {
+            AppId = DemoTenant.RestrictedAppId,
+            ServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
+            DisplayName = DemoTenant.RestrictedAppDisplayName,
+            CreatedAt = seededAt,
+        };
+        restricted.ClientSecrets.Add(DemoTenant.RestrictedAppClientSecret);
+        // The unscoped Entra grant the portal must warn about once RBAC scoping is in place.
+        restricted.ApplicationPermissions.Add(new(TenantState.GraphAppId, "Mail.Read", MailReadRoleId));
+        state.Apps.Add(restricted);
+    }
+
+    public static DirectoryObject NewUser(TenantState state, Guid id, string alias, string displayName, string jobTitle, string department, bool hasMailbox) =>
+        NewRecipient(state, id, hasMailbox ? RecipientKind.UserMailbox : RecipientKind.None, alias, displayName,
+            upn: $"{alias}@{DemoTenant.Domain}", jobTitle, department);
+
+    public static DirectoryObject NewRecipient(TenantState state, Guid id, RecipientKind kind, string alias, string displayName,
+        string? upn, string? jobTitle, string? department, DateTimeOffset? visibleFrom = null)
+    {
+        var o = new DirectoryObject
+        {
+            Id = id,
+            ExchangeGuid = ExchangeGuidFor(id),
+            Kind = kind,
+            Name = alias,
+            DisplayName = displayName,
+            Alias = alias,
+            PrimarySmtpAddress = $"{alias}@{DemoTenant.Domain}",
+            Sid = SidFor(id),
+            UserPrincipalName = upn,
+            JobTitle = jobTitle,
+            Department = department,
+            CreatedAt = state.Now,
+            VisibleFrom = visibleFrom ?? state.Now,
+        };
+        o.SecondaryAddresses.Add($"{alias}@{DemoTenant.InitialDomain}");
+        return o;
+    }
+
+    /// <summary>Exchange keeps its own object guid; deriving it keeps it stable and distinct from the Entra id.</summary>
+    private static Guid ExchangeGuidFor(Guid id)
+    {
+        var bytes = id.ToByteArray();
+        bytes[0] ^= 0x5A;
+        bytes[1] ^= 0xA5;
+        return new Guid(bytes);
+    }
+
+    private static string SidFor(Guid id)
+    {
+        var tail = unchecked((uint)id.GetHashCode());
+        return string.Create(CultureInfo.InvariantCulture, $"S-1-5-21-3650091840-1426571218-1092461826-{tail}");
+    }
+}

@@ -1,0 +1,27 @@
+namespace Dropzone.TenantEmulator.State;
+
+/// <summary>
+/// Faults and delays, settable at run time through the control surface or <see cref="TenantState.SetFaults"/>.
+/// Rates are probabilities in [0, 1] drawn from a random sequence seeded by <see cref="Seed"/>, so a test
+/// that sets a seed sees the same sequence of faults on every run. Faults hit Graph and Exchange calls only;
+/// sign-in and the control surface stay reliable so that a test can always set things back.
+/// </summary>
+public sealed record EmulatorFaults
+{
+    public TimeSpan Latency { get; init; }
+    public double ThrottleRate { get; init; }
+    public int RetryAfterSeconds { get; init; } = 2;
+    public double UnavailableRate { get; init; }
+    public double TimeoutRate { get; init; }
+    /// <summary>A newly created group answers "not found" for this long.</summary>
+    public TimeSpan ReplicationDelay { get; init; }
+    /// <summary>A new access policy, scope or role assignment takes effect only after this long.</summary>
+    public TimeSpan PolicyPropagationDelay { get; init; }
+    /// <summary>Membership arrays larger than this answer a timeout, although the change is applied.</summary>
+    public int BulkTimeoutAppliedThreshold { get; init; } = 2000;
+    /// <summary>Membership arrays larger than this answer a timeout and nothing changes.</summary>
+    public int BulkTimeoutDroppedThreshold { get; init; } = 4000;
+    public int Seed { get; init; } = 1;
+
+    public static EmulatorFaults None { get; } = new();
+}

@@ -1,0 +1,212 @@
+using System.Security.Cryptography.X509Certificates;
+using Dropzone.TenantEmulator.Directory;
+
+namespace Dropzone.TenantEmulator.State;
+
+/// <summary>
+/// The whole emulated tenant, in memory. Every read and write holds <see cref="Gate"/>, so HTTP handlers
+/// on many threads see a consistent directory. Time comes from the injected <see cref="TimeProvider"/>:
+/// replication and propagation delays are instants compared with "now", never timers.
+/// </summary>
+public sealed class TenantState
+{
+    internal const string GraphAppId = "00000003-0000-0000-c000-000000000000";
+    internal const string ExchangeAppId = "00000002-0000-0ff1-ce00-000000000000";
+    internal const string ExchangeAdministratorRole = "Exchange Administrator";
+    /// <summary>Directory role template id of Exchange Administrator, carried in the tokens' <c>wids</c> claim.</summary>
+    internal const string ExchangeAdministratorTemplateId = "29232cdf-9323-42fd-ade2-1d097af3e4de";
+
+    private readonly List<CallRecord> _calls = [];
+    private readonly List<SentMail> _sentMail = [];
+    private int _idCounter;
+    private Random _random = new(1);
+
+    public TenantState(TimeProvider timeProvider, EmulatorFaults? defaultFaults = null)
+    {
+        Time = timeProvider;
+        DefaultFaults = defaultFaults ?? EmulatorFaults.None;
+        Reset();
+    }
+
+    /// <summary>The faults a reset returns to.</summary>
+    public EmulatorFaults DefaultFaults { get; }
+
+    internal Lock Gate { get; } = new();
+    public TimeProvider Time { get; }
+    public DateTimeOffset Now => Time.GetUtcNow();
+    public EmulatorFaults Faults { get; private set; } = EmulatorFaults.None;
+
+    internal List<DirectoryObject> Objects { get; } = [];
+    internal List<AppRegistration> Apps { get; } = [];
+    internal List<AccessPolicy> Policies { get; } = [];
+    internal List<ExchangeServicePrincipal> ExchangeServicePrincipals { get; } = [];
+    internal List<ManagementScope> Scopes { get; } = [];
+    internal List<ManagementRoleAssignment> RoleAssignments { get; } = [];
+    internal Dictionary<string, AuthorizationCodeGrant> AuthorizationCodes { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, RefreshTokenGrant> RefreshTokens { get; } = new(StringComparer.Ordinal);
+
+    internal static IReadOnlyList<ResourceApp> Resources { get; } =
+    [
+        new(GraphAppId, "dd0e0000-0000-4000-8000-0000000000c1", "Microsoft Graph", "https://graph.microsoft.com"),
+        new(ExchangeAppId, "dd0e0000-0000-4000-8000-0000000000c2", "Office 365 Exchange Online", "https://outlook.office365.com"),
+    ];
+
+    /// <summary>Back to the seeded demo tenant; faults are cleared too.</summary>
+    public void Reset()
+    {
+        lock (Gate)
+        {
+            Objects.Clear();
+            Apps.Clear();
+            Policies.Clear();
+            ExchangeServicePrincipals.Clear();
+            Scopes.Clear();
+            RoleAssignments.Clear();
+            AuthorizationCodes.Clear();
+            RefreshTokens.Clear();
+            _calls.Clear();
+            _sentMail.Clear();
+            _idCounter = 0;
+            Faults = DefaultFaults;
+            _random = new Random(Faults.Seed);
+            DemoSeed.Populate(this);
+        }
+    }
+
+    public void SetFaults(EmulatorFaults faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        lock (Gate)
+        {
+            Faults = faults;
+            _random = new Random(faults.Seed);
+        }
+    }
+
+    /// <summary>Registers a certificate whose private key may sign client assertions for the app.</summary>
+    public void RegisterCertificate(string appId, X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        lock (Gate)
+        {
+            FindApp(appId)?.Certificates.Add(certificate.Export(X509ContentType.Cert));
+        }
+    }
+
+    /// <summary>Grants or withdraws the Entra Exchange Administrator role (403 from Exchange without it).</summary>
+    public void SetExchangeAdministrator(string appId, bool granted)
+    {
+        lock (Gate)
+        {
+            var app = FindApp(appId) ?? throw new ArgumentException($"Unknown app {appId}.", nameof(appId));
+            app.DirectoryRoles.Remove(ExchangeAdministratorRole);
+            if (granted)
+            {
+                app.DirectoryRoles.Add(ExchangeAdministratorRole);
+            }
+        }
+    }
+
+    /// <summary>Replaces a group's members directly, bypassing the API (fast set-up for paging tests).</summary>
+    public void ReplaceGroupMembers(Guid groupId, IEnumerable<Guid> memberIds)
+    {
+        lock (Gate)
+        {
+            var group = Objects.Single(o => o.Id == groupId && o.IsGroup);
+            group.Members.Clear();
+            group.Members.AddRange(memberIds);
+        }
+    }
+
+    /// <summary>Adds users with mailboxes beyond the demo set, e.g. for large-membership tests.</summary>
+    public IReadOnlyList<Guid> AddBulkMailboxUsers(int count, string aliasPrefix = "bulk")
+    {
+        lock (Gate)
+        {
+            var ids = new List<Guid>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var alias = $"{aliasPrefix}{Objects.Count + i:D5}";
+                var user = DemoSeed.NewUser(this, NewId(), alias, $"Bulk {alias}", "Staff", "Bulk", hasMailbox: true);
+                Objects.Add(user);
+                ids.Add(user.Id);
+            }
+            return ids;
+        }
+    }
+
+    public IReadOnlyList<SentMail> SentMail
+    {
+        get { lock (Gate) { return [.. _sentMail]; } }
+    }
+
+    public IReadOnlyList<CallRecord> Calls
+    {
+        get { lock (Gate) { return [.. _calls]; } }
+    }
+
+    internal void RecordCall(CallRecord call)
+    {
+        lock (Gate)
+        {
+            // Bounded, so a long benchmark cannot grow memory without limit.
+            if (_calls.Count >= 10_000)
+            {
+                _calls.RemoveRange(0, 1000);
+            }
+            _calls.Add(call);
+        }
+    }
+
+    internal void RecordMail(SentMail mail)
+    {
+        lock (Gate)
+        {
+            _sentMail.Add(mail);
+        }
+    }
+
+    /// <summary>Draws the next random number of the seeded fault sequence.</summary>
+    internal double NextFaultSample()
+    {
+        lock (Gate)
+        {
+            return _random.NextDouble();
+        }
+    }
+
+    /// <summary>Deterministic ids for objects created at run time (call under the gate).</summary>
+    internal Guid NewId() => Guid.Parse($"dd0e0000-0000-4000-8009-{++_idCounter:D12}");
+
+    internal AppRegistration? FindApp(string appId) =>
+        Apps.Find(a => string.Equals(a.AppId, appId, StringComparison.OrdinalIgnoreCase));
+
+    internal bool IsVisible(DirectoryObject o) => o.VisibleFrom <= Now;
+
+    internal DirectoryObject? FindById(Guid id) => Objects.Find(o => o.Id == id);
+
+    /// <summary>Exchange -Identity resolution: object id, Exchange guid, UPN, any SMTP address, alias, name, DN, display name.</summary>
+    internal DirectoryObject? ResolveVisible(string identity)
+    {
+        var trimmed = identity.Trim();
+        if (Guid.TryParse(trimmed, out var guid))
+        {
+            return Objects.Find(o => (o.Id == guid || o.ExchangeGuid == guid) && IsVisible(o));
+        }
+        return Objects.Find(o => IsVisible(o) && Matches(o, trimmed));
+
+        static bool Matches(DirectoryObject o, string value) =>
+            Eq(o.UserPrincipalName, value) || Eq(o.Alias, value) || Eq(o.Name, value) || Eq(o.DistinguishedName, value)
+            || Eq(o.DisplayName, value) || o.AllSmtpAddresses.Any(a => Eq(a, value) || Eq("smtp:" + a, value));
+    }
+
+    internal static bool Eq(string? a, string? b) => a is not null && b is not null && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    internal bool IsSmtpAddressTaken(string address) =>
+        Objects.Any(o => o.AllSmtpAddresses.Any(a => Eq(a, address)) || Eq(o.UserPrincipalName, address));
+}
+
+internal sealed record AuthorizationCodeGrant(
+    string ClientId, Guid UserId, string RedirectUri, string? CodeChallenge, string? Nonce, string Scope, DateTimeOffset ExpiresAt);
+
+internal sealed record RefreshTokenGrant(string ClientId, Guid UserId, string Scope);

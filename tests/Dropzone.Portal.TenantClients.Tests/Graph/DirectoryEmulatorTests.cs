@@ -1,0 +1,130 @@
+using Dropzone.Portal.TenantClients.Graph;
+using Dropzone.Portal.TenantClients.Tests.Support;
+using Dropzone.TenantEmulator.Directory;
+
+namespace Dropzone.Portal.TenantClients.Tests.Graph;
+
+/// <summary>Each Graph call the portal makes, through the Graph SDK, our auth provider and handlers, against the emulator.</summary>
+public class DirectoryEmulatorTests
+{
+    [Fact]
+    public async Task SearchPeopleAsync_PartOfAName_FindsTheDemoUser()
+    {
+        using var tenant = TenantHarness.Create();
+
+        var people = await tenant.Directory.SearchPeopleAsync("olivia");
+
+        Assert.Contains(people, p => string.Equals(p.UserPrincipalName, DemoTenant.OwnerUpn, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task SearchPeopleAsync_QuotesInInput_DoNotBreakTheQuery()
+    {
+        using var tenant = TenantHarness.Create();
+
+        var people = await tenant.Directory.SearchPeopleAsync("oli\"via\\");
+
+        Assert.Contains(people, p => string.Equals(p.UserPrincipalName, DemoTenant.OwnerUpn, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData(DemoTenant.OwnerUpn)]
+    [InlineData("dd0e0000-0000-4000-8001-000000000003")]
+    public async Task FindUserAsync_UpnOrId_FindsTheUser(string key)
+    {
+        using var tenant = TenantHarness.Create();
+
+        var user = await tenant.Directory.FindUserAsync(key);
+
+        Assert.NotNull(user);
+        Assert.False(string.IsNullOrEmpty(user.Id));
+    }
+
+    [Fact]
+    public async Task FindUserAsync_Unknown_IsNull()
+    {
+        using var tenant = TenantHarness.Create();
+
+        Assert.Null(await tenant.Directory.FindUserAsync("nobody@" + DemoTenant.Domain));
+    }
+
+    [Fact]
+    public async Task ResolveAddressesAsync_KnownAndUnknown_MapsOnlyTheKnown()
+    {
+        using var tenant = TenantHarness.Create();
+        string[] addresses = [DemoTenant.OwnerUpn, DemoTenant.AdminUpn.ToUpperInvariant(), DemoTenant.PhishingReportMailbox, "ghost@" + DemoTenant.Domain];
+
+        var found = await tenant.Directory.ResolveAddressesAsync(addresses);
+
+        Assert.Equal(3, found.Count);
+        Assert.True(found.ContainsKey(DemoTenant.AdminUpn));
+        Assert.False(found.ContainsKey("ghost@" + DemoTenant.Domain));
+    }
+
+    [Fact]
+    public async Task ResolveAddressesAsync_ManyAddresses_UsesBatches()
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.AddBulkMailboxUsers(100, "resolve");
+        var snapshot = await tenant.Directory.SearchPeopleAsync("resolve", 999);
+        var before = tenant.State.Calls.Count(c => c.Service == "graph");
+
+        var found = await tenant.Directory.ResolveAddressesAsync(snapshot.Select(u => u.Mail ?? u.UserPrincipalName!));
+
+        Assert.Equal(snapshot.Count, found.Count);
+        // 100 addresses: far fewer HTTP calls than addresses, whichever filter form the tenant accepts.
+        Assert.True(tenant.State.Calls.Count(c => c.Service == "graph") - before <= 15);
+    }
+
+    [Fact]
+    public async Task GetServicePrincipalByAppIdAsync_RestrictedApp_ReturnsItsObjectId()
+    {
+        using var tenant = TenantHarness.Create();
+
+        var sp = await tenant.Directory.GetServicePrincipalByAppIdAsync(DemoTenant.RestrictedAppId);
+
+        Assert.NotNull(sp);
+        Assert.Equal(DemoTenant.RestrictedServicePrincipalId, sp.Id, ignoreCase: true);
+        Assert.Null(await tenant.Directory.GetServicePrincipalByAppIdAsync(Guid.NewGuid().ToString()));
+    }
+
+    [Fact]
+    public async Task GetMailGrantsAsync_RestrictedApp_ReportsItsGrants()
+    {
+        using var tenant = TenantHarness.Create();
+
+        var report = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+
+        Assert.NotEmpty(report.Grants);
+        Assert.Equal(report.Grants.Any(g => g.PermissionName is not null), report.HasUnscopedMailGrant);
+    }
+
+    [Fact]
+    public async Task GetDomainsAsync_DemoTenant_ListsTheDefaultDomain()
+    {
+        using var tenant = TenantHarness.Create();
+
+        var domains = await tenant.Directory.GetDomainsAsync();
+
+        Assert.Contains(domains, d => d.Id == DemoTenant.Domain);
+    }
+
+    [Fact]
+    public async Task GetGroupAndMembers_MesgCreatedInExchange_ReadsAsMesg()
+    {
+        using var tenant = TenantHarness.Create();
+        var created = await tenant.Exchange.InvokeAsync(TenantClients.Commands.ExchangeCommands.NewDistributionGroup(
+            "Graph Read", [DemoTenant.OwnerUpn], alias: "graph-read", primarySmtpAddress: "graph-read@" + DemoTenant.Domain,
+            members: [DemoTenant.PhishingReportMailbox, DemoTenant.AdminUpn]));
+        var id = TenantClients.Exchange.DistributionGroupInfo.From(created.Rows.Single()).ExternalDirectoryObjectId!;
+
+        var group = await tenant.Directory.GetGroupAsync(id);
+        var members = await tenant.Directory.GetGroupMembersAsync(id);
+
+        Assert.NotNull(group);
+        Assert.True(group.IsMailEnabledSecurityGroup);
+        Assert.Equal(2, members!.Count);
+        Assert.Null(await tenant.Directory.GetGroupAsync(Guid.NewGuid().ToString()));
+        Assert.Null(await tenant.Directory.GetGroupMembersAsync(Guid.NewGuid().ToString()));
+    }
+}

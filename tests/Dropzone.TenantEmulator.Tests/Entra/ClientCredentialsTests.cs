@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Tests.Infrastructure;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Dropzone.TenantEmulator.Tests.Entra;
+
+public sealed class ClientCredentialsTests : IAsyncLifetime
+{
+    private EmulatorHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private Task<HttpResponseMessage> RequestAsync(Dictionary<string, string> form) =>
+        _host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(form));
+
+    [Fact]
+    public async Task Token_ExchangeScopeWithSecret_AppTokenWithManageAsAppRole()
+    {
+        var token = new JsonWebToken(await _host.AppTokenAsync("https://outlook.office365.com/.default"));
+
+        Assert.Equal("https://outlook.office365.com", token.GetClaim("aud").Value);
+        Assert.Equal(DemoTenant.Instance + DemoTenant.TenantId + "/v2.0", token.Issuer);
+        Assert.Equal(DemoTenant.TenantId, token.GetClaim("tid").Value);
+        Assert.Equal(DemoTenant.PortalServicePrincipalId, token.GetClaim("oid").Value);
+        Assert.Equal(DemoTenant.PortalClientId, token.GetClaim("azp").Value);
+        Assert.Equal(["Exchange.ManageAsApp"], token.Claims.Where(c => c.Type == "roles").Select(c => c.Value));
+        Assert.Equal("RS256", token.Alg);
+        Assert.False(string.IsNullOrEmpty(token.Kid));
+        Assert.Equal(TimeSpan.FromHours(1), token.ValidTo - token.ValidFrom);
+    }
+
+    [Fact]
+    public async Task Token_GraphScope_GraphAudienceAndGraphRoles()
+    {
+        var token = new JsonWebToken(await _host.AppTokenAsync("https://graph.microsoft.com/.default"));
+
+        Assert.Equal("https://graph.microsoft.com", token.GetClaim("aud").Value);
+        var roles = token.Claims.Where(c => c.Type == "roles").Select(c => c.Value).ToList();
+        Assert.Contains("User.Read.All", roles);
+        Assert.DoesNotContain("Exchange.ManageAsApp", roles);
+    }
+
+    [Fact]
+    public async Task Token_ResponseShape_HasExpiresAndBearerType()
+    {
+        using var response = await RequestAsync(new()
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = "https://outlook.office365.com/.default",
+        });
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal("Bearer", body!["token_type"]!.GetValue<string>());
+        Assert.Equal(3600, body["expires_in"]!.GetValue<int>());
+        Assert.Equal(3600, body["ext_expires_in"]!.GetValue<int>());
+        Assert.Contains("no-store", response.Headers.CacheControl!.ToString());
+    }
+
+    [Fact]
+    public async Task Token_WrongSecret_401InvalidClient()
+    {
+        using var response = await RequestAsync(new()
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = "wrong", ["scope"] = "https://outlook.office365.com/.default",
+        });
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_client", body!["error"]!.GetValue<string>());
+        Assert.StartsWith("AADSTS7000215", body["error_description"]!.GetValue<string>());
+        Assert.Equal(7000215, body["error_codes"]![0]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Token_SecretInBasicHeader_Accepted()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, EmulatorHost.Token)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "https://graph.microsoft.com/.default" }),
+        };
+        request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{DemoTenant.PortalClientId}:{DemoTenant.PortalClientSecret}")));
+
+        using var response = await _host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_UnknownClient_400UnauthorizedClient()
+    {
+        using var response = await RequestAsync(new()
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = Guid.Empty.ToString(), ["client_secret"] = "x", ["scope"] = "https://graph.microsoft.com/.default",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("AADSTS700016", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Token_ScopeWithoutDefaultSuffix_400InvalidScope()
+    {
+        using var response = await RequestAsync(new()
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = "https://graph.microsoft.com/User.Read.All",
+        });
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_scope", body!["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Token_UnknownResource_400InvalidResource()
+    {
+        using var response = await RequestAsync(new()
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = "https://unknown.example/.default",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("AADSTS500011", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Token_UnsupportedGrant_400()
+    {
+        using var response = await RequestAsync(new()
+        {
+            ["grant_type"] = "password", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret,
+        });
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+
+        Assert.Equal("unsupported_grant_type", body!["error"]!.GetValue<string>());
+    }
+}

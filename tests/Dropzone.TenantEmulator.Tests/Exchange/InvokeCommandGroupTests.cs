@@ -1,0 +1,241 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Tests.Infrastructure;
+
+namespace Dropzone.TenantEmulator.Tests.Exchange;
+
+public sealed class InvokeCommandGroupTests : IAsyncLifetime
+{
+    private EmulatorHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task NewDistributionGroup_Security_ReturnsMesgShape()
+    {
+        var body = await _host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
+
+        Assert.Contains("/adminapi/beta/" + DemoTenant.TenantId + "/$metadata", body["@odata.context"]!.GetValue<string>());
+        var group = body["value"]!.AsArray().Single()!;
+        Assert.Equal("MailUniversalSecurityGroup", group["RecipientTypeDetails"]!.GetValue<string>());
+        Assert.Equal("Dropzone Mailboxes", group["Name"]!.GetValue<string>());
+        Assert.Equal("dropzonemailboxes@contoso.example", group["PrimarySmtpAddress"]!.GetValue<string>());
+        Assert.Equal("olivia.owner", group["ManagedBy"]!.AsArray().Single()!.GetValue<string>());
+        Assert.True(group["RequireSenderAuthenticationEnabled"]!.GetValue<bool>());
+        Assert.Equal("Closed", group["MemberJoinRestriction"]!.GetValue<string>());
+        Assert.StartsWith("CN=Dropzone Mailboxes,", group["DistinguishedName"]!.GetValue<string>());
+        Assert.True(Guid.TryParse(group["ExternalDirectoryObjectId"]!.GetValue<string>(), out _));
+        Assert.NotEqual(group["Guid"]!.GetValue<string>(), group["ExternalDirectoryObjectId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetDistributionGroup_AfterNew_RoundTripsByNameAndExternalId()
+    {
+        var created = (await _host.NewSecurityGroupAsync("Round Trip"))["value"]![0]!;
+        var id = created["ExternalDirectoryObjectId"]!.GetValue<string>();
+
+        var byName = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Round Trip" });
+        var byId = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = id });
+
+        Assert.Equal(id, byName["value"]![0]!["ExternalDirectoryObjectId"]!.GetValue<string>());
+        Assert.Equal("Round Trip", byId["value"]![0]!["Name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_SameAddressTwice_400ProxyAddressExists()
+    {
+        await _host.NewSecurityGroupAsync("First");
+        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Second", Alias = "second", PrimarySmtpAddress = "first@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("ProxyAddressExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_SameName_400AlreadyExistsWithErrIdDetails()
+    {
+        await _host.NewSecurityGroupAsync("Twice");
+        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Twice", Alias = "twice2", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        var detail = error["details"]![0]!["message"]!.GetValue<string>();
+        Assert.Matches(@"^[0-9A-F]{8},Microsoft\.Exchange\.Management\.RecipientTasks\.NewDistributionGroup\|Microsoft\.Exchange\.Data\.Directory\.ADObjectAlreadyExistsException\|", detail);
+        Assert.Equal("Client", error["details"]![0]!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_SameAlias_400AlreadyExists()
+    {
+        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Alias clash", Alias = "pat.plain", PrimarySmtpAddress = "other@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("ADObjectAlreadyExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task GetDistributionGroup_UnknownName_404ManagementObjectNotFoundWithPipeDetails()
+    {
+        using var response = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "No Such Group" });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal("Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException", error["innererror"]!["internalexception"]!["type"]!.GetValue<string>());
+        Assert.StartsWith("|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|", error["details"]![0]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_OpenJoinOnSecurityGroup_400()
+    {
+        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Open", Type = "Security", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("RecipientTaskException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_OpenJoinOnDistributionGroup_Accepted()
+    {
+        var body = await _host.InvokeOkAsync("New-DistributionGroup", new { Name = "Open DL", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+
+        Assert.Equal("MailUniversalDistributionGroup", body["value"]![0]!["RecipientTypeDetails"]!.GetValue<string>());
+        Assert.Equal("Open", body["value"]![0]!["MemberJoinRestriction"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_OwnerWithoutMailbox_400RecipientTask()
+    {
+        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Bad owner", Type = "Security", ManagedBy = new[] { DemoTenant.UnlicensedUserUpn } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        // The JSON-string details form: {"Message":...,"TypeName":...}.
+        var detail = JsonNode.Parse(error["details"]![0]!["message"]!.GetValue<string>())!;
+        Assert.EndsWith("RecipientTaskException", detail["TypeName"]!.GetValue<string>());
+        Assert.Equal("Invalid Operation", error["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_UnknownMember_404()
+    {
+        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Ghost", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn }, Members = new[] { "nobody@contoso.example" } });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_AddressOutsideAcceptedDomains_400()
+    {
+        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Foreign", PrimarySmtpAddress = "foreign@example.org", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("NotAcceptedDomainException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_NameLongerThan64_400()
+    {
+        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = new string('n', 65), Alias = "long", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_WithoutManagedBy_WarnsAndHasNoOwner()
+    {
+        var body = await _host.InvokeOkAsync("New-DistributionGroup", new { Name = "Ownerless", Type = "Security" });
+
+        Assert.Empty(body["value"]![0]!["ManagedBy"]!.AsArray());
+        Assert.NotEmpty(body["@adminapi.warnings"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_CopyOwnerToMember_OwnerIsMember()
+    {
+        await _host.InvokeOkAsync("New-DistributionGroup", new { Name = "Copied", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn }, CopyOwnerToMember = true });
+
+        var members = await _host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Copied" });
+
+        Assert.Equal(DemoTenant.OwnerUpn, members["value"]!.AsArray().Single()!["PrimarySmtpAddress"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SetDistributionGroup_ManagedByWholeList_ReplacesOwnersAndReturnsEmptyValue()
+    {
+        await _host.NewSecurityGroupAsync("Owned");
+
+        var set = await _host.InvokeOkAsync("Set-DistributionGroup", new { Identity = "Owned", ManagedBy = new[] { DemoTenant.AdminUpn, DemoTenant.PlainUserUpn }, BypassSecurityGroupManagerCheck = true });
+        var group = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Owned" });
+
+        Assert.Empty(set["value"]!.AsArray());
+        Assert.Equal(["adele.admin", "pat.plain"], group["value"]![0]!["ManagedBy"]!.AsArray().Select(x => x!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task SetDistributionGroup_ManagedByHashTable_AddsAndRemoves()
+    {
+        await _host.NewSecurityGroupAsync("Edited");
+
+        await _host.InvokeOkAsync("Set-DistributionGroup", new Dictionary<string, object>
+        {
+            ["Identity"] = "Edited",
+            ["BypassSecurityGroupManagerCheck"] = true,
+            ["ManagedBy"] = new Dictionary<string, object> { ["@odata.type"] = "#Exchange.GenericHashTable", ["Add"] = new[] { DemoTenant.AdminUpn }, ["Remove"] = new[] { DemoTenant.OwnerUpn } },
+        });
+        var group = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Edited" });
+
+        Assert.Equal("adele.admin", group["value"]![0]!["ManagedBy"]!.AsArray().Single()!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SetDistributionGroup_WithoutBypassSwitch_400NotInOrganization()
+    {
+        await _host.NewSecurityGroupAsync("Guarded");
+
+        using var response = await _host.InvokeAsync("Set-DistributionGroup", new { Identity = "Guarded", ManagedBy = new[] { DemoTenant.AdminUpn } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not in the current organization", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SetDistributionGroup_OwnerWithoutMailbox_400AndOwnersUnchanged()
+    {
+        await _host.NewSecurityGroupAsync("Kept");
+
+        using var response = await _host.InvokeAsync("Set-DistributionGroup", new { Identity = "Kept", ManagedBy = new[] { DemoTenant.UnlicensedUserUpn }, BypassSecurityGroupManagerCheck = true });
+        var group = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Kept" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("olivia.owner", group["value"]![0]!["ManagedBy"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task RemoveDistributionGroup_ThenGet_404()
+    {
+        await _host.NewSecurityGroupAsync("Doomed");
+
+        var removed = await _host.InvokeOkAsync("Remove-DistributionGroup", new { Identity = "Doomed", BypassSecurityGroupManagerCheck = true, Confirm = false });
+        using var response = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "Doomed" });
+
+        Assert.Empty(removed["value"]!.AsArray());
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetDistributionGroup_DuringReplicationDelay_404ThenFound()
+    {
+        _host.State.SetFaults(_host.State.Faults with { ReplicationDelay = TimeSpan.FromSeconds(30) });
+        await _host.NewSecurityGroupAsync("Slow");
+
+        using var early = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "Slow" });
+        _host.Time.Advance(TimeSpan.FromSeconds(31));
+        using var late = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "Slow" });
+
+        Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+    }
+}

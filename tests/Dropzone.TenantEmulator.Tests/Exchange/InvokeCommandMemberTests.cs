@@ -1,0 +1,271 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Tests.Infrastructure;
+
+namespace Dropzone.TenantEmulator.Tests.Exchange;
+
+public sealed class InvokeCommandMemberTests : IAsyncLifetime
+{
+    private EmulatorHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await EmulatorHost.StartAsync();
+        await _host.NewSecurityGroupAsync("Scope", DemoTenant.PhishingReportMailbox);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<List<string>> MemberAddressesAsync(string group = "Scope")
+    {
+        var rows = new List<string>();
+        var body = await _host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = group, ResultSize = "Unlimited" });
+        rows.AddRange(body["value"]!.AsArray().Select(m => m!["PrimarySmtpAddress"]!.GetValue<string>()));
+        return rows;
+    }
+
+    [Fact]
+    public async Task AddDistributionGroupMember_NewMember_EmptyValueAndMemberListed()
+    {
+        var body = await _host.InvokeOkAsync("Add-DistributionGroupMember", new { Identity = "Scope", Member = DemoTenant.SecurityTeamMailbox, BypassSecurityGroupManagerCheck = true });
+
+        Assert.Empty(body["value"]!.AsArray());
+        Assert.Contains(DemoTenant.SecurityTeamMailbox, await MemberAddressesAsync());
+    }
+
+    [Fact]
+    public async Task AddDistributionGroupMember_ByEntraObjectId_Resolves()
+    {
+        await _host.InvokeOkAsync("Add-DistributionGroupMember", new { Identity = "Scope", Member = DemoTenant.UserId(4).ToString(), BypassSecurityGroupManagerCheck = true });
+
+        Assert.Contains(DemoTenant.PlainUserUpn, await MemberAddressesAsync());
+    }
+
+    [Fact]
+    public async Task AddDistributionGroupMember_AlreadyMember_400MemberAlreadyExists()
+    {
+        using var response = await _host.InvokeAsync("Add-DistributionGroupMember", new { Identity = "Scope", Member = DemoTenant.PhishingReportMailbox, BypassSecurityGroupManagerCheck = true });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task AddDistributionGroupMember_WithoutBypass_400()
+    {
+        using var response = await _host.InvokeAsync("Add-DistributionGroupMember", new { Identity = "Scope", Member = DemoTenant.SecurityTeamMailbox });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("OperationRequiresGroupManagerException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task AddDistributionGroupMember_UnknownRecipient_404()
+    {
+        using var response = await _host.InvokeAsync("Add-DistributionGroupMember", new { Identity = "Scope", Member = "ghost@contoso.example", BypassSecurityGroupManagerCheck = true });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.EndsWith("ManagementObjectNotFoundException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task AddDistributionGroupMember_AtTenThousandMembers_400Cap()
+    {
+        var group = (await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Scope" }))["value"]![0]!;
+        var ids = _host.State.AddBulkMailboxUsers(10_001);
+        _host.State.ReplaceGroupMembers(Guid.Parse(group["ExternalDirectoryObjectId"]!.GetValue<string>()), ids.Take(10_000));
+
+        using var response = await _host.InvokeAsync("Add-DistributionGroupMember", new { Identity = "Scope", Member = ids[10_000].ToString(), BypassSecurityGroupManagerCheck = true });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("10000", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task RemoveDistributionGroupMember_Member_Removed()
+    {
+        var body = await _host.InvokeOkAsync("Remove-DistributionGroupMember", new { Identity = "Scope", Member = DemoTenant.PhishingReportMailbox, BypassSecurityGroupManagerCheck = true, Confirm = false });
+
+        Assert.Empty(body["value"]!.AsArray());
+        Assert.Empty(await MemberAddressesAsync());
+    }
+
+    [Fact]
+    public async Task RemoveDistributionGroupMember_NotAMember_400MemberNotFound()
+    {
+        using var response = await _host.InvokeAsync("Remove-DistributionGroupMember", new { Identity = "Scope", Member = DemoTenant.AdminUpn, BypassSecurityGroupManagerCheck = true, Confirm = false });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Microsoft.Exchange.Management.Tasks.MemberNotFoundException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task UpdateDistributionGroupMember_WholeList_Replaces()
+    {
+        await _host.InvokeOkAsync("Update-DistributionGroupMember", new { Identity = "Scope", Members = new[] { DemoTenant.AdminUpn, DemoTenant.PlainUserUpn }, BypassSecurityGroupManagerCheck = true, Confirm = false });
+
+        Assert.Equal([DemoTenant.AdminUpn, DemoTenant.PlainUserUpn], await MemberAddressesAsync());
+    }
+
+    [Fact]
+    public async Task UpdateDistributionGroupMember_AboveFirstThreshold_TimeoutButApplied()
+    {
+        _host.State.SetFaults(_host.State.Faults with { BulkTimeoutAppliedThreshold = 20, BulkTimeoutDroppedThreshold = 40 });
+        var users = _host.State.AddBulkMailboxUsers(30).Select(id => id.ToString()).ToArray();
+
+        using var response = await _host.InvokeAsync("Update-DistributionGroupMember", new { Identity = "Scope", Members = users, BypassSecurityGroupManagerCheck = true, Confirm = false });
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal(30, (await MemberAddressesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task UpdateDistributionGroupMember_AboveSecondThreshold_TimeoutAndUnchanged()
+    {
+        _host.State.SetFaults(_host.State.Faults with { BulkTimeoutAppliedThreshold = 20, BulkTimeoutDroppedThreshold = 40 });
+        var users = _host.State.AddBulkMailboxUsers(41).Select(id => id.ToString()).ToArray();
+
+        using var response = await _host.InvokeAsync("Update-DistributionGroupMember", new { Identity = "Scope", Members = users, BypassSecurityGroupManagerCheck = true, Confirm = false });
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal([DemoTenant.PhishingReportMailbox], await MemberAddressesAsync());
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_MembersAboveFirstThreshold_TimeoutButCreated()
+    {
+        _host.State.SetFaults(_host.State.Faults with { BulkTimeoutAppliedThreshold = 5, BulkTimeoutDroppedThreshold = 10 });
+        var users = _host.State.AddBulkMailboxUsers(6).Select(id => id.ToString()).ToArray();
+
+        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Bulk", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn }, Members = users });
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal(6, (await MemberAddressesAsync("Bulk")).Count);
+    }
+
+    [Fact]
+    public async Task NewDistributionGroup_MembersAboveSecondThreshold_TimeoutAndNotCreated()
+    {
+        _host.State.SetFaults(_host.State.Faults with { BulkTimeoutAppliedThreshold = 5, BulkTimeoutDroppedThreshold = 10 });
+        var users = _host.State.AddBulkMailboxUsers(11).Select(id => id.ToString()).ToArray();
+
+        using var timeout = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Bulk", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn }, Members = users });
+        using var lookup = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "Bulk" });
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, timeout.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, lookup.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetDistributionGroupMember_2500Members_PagesOf1000WithNextLink()
+    {
+        var group = (await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Scope" }))["value"]![0]!;
+        _host.State.ReplaceGroupMembers(Guid.Parse(group["ExternalDirectoryObjectId"]!.GetValue<string>()), _host.State.AddBulkMailboxUsers(2500));
+        var token = await _host.AppTokenAsync();
+        var seen = new HashSet<string>();
+        var pages = 0;
+        string? link = EmulatorHost.Exchange;
+        while (link is not null)
+        {
+            using var response = await _host.InvokeAsync("Get-DistributionGroupMember", new { Identity = "Scope", ResultSize = "Unlimited" }, token, new Uri(link, UriKind.RelativeOrAbsolute).IsAbsoluteUri ? new Uri(link).PathAndQuery : link);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            var page = body["value"]!.AsArray();
+            Assert.True(page.Count <= 1000);
+            foreach (var m in page)
+            {
+                seen.Add(m!["ExternalDirectoryObjectId"]!.GetValue<string>());
+            }
+            link = body["@odata.nextLink"]?.GetValue<string>();
+            pages++;
+        }
+
+        Assert.Equal(3, pages);
+        Assert.Equal(2500, seen.Count);
+    }
+
+    [Fact]
+    public async Task NextLink_AfterExpiry_400()
+    {
+        var group = (await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Scope" }))["value"]![0]!;
+        _host.State.ReplaceGroupMembers(Guid.Parse(group["ExternalDirectoryObjectId"]!.GetValue<string>()), _host.State.AddBulkMailboxUsers(1001));
+        var first = await _host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Scope" });
+        var link = new Uri(first["@odata.nextLink"]!.GetValue<string>()).PathAndQuery;
+        _host.Time.Advance(TimeSpan.FromMinutes(11));
+
+        using var expired = await _host.InvokeAsync("Get-DistributionGroupMember", new { Identity = "Scope" }, path: link);
+
+        Assert.Equal(HttpStatusCode.BadRequest, expired.StatusCode);
+    }
+
+    [Fact]
+    public async Task PreferMaxPageSize_Smaller_PagesAtThatSize()
+    {
+        using var response = await _host.InvokeAsync("Get-Mailbox", new { ResultSize = "Unlimited" }, prefer: "odata.maxpagesize=10");
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(10, body["value"]!.AsArray().Count);
+        Assert.NotNull(body["@odata.nextLink"]);
+    }
+
+    [Fact]
+    public async Task GetRecipient_UserWithoutMailbox_404()
+    {
+        using var response = await _host.InvokeAsync("Get-Recipient", new { Identity = DemoTenant.UnlicensedUserUpn });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetRecipient_SharedMailbox_SharedMailboxDetails()
+    {
+        var body = await _host.InvokeOkAsync("Get-Recipient", new { Identity = DemoTenant.PhishingReportMailbox });
+
+        Assert.Equal("SharedMailbox", body["value"]![0]!["RecipientTypeDetails"]!.GetValue<string>());
+        Assert.Equal("UserMailbox", body["value"]![0]!["RecipientType"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetRecipient_Anr_FindsByPrefix()
+    {
+        var body = await _host.InvokeOkAsync("Get-Recipient", new { Anr = "phish" });
+
+        Assert.Equal(DemoTenant.PhishingReportMailbox, body["value"]!.AsArray().Single()!["PrimarySmtpAddress"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetMailbox_ResultSizeSmall_TruncatesWithWarning()
+    {
+        var body = await _host.InvokeOkAsync("Get-Mailbox", new { ResultSize = 5 });
+
+        Assert.Equal(5, body["value"]!.AsArray().Count);
+        Assert.NotEmpty(body["@adminapi.warnings"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task GetMailbox_SharedFilter_OnlyShared()
+    {
+        var body = await _host.InvokeOkAsync("Get-Mailbox", new { RecipientTypeDetails = "SharedMailbox" });
+
+        Assert.Equal(4, body["value"]!.AsArray().Count);
+        Assert.All(body["value"]!.AsArray(), m => Assert.Equal("SharedMailbox", m!["RecipientTypeDetails"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task GetMailbox_AtLeastSixtyUserMailboxes()
+    {
+        var body = await _host.InvokeOkAsync("Get-Mailbox", new { RecipientTypeDetails = "UserMailbox", ResultSize = "Unlimited" });
+
+        Assert.True(body["value"]!.AsArray().Count >= 60);
+    }
+
+    [Fact]
+    public async Task GetAcceptedDomain_ListsDefaultAndInitial()
+    {
+        var body = await _host.InvokeOkAsync("Get-AcceptedDomain");
+        var domains = body["value"]!.AsArray();
+
+        Assert.Contains(domains, d => d!["DomainName"]!.GetValue<string>() == DemoTenant.Domain && d["Default"]!.GetValue<bool>());
+        Assert.Contains(domains, d => d!["InitialDomain"]!.GetValue<bool>());
+    }
+}
