@@ -1,3 +1,4 @@
+using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Requests;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -18,6 +19,19 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ManagedGroup> ManagedGroups => Set<ManagedGroup>();
 
     public DbSet<MemberRequest> MemberRequests => Set<MemberRequest>();
+
+    /// <summary>The append-only audit history (see <see cref="AuditTrail"/>).</summary>
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Ranges of the audit history moved to archive files.</summary>
+    public DbSet<AuditArchiveCut> AuditArchiveCuts => Set<AuditArchiveCut>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        // Here rather than in the host's registration so that no context (tests, tools, jobs) can write audit
+        // entries without their chain being assigned.
+        optionsBuilder.AddInterceptors(AuditChainInterceptor.Instance);
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dropzone.Portal.Core.Audit;
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public const string TableName = "AuditEntries";
+
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable(TableName);
+        // The sequence is the key: on SQLite an INTEGER PRIMARY KEY is the rowid, so ordering by sequence is
+        // free, and two writers that chained from the same predecessor collide here instead of forking.
+        builder.HasKey(e => e.Sequence);
+        builder.Property(e => e.Sequence).ValueGeneratedNever();
+        // SQLite hands back DateTime with Kind=Unspecified; the value is UTC by construction.
+        builder.Property(e => e.OccurredAt)
+               .HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        builder.Property(e => e.ActorKind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.Outcome).HasConversion<string>().HasMaxLength(16);
+        builder.Property(e => e.ActorId).HasMaxLength(AuditEntry.MaxIdLength);
+        // UPNs are case-insensitive; NOCASE lets the equality filter use the index.
+        builder.Property(e => e.ActorUpn).HasMaxLength(AuditEntry.MaxIdLength).UseCollation("NOCASE");
+        builder.Property(e => e.ActorName).HasMaxLength(AuditEntry.MaxDisplayLength);
+        builder.Property(e => e.Action).HasMaxLength(100);
+        builder.Property(e => e.TargetType).HasMaxLength(32);
+        builder.Property(e => e.TargetId).HasMaxLength(AuditEntry.MaxIdLength);
+        builder.Property(e => e.TargetDisplay).HasMaxLength(AuditEntry.MaxDisplayLength);
+        builder.Property(e => e.GroupId).HasMaxLength(AuditEntry.MaxIdLength);
+        builder.Property(e => e.Command).HasMaxLength(AuditEntry.MaxTextLength);
+        builder.Property(e => e.Answer).HasMaxLength(AuditEntry.MaxTextLength);
+        builder.Property(e => e.RunId).HasMaxLength(AuditEntry.MaxIdLength);
+        builder.Property(e => e.StepAttemptId).HasMaxLength(AuditEntry.MaxIdLength);
+        builder.Property(e => e.RequestId).HasMaxLength(AuditEntry.MaxIdLength);
+        builder.Property(e => e.TraceId).HasMaxLength(AuditEntry.MaxIdLength);
+        builder.Property(e => e.ClientIp).HasMaxLength(64);
+        builder.Property(e => e.PreviousHash).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(64);
+
+        // Every filter index ends with Sequence so "filter, newest first, first page" is an ordered index
+        // range scan that stops after one page, whatever the table size.
+        builder.HasIndex(e => e.OccurredAt);
+        builder.HasIndex(e => new { e.Action, e.Sequence });
+        builder.HasIndex(e => new { e.GroupId, e.Sequence });
+        builder.HasIndex(e => new { e.ActorId, e.Sequence });
+        builder.HasIndex(e => new { e.ActorUpn, e.Sequence });
+        builder.HasIndex(e => new { e.Outcome, e.Sequence });
+        builder.HasIndex(e => new { e.TargetId, e.Sequence });
+        builder.HasIndex(e => new { e.RunId, e.Sequence });
+        builder.HasIndex(e => new { e.RequestId, e.Sequence });
+    }
+}
+
+internal sealed class AuditArchiveCutConfiguration : IEntityTypeConfiguration<AuditArchiveCut>
+{
+    public const string TableName = "AuditArchiveCuts";
+
+    public void Configure(EntityTypeBuilder<AuditArchiveCut> builder)
+    {
+        builder.ToTable(TableName);
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.ThroughHash).HasMaxLength(64);
+        builder.Property(c => c.FileSha256).HasMaxLength(64);
+        builder.Property(c => c.FileName).HasMaxLength(260);
+        builder.Property(c => c.CreatedAt)
+               .HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        builder.HasIndex(c => c.ThroughSequence).IsUnique();
+    }
+}

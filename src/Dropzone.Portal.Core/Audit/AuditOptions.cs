@@ -1,0 +1,19 @@
+namespace Dropzone.Portal.Core.Audit;
+
+/// <summary>The <c>Audit</c> configuration section; see docs/audit.md.</summary>
+public sealed class AuditOptions
+{
+    public const string SectionName = "Audit";
+
+    /// <summary>Archive entries older than this many days; null (the default) keeps everything.</summary>
+    public int? ArchiveAfterDays { get; set; }
+
+    /// <summary>Where archive files go; relative paths are under the content root.</summary>
+    public string ArchiveFolder { get; set; } = Path.Combine("data", "audit-archive");
+
+    /// <summary>The page counts matches up to this number and then shows "N+".</summary>
+    public int CountLimit { get; set; } = 10_000;
+
+    /// <summary>Free text on the page searches at most this many of the newest entries matching the other filters.</summary>
+    public int FreeTextWindow { get; set; } = 50_000;
+}

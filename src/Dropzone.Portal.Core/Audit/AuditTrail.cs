@@ -1,0 +1,125 @@
+using Dropzone.Portal.Core.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dropzone.Portal.Core.Audit;
+
+/// <summary>
+/// The write path of the audit history. Callers add entries to the DbContext that carries their state change
+/// and save once, so the entry and the change commit or fail together:
+/// <code>
+/// trail.Record(db, new AuditEvent(AuditActions.MemberAdded, actor) { Target = AuditTarget.Mailbox(address), GroupId = groupId, Command = redacted });
+/// await db.SaveChangesAsync(ct);
+/// </code>
+/// Sequence and hashes are assigned during that save by <see cref="AuditChainInterceptor"/>.
+/// </summary>
+public sealed class AuditTrail(TimeProvider timeProvider)
+{
+    private static long _temporaryKey;
+    private const string Truncated = "…[truncated]";
+
+    /// <summary>Adds an entry to <paramref name="db"/>; it is written by the caller's next SaveChanges.</summary>
+    public AuditEntry Record(PortalDbContext db, AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var entry = Create(auditEvent, timeProvider.GetUtcNow());
+        db.Set<AuditEntry>().Add(entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// SaveChanges that retries when another writer took the next sequence first (only possible when the
+    /// head was read outside the database write lock; see <see cref="AuditChainInterceptor"/>).
+    /// </summary>
+    public static async Task<int> SaveChangesAsync(PortalDbContext db, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException ex) when (attempt < 5 && IsSequenceConflict(ex) && db.Database.CurrentTransaction is null)
+            {
+                // The failed save reset the pending entries; the next attempt chains from the new head.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends many entries in one transaction (bulk imports, the benchmark seed). Saves in chunks and clears the
+    /// change tracker between them so memory stays flat; the chain is the same as with <see cref="Record"/>.
+    /// </summary>
+    public async Task<long> AppendBatchAsync(
+        PortalDbContext db, IEnumerable<AuditEvent> events, int chunkSize = 5_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var owned = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        var tracking = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            long written = 0;
+            var inChunk = 0;
+            foreach (var auditEvent in events)
+            {
+                Record(db, auditEvent);
+                if (++inChunk < chunkSize) continue;
+                written += await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                inChunk = 0;
+            }
+            if (inChunk > 0) written += await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            if (owned is not null) await owned.CommitAsync(cancellationToken);
+            return written;
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = tracking;
+            if (owned is not null) await owned.DisposeAsync();
+        }
+    }
+
+    internal static long NextTemporaryKey() => Interlocked.Decrement(ref _temporaryKey);
+
+    internal static AuditEntry Create(AuditEvent e, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentException.ThrowIfNullOrWhiteSpace(e.Action);
+        ArgumentNullException.ThrowIfNull(e.Actor);
+        return new AuditEntry
+        {
+            // A unique negative placeholder: EF needs distinct keys to track several pending entries.
+            Sequence = NextTemporaryKey(),
+            OccurredAt = AuditChain.Truncate(now),
+            ActorKind = e.Actor.Kind,
+            ActorId = Cap(e.Actor.Id, AuditEntry.MaxIdLength),
+            ActorUpn = Cap(e.Actor.Upn, AuditEntry.MaxIdLength),
+            ActorName = Cap(e.Actor.DisplayName, AuditEntry.MaxDisplayLength),
+            Action = Cap(e.Action, 100)!,
+            TargetType = Cap(e.Target?.Type, 32),
+            TargetId = Cap(e.Target?.Id, AuditEntry.MaxIdLength),
+            TargetDisplay = Cap(e.Target?.Display, AuditEntry.MaxDisplayLength),
+            GroupId = Cap(e.GroupId, AuditEntry.MaxIdLength),
+            Outcome = e.Outcome,
+            Command = Cap(e.Command, AuditEntry.MaxTextLength),
+            Answer = Cap(e.Answer, AuditEntry.MaxTextLength),
+            RunId = Cap(e.RunId, AuditEntry.MaxIdLength),
+            StepAttemptId = Cap(e.StepAttemptId, AuditEntry.MaxIdLength),
+            RequestId = Cap(e.RequestId, AuditEntry.MaxIdLength),
+            TraceId = Cap(e.TraceId, AuditEntry.MaxIdLength),
+            ClientIp = Cap(e.ClientIp, 64),
+        };
+    }
+
+    // Bounded so one huge tenant answer cannot bloat the table; the marker shows the cut happened.
+    private static string? Cap(string? value, int max) =>
+        value is null || value.Length <= max ? value : string.Concat(value.AsSpan(0, max - Truncated.Length), Truncated);
+
+    private static bool IsSequenceConflict(DbUpdateException ex) =>
+        ex.InnerException is SqliteException { SqliteErrorCode: 19 } sqlite
+            && sqlite.Message.Contains(AuditEntryConfiguration.TableName + ".Sequence", StringComparison.Ordinal);
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Dropzone.Portal.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dropzone.Portal.Core.Audit;
+
+/// <summary>Why the chain stopped verifying.</summary>
+public enum AuditBreakKind
+{
+    /// <summary>The entry's fields no longer hash to its stored hash.</summary>
+    ContentEdited,
+
+    /// <summary>A sequence number is missing: an entry was deleted.</summary>
+    EntryMissing,
+
+    /// <summary>The entry's content is not valid at this position: it was moved (sequence numbers swapped).</summary>
+    Reordered,
+
+    /// <summary>The entry is self-consistent but names another predecessor: inserted, or a predecessor re-hashed.</summary>
+    ChainLinkMismatch,
+}
+
+/// <summary>The outcome of one walk over the chain.</summary>
+public sealed record AuditVerificationResult(
+    bool Intact, long EntriesChecked, DateTimeOffset VerifiedAt,
+    long? BrokenAtSequence = null, AuditBreakKind? Break = null, string? Detail = null)
+{
+    public string Summary => Intact
+        ? string.Create(CultureInfo.InvariantCulture, $"Chain intact: {EntriesChecked:N0} entries")
+        : string.Create(CultureInfo.InvariantCulture, $"Chain broken at sequence {BrokenAtSequence}: {Break} ({Detail})");
+}
+
+/// <summary>
+/// Walks the chain in sequence order, streaming (no tracking, constant memory), from the genesis hash or from
+/// the newest archive cut, and reports the first broken link. Also the recurring-job hook
+/// (<see cref="VerifyAndRecordAsync"/>) and the source of the page's chain status (<see cref="LastResultAsync"/>).
+/// </summary>
+public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail trail, TimeProvider timeProvider)
+{
+    public async Task<AuditVerificationResult> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var cut = await db.AuditArchiveCuts.AsNoTracking().OrderByDescending(c => c.ThroughSequence).FirstOrDefaultAsync(cancellationToken);
+        var expectedSequence = (cut?.ThroughSequence ?? 0) + 1;
+        var expectedPrevious = cut?.ThroughHash ?? AuditChain.GenesisHash;
+        long checkedCount = 0;
+
+        var entries = AuditEntryReader.StreamAsync(db, db.AuditEntries.OrderBy(e => e.Sequence), cancellationToken);
+        await foreach (var entry in entries.WithCancellation(cancellationToken))
+        {
+            var broken = Check(entry, expectedSequence, expectedPrevious);
+            if (broken is not null) return broken with { EntriesChecked = checkedCount, VerifiedAt = timeProvider.GetUtcNow() };
+            checkedCount++;
+            expectedSequence = entry.Sequence + 1;
+            expectedPrevious = entry.Hash;
+        }
+        return new AuditVerificationResult(true, checkedCount, timeProvider.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Classifies the first problem at one position. Sequence gaps are checked first (a deletion), then the
+    /// entry's own hash: if it fails while the entry still names the expected predecessor, a field was edited;
+    /// if it fails and names another predecessor, the entry was moved. A valid entry naming the wrong predecessor
+    /// is a broken link.
+    /// </summary>
+    internal static AuditVerificationResult? Check(AuditEntry entry, long expectedSequence, string expectedPrevious)
+    {
+        if (entry.Sequence > expectedSequence)
+        {
+            return Broken(expectedSequence, AuditBreakKind.EntryMissing,
+                $"expected sequence {expectedSequence}, next present is {entry.Sequence}");
+        }
+        if (entry.Sequence < expectedSequence)
+        {
+            return Broken(entry.Sequence, AuditBreakKind.ChainLinkMismatch, "entry lies inside an archived range");
+        }
+        var namesPredecessor = string.Equals(entry.PreviousHash, expectedPrevious, StringComparison.Ordinal);
+        if (!AuditChain.HashMatches(entry))
+        {
+            return namesPredecessor
+                ? Broken(entry.Sequence, AuditBreakKind.ContentEdited, "content does not match its hash")
+                : Broken(entry.Sequence, AuditBreakKind.Reordered, "content belongs at another position in the chain");
+        }
+        return namesPredecessor
+            ? null
+            : Broken(entry.Sequence, AuditBreakKind.ChainLinkMismatch, "previous hash does not match the preceding entry");
+    }
+
+    private static AuditVerificationResult Broken(long sequence, AuditBreakKind kind, string detail) =>
+        new(false, 0, default, sequence, kind, detail);
+
+    /// <summary>
+    /// Verifies and records the result as an <see cref="AuditActions.AuditVerified"/> entry, which is also what
+    /// the page shows as the chain status. Plain method so the jobs feature can schedule it.
+    /// </summary>
+    public async Task<AuditVerificationResult> VerifyAndRecordAsync(AuditActor actor, string? traceId = null, CancellationToken cancellationToken = default)
+    {
+        var result = await VerifyAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        trail.Record(db, new AuditEvent(AuditActions.AuditVerified, actor, result.Intact ? AuditOutcome.Succeeded : AuditOutcome.Failed)
+        {
+            Target = new AuditTarget(AuditTargetTypes.Audit, "chain", "Audit chain"),
+            Answer = result.Summary,
+            TraceId = traceId,
+        });
+        await AuditTrail.SaveChangesAsync(db, cancellationToken);
+        return result;
+    }
+
+    /// <summary>The newest recorded verification, or null if the chain was never verified.</summary>
+    public async Task<AuditEntry?> LastResultAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEntries.AsNoTracking()
+            .Where(e => e.Action == AuditActions.AuditVerified)
+            .OrderByDescending(e => e.Sequence)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// <c>audit --entries N [--db path] [--keep]</c>: seeds a SQLite file through the real write path (batched),
+/// then measures filtered first pages, a whole-set CSV export and a chain verification, and prints one RESULT line.
+/// </summary>
+internal static class AuditScenario
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var entries = int.Parse(Option(args, "--entries") ?? "1000000", CultureInfo.InvariantCulture);
+        var folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var path = Option(args, "--db") ?? Path.Combine(folder, "portal.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        var options = new DbContextOptionsBuilder<PortalDbContext>()
+            .UseSqlite(connectionString).AddInterceptors(new SqliteConnectionPragmas()).Options;
+        var factory = new Factory(options);
+        var clock = new SteppingClock(DateTimeOffset.UtcNow.AddSeconds(-entries), TimeSpan.FromSeconds(1));
+        var trail = new AuditTrail(clock);
+        var auditOptions = Options.Create(new AuditOptions());
+        var query = new AuditQueryService(factory, auditOptions);
+        var verifier = new AuditVerifier(factory, trail, TimeProvider.System);
+        try
+        {
+            await using (var db = factory.CreateDbContext())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+                await db.Database.MigrateAsync();
+            }
+
+            var seed = Stopwatch.StartNew();
+            await using (var db = factory.CreateDbContext())
+            {
+                await trail.AppendBatchAsync(db, Events(entries), chunkSize: 10_000);
+            }
+            seed.Stop();
+            Console.Error.WriteLine($"seeded {entries} in {seed.Elapsed.TotalSeconds:F1}s");
+
+            var (p50, p95) = await MeasurePagesAsync(query, clock.Now);
+            var (rowsPerSecond, peakMb) = await MeasureExportAsync(query);
+            var verify = Stopwatch.StartNew();
+            var result = await verifier.VerifyAsync();
+            verify.Stop();
+            if (!result.Intact || result.EntriesChecked != entries) throw new InvalidOperationException(result.Summary);
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT audit entries={entries} seed_s={seed.Elapsed.TotalSeconds:F1} page_p50_ms={p50:F1} page_p95_ms={p95:F1} export_rows_per_s={rowsPerSecond:F0} export_peak_mb={peakMb:F1} verify_entries_per_s={entries / verify.Elapsed.TotalSeconds:F0}"));
+            return 0;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            if (!args.Contains("--keep") && Option(args, "--db") is null) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static readonly string[] Actions = [.. AuditActions.All.Where(a => !a.StartsWith("Audit.", StringComparison.Ordinal))];
+
+    /// <summary>A plausible mix: 40 groups, 150 users and a few jobs, runs of 20 steps, 3% failures, some requests.</summary>
+    private static IEnumerable<AuditEvent> Events(int count)
+    {
+        var random = new Random(7);
+        for (var i = 0; i < count; i++)
+        {
+            var group = "group-" + random.Next(40).ToString("D2", CultureInfo.InvariantCulture);
+            var mailbox = $"user{random.Next(20_000)}@contoso.com";
+            var userActor = random.Next(4) > 0;
+            var actor = userActor
+                ? AuditActor.User($"oid-{random.Next(150):D4}", $"user{random.Next(150)}@contoso.com", "Portal User")
+                : AuditActor.Job($"job-{random.Next(5)}", "Setup runner");
+            var roll = random.Next(100);
+            yield return new AuditEvent(Actions[random.Next(Actions.Length)], actor,
+                roll < 3 ? AuditOutcome.Failed : roll < 4 ? AuditOutcome.Denied : AuditOutcome.Succeeded)
+            {
+                Target = AuditTarget.Mailbox(mailbox),
+                GroupId = group,
+                Command = $"Add-DistributionGroupMember -Identity '{group}' -Member '{mailbox}' -BypassSecurityGroupManagerCheck",
+                Answer = roll < 3 ? "The operation couldn't be performed because object couldn't be found." : "Succeeded",
+                RunId = "run-" + (i / 20).ToString(CultureInfo.InvariantCulture),
+                StepAttemptId = "attempt-" + i.ToString(CultureInfo.InvariantCulture),
+                RequestId = i % 50 == 0 ? "req-" + (i / 50).ToString(CultureInfo.InvariantCulture) : null,
+                TraceId = userActor ? Guid.NewGuid().ToString("N") : null,
+                ClientIp = userActor ? "10.0.0." + random.Next(1, 255).ToString(CultureInfo.InvariantCulture) : null,
+            };
+        }
+    }
+
+    private static async Task<(double P50, double P95)> MeasurePagesAsync(AuditQueryService query, DateTimeOffset end)
+    {
+        var cases = new (AuditFilter Filter, AuditPageRequest Page)[]
+        {
+            (AuditFilter.None, new()),
+            (AuditFilter.None, new(Page: 3)),
+            (AuditFilter.None, new(Sort: AuditSort.Action, Descending: false)),
+            (new() { Action = AuditActions.MemberAdded }, new()),
+            (new() { GroupId = "group-07" }, new()),
+            (new() { Outcome = AuditOutcome.Failed }, new()),
+            (new() { Actor = "user42@contoso.com" }, new()),
+            (new() { Actor = "job-3" }, new()),
+            (new() { GroupId = "group-11", Outcome = AuditOutcome.Failed }, new()),
+            (new() { Action = AuditActions.RequestApproved, GroupId = "group-03" }, new()),
+            (new() { From = end.AddDays(-1), To = end }, new()),
+            (new() { From = end.AddDays(-3), To = end.AddDays(-2), GroupId = "group-05" }, new()),
+            (new() { RunId = "run-12345" }, new()),
+            (new() { RequestId = "req-777" }, new()),
+            (new() { Text = "user1234@contoso.com" }, new()),
+            (new() { GroupId = "group-09", Text = "couldn't be found" }, new()),
+        };
+        var samples = new List<double>();
+        foreach (var (filter, page) in cases)
+        {
+            await query.GetPageAsync(filter, AuditScope.All, page);
+            for (var run = 0; run < 5; run++)
+            {
+                var watch = Stopwatch.StartNew();
+                await query.GetPageAsync(filter, AuditScope.All, page);
+                samples.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            Console.Error.WriteLine($"page {filter} {page}: {samples[^1]:F1} ms");
+        }
+        samples.Sort();
+        return (Percentile(samples, 0.50), Percentile(samples, 0.95));
+    }
+
+    private static async Task<(double RowsPerSecond, double PeakMb)> MeasureExportAsync(AuditQueryService query)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var baseline = process.WorkingSet64;
+        long peak = baseline;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+            while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+            }
+        });
+        var watch = Stopwatch.StartNew();
+        var rows = await AuditExporter.WriteCsvAsync(query.StreamAsync(AuditFilter.None, AuditScope.All), Stream.Null);
+        watch.Stop();
+        await sampling.CancelAsync();
+        try { await sampler; } catch (OperationCanceledException) { }
+        process.Refresh();
+        peak = Math.Max(peak, process.WorkingSet64);
+        return (rows / watch.Elapsed.TotalSeconds, (peak - baseline) / (1024.0 * 1024.0));
+    }
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private sealed class Factory(DbContextOptions<PortalDbContext> options) : IDbContextFactory<PortalDbContext>
+    {
+        public PortalDbContext CreateDbContext() => new(options);
+    }
+
+    /// <summary>Each reading is one step later, so seeded entries are spread over time like a real history.</summary>
+    private sealed class SteppingClock(DateTimeOffset start, TimeSpan step) : TimeProvider
+    {
+        private long _readings;
+
+        public DateTimeOffset Now => start + step * Interlocked.Read(ref _readings);
+
+        public override DateTimeOffset GetUtcNow() => start + step * Interlocked.Increment(ref _readings);
+    }
+}

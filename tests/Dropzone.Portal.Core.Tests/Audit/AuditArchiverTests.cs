@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dropzone.Portal.Core.Audit;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dropzone.Portal.Core.Tests.Audit;
+
+public sealed class AuditArchiverTests
+{
+    [Fact]
+    public async Task ArchiveDue_NotConfigured_KeepsEverything()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(5);
+        database.Time.Advance(TimeSpan.FromDays(400));
+
+        Assert.Null(await database.Archiver.ArchiveDueAsync());
+
+        await using var db = database.CreateDbContext();
+        Assert.Equal(5, await db.AuditEntries.CountAsync());
+    }
+
+    [Fact]
+    public async Task ArchiveDue_OldEntries_MovedToFileAndChainStillVerifies()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        database.AuditOptions.ArchiveAfterDays = 30;
+        await database.SeedAsync(6);
+        database.Time.Advance(TimeSpan.FromDays(31));
+        await database.SeedAsync(4);
+
+        var cut = await database.Archiver.ArchiveDueAsync();
+
+        Assert.NotNull(cut);
+        Assert.Equal((1, 6, 6L), (cut.FromSequence, cut.ThroughSequence, cut.EntryCount));
+        var file = Path.Combine(database.Folder, "archive", cut.FileName);
+        Assert.Equal(cut.FileSha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file))));
+        var archived = (await File.ReadAllLinesAsync(file)).Select(l => AuditExporter.ReadJson(Encoding.UTF8.GetBytes(l))).ToList();
+        Assert.Equal([1L, 2, 3, 4, 5, 6], archived.Select(e => e.Sequence));
+        Assert.Equal(cut.ThroughHash, archived[^1].Hash);
+        await using (var db = database.CreateDbContext())
+        {
+            Assert.Equal(7, await db.AuditEntries.MinAsync(e => e.Sequence));
+            Assert.Equal(AuditActions.AuditArchived, (await db.AuditEntries.OrderBy(e => e.Sequence).LastAsync()).Action);
+        }
+        var result = await database.Verifier.VerifyAsync();
+        Assert.True(result.Intact, result.Summary);
+        Assert.Equal(5, result.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task ArchiveDue_SecondCut_ContinuesFromFirstAndVerifies()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        database.AuditOptions.ArchiveAfterDays = 1;
+        await database.SeedAsync(3);
+        database.Time.Advance(TimeSpan.FromDays(2));
+        var first = await database.Archiver.ArchiveDueAsync();
+        await database.SeedAsync(3);
+        database.Time.Advance(TimeSpan.FromDays(2));
+
+        var second = await database.Archiver.ArchiveDueAsync();
+
+        Assert.NotNull(second);
+        Assert.Equal(first!.ThroughSequence + 1, second.FromSequence);
+        Assert.True((await database.Verifier.VerifyAsync()).Intact);
+        await database.SeedAsync(1);
+        Assert.True((await database.Verifier.VerifyAsync()).Intact);
+    }
+
+    [Fact]
+    public async Task Database_DeleteBeyondTheCut_StillRefused()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        database.AuditOptions.ArchiveAfterDays = 1;
+        await database.SeedAsync(3);
+        database.Time.Advance(TimeSpan.FromDays(2));
+        await database.SeedAsync(2);
+        await database.Archiver.ArchiveDueAsync();
+
+        await Assert.ThrowsAsync<SqliteException>(() => database.ExecuteAsync("DELETE FROM AuditEntries WHERE Sequence = 4"));
+        await Assert.ThrowsAsync<SqliteException>(() => database.ExecuteAsync("DELETE FROM AuditArchiveCuts"));
+    }
+
+    [Fact]
+    public async Task ArchiveDue_BrokenRange_RefusesAndKeepsEntries()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        database.AuditOptions.ArchiveAfterDays = 1;
+        await database.SeedAsync(4);
+        database.Time.Advance(TimeSpan.FromDays(2));
+        await database.TamperAsync("UPDATE AuditEntries SET Answer = 'x' WHERE Sequence = 2;" + Dropzone.Portal.Core.Data.Migrations.AuditTriggers.Create);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => database.Archiver.ArchiveDueAsync());
+
+        await using var db = database.CreateDbContext();
+        Assert.Equal(4, await db.AuditEntries.CountAsync());
+    }
+}

@@ -1,0 +1,211 @@
+using Dropzone.Portal.Core.Audit;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dropzone.Portal.Core.Tests.Audit;
+
+public sealed class AuditTrailTests
+{
+    [Fact]
+    public async Task Record_ThenSave_AssignsSequencesAndChainsHashes()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(3);
+        await database.SeedAsync(2);
+
+        await using var db = database.CreateDbContext();
+        var entries = await db.AuditEntries.OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal([1L, 2, 3, 4, 5], entries.Select(e => e.Sequence));
+        Assert.Equal(AuditChain.GenesisHash, entries[0].PreviousHash);
+        for (var i = 1; i < entries.Count; i++) Assert.Equal(entries[i - 1].Hash, entries[i].PreviousHash);
+        // Read back from SQLite, every stored hash still matches its content: the time survived the round trip.
+        Assert.All(entries, e => Assert.True(AuditChain.HashMatches(e)));
+        Assert.Equal(AuditDatabase.Start.UtcDateTime, entries[0].OccurredAt);
+    }
+
+    [Fact]
+    public async Task Record_ClockGoesBackwards_TimeNeverDecreasesAlongChain()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(1);
+        var lateClock = new AuditTrail(new FakeTimeProvider(AuditDatabase.Start.AddHours(-1)));
+
+        await using var db = database.CreateDbContext();
+        lateClock.Record(db, new AuditEvent(AuditActions.MemberAdded, AuditActor.System));
+        await db.SaveChangesAsync();
+
+        var times = await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.OccurredAt).ToListAsync();
+        Assert.Equal(times[0], times[1]);
+    }
+
+    [Fact]
+    public async Task SaveChanges_StateChangeFails_NoAuditEntryWritten()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await using (var first = database.CreateDbContext())
+        {
+            first.DataProtectionKeys.Add(new DataProtectionKey { Id = 1, FriendlyName = "k1", Xml = "<key/>" });
+            await first.SaveChangesAsync();
+        }
+
+        await using var db = database.CreateDbContext();
+        // The same primary key again: the state change violates a constraint at commit time.
+        db.DataProtectionKeys.Add(new DataProtectionKey { Id = 1, FriendlyName = "duplicate", Xml = "<key/>" });
+        database.Trail.Record(db, new AuditEvent(AuditActions.GroupCreated, AuditActor.System));
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+
+        await using var check = database.CreateDbContext();
+        Assert.Equal(0, await check.AuditEntries.CountAsync());
+    }
+
+    [Fact]
+    public async Task SaveChanges_StateChangeSucceeds_AuditEntryCommittedWithIt()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await using var db = database.CreateDbContext();
+        db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = "k1", Xml = "<key/>" });
+        database.Trail.Record(db, new AuditEvent(AuditActions.GroupCreated, AuditActor.System));
+
+        await db.SaveChangesAsync();
+
+        await using var check = database.CreateDbContext();
+        Assert.Equal(1, await check.DataProtectionKeys.CountAsync());
+        Assert.Equal(1, await check.AuditEntries.CountAsync());
+    }
+
+    [Fact]
+    public async Task SaveChanges_CallerTransactionRolledBack_NeitherStateNorEntryRemains()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await using var db = database.CreateDbContext();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = "k1", Xml = "<key/>" });
+            database.Trail.Record(db, new AuditEvent(AuditActions.GroupCreated, AuditActor.System));
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        await using var check = database.CreateDbContext();
+        Assert.Equal(0, await check.DataProtectionKeys.CountAsync());
+        Assert.Equal(0, await check.AuditEntries.CountAsync());
+    }
+
+    [Fact]
+    public async Task SaveChanges_FailedThenRetried_ChainsFromCurrentHead()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await using var db = database.CreateDbContext();
+        db.DataProtectionKeys.Add(new DataProtectionKey { Id = 5, Xml = "<key/>" });
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+        var duplicate = db.DataProtectionKeys.Add(new DataProtectionKey { Id = 5, Xml = "<key/>" });
+        database.Trail.Record(db, new AuditEvent(AuditActions.GroupCreated, AuditActor.System));
+        await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        await database.SeedAsync(2);
+
+        duplicate.State = EntityState.Detached;
+        await db.SaveChangesAsync();
+
+        Assert.True((await database.Verifier.VerifyAsync()).Intact);
+        await using var check = database.CreateDbContext();
+        Assert.Equal(3, await check.AuditEntries.CountAsync());
+    }
+
+    [Fact]
+    public async Task SaveChanges_ConcurrentAppenders_OneUnbrokenChain()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        const int writers = 6, perWriter = 15;
+
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < perWriter; i++)
+            {
+                await using var db = database.CreateDbContext();
+                database.Trail.Record(db, new AuditEvent(AuditActions.MemberAdded, AuditActor.Job($"writer-{w}")));
+                await db.SaveChangesAsync();
+            }
+        })));
+
+        var result = await database.Verifier.VerifyAsync();
+        Assert.True(result.Intact, result.Summary);
+        Assert.Equal(writers * perWriter, result.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task SaveChanges_WritersWithSeparateGates_DatabaseLockStillKeepsOneChain()
+    {
+        // The in-process gate is keyed by connection string; a second spelling of the same file gets its own gate,
+        // which is what a second process would have. The chain must then hold by the database lock alone.
+        await using var database = await AuditDatabase.CreateAsync();
+        var otherSpelling = database.ConnectionString + ";Default Timeout=31";
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 15; i++)
+            {
+                await using var db = w % 2 == 0 ? database.CreateDbContext() : database.CreateDbContext(otherSpelling);
+                database.Trail.Record(db, new AuditEvent(AuditActions.MemberAdded, AuditActor.Job($"writer-{w}")));
+                await AuditTrail.SaveChangesAsync(db);
+            }
+        })));
+
+        var result = await database.Verifier.VerifyAsync();
+        Assert.True(result.Intact, result.Summary);
+        Assert.Equal(90, result.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task AppendBatch_ManyEntries_OneTransactionOneChain()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await using var db = database.CreateDbContext();
+
+        var written = await database.Trail.AppendBatchAsync(db,
+            Enumerable.Range(0, 2_500).Select(i => new AuditEvent(AuditActions.MemberAdded, AuditActor.System) { GroupId = $"g{i % 3}" }),
+            chunkSize: 1_000);
+
+        Assert.Equal(2_500, written);
+        var result = await database.Verifier.VerifyAsync();
+        Assert.True(result.Intact, result.Summary);
+        Assert.Equal(2_500, result.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task Database_UpdateOfEntry_Refused()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(2);
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => database.ExecuteAsync("UPDATE AuditEntries SET Answer = 'x' WHERE Sequence = 1"));
+
+        Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Database_DeleteOfEntry_Refused()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(2);
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => database.ExecuteAsync("DELETE FROM AuditEntries"));
+
+        Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SaveChanges_ModifiedOrDeletedEntry_RefusedByCode()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(1);
+        await using var db = database.CreateDbContext();
+        var entry = await db.AuditEntries.SingleAsync();
+
+        db.AuditEntries.Remove(entry);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+    }
+}

@@ -1,0 +1,112 @@
+using Dropzone.Portal.Core.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dropzone.Portal.Core.Tests.Audit;
+
+public sealed class AuditVerifierTests
+{
+    [Fact]
+    public async Task Verify_EmptyHistory_IntactWithNoEntries()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+
+        var result = await database.Verifier.VerifyAsync();
+
+        Assert.True(result.Intact);
+        Assert.Equal(0, result.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task Verify_IntactChain_ReportsCountAndTime()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(10);
+
+        var result = await database.Verifier.VerifyAsync();
+
+        Assert.True(result.Intact);
+        Assert.Equal(10, result.EntriesChecked);
+        Assert.Equal(database.Time.GetUtcNow(), result.VerifiedAt);
+        Assert.Equal("Chain intact: 10 entries", result.Summary);
+    }
+
+    [Fact]
+    public async Task Verify_EntryEditedInSqlite_ReportsContentEditedAtThatSequence()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(10);
+
+        await database.TamperAsync("UPDATE AuditEntries SET Command = 'Remove-DistributionGroup' WHERE Sequence = 4;");
+
+        var result = await database.Verifier.VerifyAsync();
+        Assert.False(result.Intact);
+        Assert.Equal(4, result.BrokenAtSequence);
+        Assert.Equal(AuditBreakKind.ContentEdited, result.Break);
+        Assert.Equal(3, result.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task Verify_EntryDeletedInSqlite_ReportsEntryMissing()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(10);
+
+        await database.TamperAsync("DELETE FROM AuditEntries WHERE Sequence = 6;");
+
+        var result = await database.Verifier.VerifyAsync();
+        Assert.Equal(6, result.BrokenAtSequence);
+        Assert.Equal(AuditBreakKind.EntryMissing, result.Break);
+    }
+
+    [Fact]
+    public async Task Verify_EntriesSwappedInSqlite_ReportsReordered()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(10);
+
+        await database.TamperAsync("""
+            UPDATE AuditEntries SET Sequence = -1 WHERE Sequence = 5;
+            UPDATE AuditEntries SET Sequence = 5 WHERE Sequence = 6;
+            UPDATE AuditEntries SET Sequence = 6 WHERE Sequence = -1;
+            """);
+
+        var result = await database.Verifier.VerifyAsync();
+        Assert.Equal(5, result.BrokenAtSequence);
+        Assert.Equal(AuditBreakKind.Reordered, result.Break);
+    }
+
+    [Fact]
+    public async Task Verify_EntryEditedAndRehashed_ReportsChainLinkMismatchAtSuccessor()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(10);
+        AuditEntry forged;
+        await using (var db = database.CreateDbContext())
+        {
+            forged = await db.AuditEntries.AsNoTracking().SingleAsync(e => e.Sequence == 3);
+        }
+        forged.Answer = "forged";
+        forged.Hash = AuditChain.ComputeHash(forged);
+
+        await database.TamperAsync($"UPDATE AuditEntries SET Answer = 'forged', Hash = '{forged.Hash}' WHERE Sequence = 3;");
+
+        var result = await database.Verifier.VerifyAsync();
+        Assert.Equal(4, result.BrokenAtSequence);
+        Assert.Equal(AuditBreakKind.ChainLinkMismatch, result.Break);
+    }
+
+    [Fact]
+    public async Task VerifyAndRecord_Intact_RecordsAuditVerifiedShownAsLastResult()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(3);
+
+        await database.Verifier.VerifyAndRecordAsync(AuditActor.User("oid-1", "ada@contoso.com", "Ada"));
+
+        var last = await database.Verifier.LastResultAsync();
+        Assert.NotNull(last);
+        Assert.Equal(AuditOutcome.Succeeded, last.Outcome);
+        Assert.Equal("Chain intact: 3 entries", last.Answer);
+        Assert.True((await database.Verifier.VerifyAsync()).Intact);
+    }
+}
