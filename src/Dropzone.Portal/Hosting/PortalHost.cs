@@ -22,7 +22,10 @@ public static class PortalHost
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
 
-        builder.Services.AddSingleton(TenantConnection.FromConfiguration(builder.Configuration, builder.Environment));
+        var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(tenant);
+        builder.AddEmulatedTenant(tenant);
+        builder.AddPortalAuthentication(tenant);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
 
@@ -42,10 +45,12 @@ public static class PortalHost
         app.UsePortalHardening();
         app.UsePortalRequestLogging();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UsePortalAuthentication();
         app.UseAntiforgery();
 
         app.MapPortalHealthChecks();
         app.MapPortalJobsDashboard();
+        app.MapEmulatedTenant();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,15 +1,30 @@
+using Dropzone.TenantEmulator.Directory;
+
 namespace Dropzone.Portal.Tenant;
 
 /// <summary>
 /// Which tenant the portal talks to. With no <c>AzureAd:ClientId</c> configured and outside Production,
 /// the portal runs on the built-in emulated tenant, so a fresh clone works with no Microsoft 365 tenant.
+/// <c>TenantEmulator:Enabled</c> forces the choice either way; forcing it on in Production is refused,
+/// because the emulator signs anyone in as anyone.
 /// </summary>
 public sealed record TenantConnection(bool IsEmulated, string? TenantId, string? Domain)
 {
+    public const string EmulatorEnabledKey = "TenantEmulator:Enabled";
+
     public static TenantConnection FromConfiguration(IConfiguration configuration, IHostEnvironment environment)
     {
         var clientId = configuration["AzureAd:ClientId"];
-        var isEmulated = string.IsNullOrWhiteSpace(clientId) && !environment.IsProduction();
-        return new TenantConnection(isEmulated, configuration["AzureAd:TenantId"], configuration["AzureAd:Domain"]);
+        var forced = configuration.GetValue<bool?>(EmulatorEnabledKey);
+        if (forced == true && environment.IsProduction())
+        {
+            throw new InvalidOperationException(
+                $"The tenant emulator cannot run in the Production environment: it signs anyone in as anyone. " +
+                $"Remove '{EmulatorEnabledKey}' and configure AzureAd (Instance, TenantId, ClientId and a credential) for a real tenant.");
+        }
+        var isEmulated = forced ?? (string.IsNullOrWhiteSpace(clientId) && !environment.IsProduction());
+        return isEmulated
+            ? new TenantConnection(true, DemoTenant.TenantId, DemoTenant.Domain)
+            : new TenantConnection(false, configuration["AzureAd:TenantId"], configuration["AzureAd:Domain"]);
     }
 }

@@ -1,0 +1,49 @@
+using Dropzone.TenantEmulator;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Hosting;
+
+namespace Dropzone.Portal.Tenant;
+
+/// <summary>
+/// Mounts the built-in tenant emulator when <see cref="TenantConnection.IsEmulated"/>: registers it, points
+/// the AzureAd settings at it, and sends every server-side HttpClient into it in-process (EMULATOR.md).
+/// </summary>
+public static class EmulatedTenant
+{
+    public static WebApplicationBuilder AddEmulatedTenant(this WebApplicationBuilder builder, TenantConnection connection)
+    {
+        if (!connection.IsEmulated)
+        {
+            return builder;
+        }
+        builder.Services.AddTenantEmulator(options => builder.Configuration.GetSection("TenantEmulator").Bind(options));
+        // Defaults only: anything configured explicitly (e.g. a certificate instead of the secret) wins.
+        var emulatorDefaults = new Dictionary<string, string?>
+        {
+            ["AzureAd:Instance"] = DemoTenant.Instance,
+            ["AzureAd:TenantId"] = DemoTenant.TenantId,
+            ["AzureAd:Domain"] = DemoTenant.Domain,
+            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
+            ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
+            ["AzureAd:ClientCredentials:0:ClientSecret"] = DemoTenant.PortalClientSecret,
+        };
+        foreach (var (key, value) in emulatorDefaults)
+        {
+            builder.Configuration[key] ??= value;
+        }
+        // Every HttpClient from IHttpClientFactory (MSAL, Graph, the Exchange client, the issuer validator's
+        // named client) goes to the emulator; the handler is shared and survives handler rotation.
+        builder.Services.ConfigureHttpClientDefaults(http =>
+            http.ConfigurePrimaryHttpMessageHandler(services => services.GetRequiredService<EmulatorHttpHandler>()));
+        return builder;
+    }
+
+    public static WebApplication MapEmulatedTenant(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<TenantConnection>().IsEmulated)
+        {
+            app.MapTenantEmulator();
+        }
+        return app;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dropzone.TenantEmulator.Directory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Dropzone.Portal.Tests.Tenant;
+
+public sealed class EmulatorMountingTests
+{
+    [Fact]
+    public async Task Start_DevelopmentWithoutTenant_MountsEmulatorUnderEmulatorPrefix()
+    {
+        await using var factory = new PortalFactory("Development");
+        using var client = factory.CreateClient();
+
+        var state = await client.GetFromJsonAsync<JsonObject>("/_emulator/_control/state");
+        var discovery = await client.GetFromJsonAsync<JsonObject>($"/_emulator/login/{DemoTenant.TenantId}/v2.0/.well-known/openid-configuration");
+
+        Assert.Equal(DemoTenant.TenantId, state!["tenantId"]!.GetValue<string>());
+        Assert.Equal($"http://localhost/_emulator/login/{DemoTenant.TenantId}/oauth2/v2.0/authorize", discovery!["authorization_endpoint"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Start_ProductionWithEmulatorForcedOn_RefusesWithClearMessage()
+    {
+        await using var factory = new PortalFactory("Production", new Dictionary<string, string?> { ["TenantEmulator:Enabled"] = "true" });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        var refusal = error as InvalidOperationException ?? error.InnerException as InvalidOperationException;
+        Assert.NotNull(refusal);
+        Assert.Contains("cannot run in the Production environment", refusal.Message);
+    }
+
+    [Fact]
+    public async Task Start_ProductionWithoutTenant_DoesNotMountEmulator()
+    {
+        await using var factory = new PortalFactory("Production");
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/_emulator/_control/state");
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public void FromConfiguration_ProductionForced_Throws()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["TenantEmulator:Enabled"] = "true" }).Build();
+        var environment = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = Environments.Production };
+
+        var error = Assert.Throws<InvalidOperationException>(() => Dropzone.Portal.Tenant.TenantConnection.FromConfiguration(configuration, environment));
+
+        Assert.Contains("signs anyone in as anyone", error.Message);
+    }
+
+    [Fact]
+    public void FromConfiguration_DevelopmentWithoutClientId_EmulatedDemoTenant()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        var environment = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = Environments.Development };
+
+        var connection = Dropzone.Portal.Tenant.TenantConnection.FromConfiguration(configuration, environment);
+
+        Assert.True(connection.IsEmulated);
+        Assert.Equal(DemoTenant.TenantId, connection.TenantId);
+    }
+}
