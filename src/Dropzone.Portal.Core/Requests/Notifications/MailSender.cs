@@ -1,10 +1,8 @@
+using System.Net.Http.Json;
 using Dropzone.Portal.TenantClients;
 using Dropzone.Portal.TenantClients.Authentication;
 using Dropzone.Portal.TenantClients.Graph;
 using Microsoft.Extensions.Options;
-using Microsoft.Graph;
-using Microsoft.Graph.Models;
-using Microsoft.Graph.Users.Item.SendMail;
 
 namespace Dropzone.Portal.Core.Requests.Notifications;
 
@@ -21,27 +19,41 @@ public interface IMailSender
 /// Graph <c>POST /users/{sender}/sendMail</c> on the tenant clients' Graph HttpClient, so sending gets the same
 /// retries, throttling, logging (personal data templated out of paths) and emulator routing as every other call.
 /// </summary>
+/// <remarks>
+/// The body is written here rather than by the Graph SDK: the SDK (6.x) names the top-level properties
+/// <c>Message</c> and <c>SaveToSentItems</c>, which Graph tolerates but the documented form is lower camel case,
+/// and a strict reader (the tenant emulator) finds no message in it.
+/// </remarks>
 public sealed class GraphMailSender(IHttpClientFactory httpClientFactory, ITenantTokenProvider tokens, IOptions<TenantClientsOptions> options)
     : IMailSender
 {
     public async Task SendAsync(string senderMailbox, MailMessage message, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(message);
         var settings = options.Value;
-        using var graph = new GraphServiceClient(
-            httpClientFactory.CreateClient(DirectoryClient.HttpClientName),
-            new GraphAuthenticationProvider(tokens, settings.GraphScope),
-            settings.GraphBaseUrl.AbsoluteUri.TrimEnd('/'));
-        var body = new SendMailPostRequestBody
+        var uri = new Uri($"{settings.GraphBaseUrl.AbsoluteUri.TrimEnd('/')}/users/{Uri.EscapeDataString(senderMailbox)}/sendMail");
+        var body = new
         {
-            Message = new Message
+            message = new
             {
-                Subject = message.Subject,
-                // Text, not HTML: names and justifications typed by users go in unescaped otherwise.
-                Body = new ItemBody { ContentType = BodyType.Text, Content = message.Body },
-                ToRecipients = [.. message.To.Select(a => new Recipient { EmailAddress = new EmailAddress { Address = a } })],
+                subject = message.Subject,
+                // Text, not HTML: names and justifications typed by users would go in unescaped otherwise.
+                body = new { contentType = "Text", content = message.Body },
+                toRecipients = message.To.Select(a => new { emailAddress = new { address = a } }).ToArray(),
             },
-            SaveToSentItems = false,
+            saveToSentItems = false,
         };
-        await graph.Users[senderMailbox].SendMail.PostAsync(body, cancellationToken: cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("Authorization", await tokens.GetAuthorizationHeaderAsync(settings.GraphScope, cancellationToken));
+        using var client = httpClientFactory.CreateClient(DirectoryClient.HttpClientName);
+        using var response = await client.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            // Graph's error text names the problem (no Mail.Send, mailbox not found); it carries no credential.
+            var detail = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new HttpRequestException($"Graph sendMail answered {(int)response.StatusCode}: {Truncate(detail, 500)}", null, response.StatusCode);
+        }
     }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }
