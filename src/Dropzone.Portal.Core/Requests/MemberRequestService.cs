@@ -255,6 +255,20 @@ public sealed partial class MemberRequestService(
         return new GroupMembersPage([.. ordered.Skip(index * size).Take(size)], ordered.Count, index, size);
     }
 
+    /// <summary>The group's latest requests (any state), for its owners, admins and auditors: where changes stand, and what to retry.</summary>
+    public async Task<IReadOnlyList<MemberRequest>> ListGroupRequestsAsync(
+        RequestCaller caller, Guid groupId, int take = 50, CancellationToken cancellationToken = default)
+    {
+        var group = await LoadGroupAsync(groupId, cancellationToken);
+        if (!caller.IsAuditor && !await IsAdminOrCurrentOwnerAsync(caller, group, cancellationToken))
+        {
+            throw new MemberRequestDeniedException($"Only the owners of {group.DisplayName}, portal admins and auditors can see its requests.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.MemberRequests.AsNoTracking().Where(r => r.GroupId == groupId).ToListAsync(cancellationToken);
+        return [.. rows.OrderByDescending(r => r.UpdatedAt).Take(Math.Clamp(take, 1, 500))];
+    }
+
     /// <summary>The group for page titles; null when it does not exist.</summary>
     public async Task<ManagedGroup?> FindGroupAsync(Guid groupId, CancellationToken cancellationToken = default)
     {

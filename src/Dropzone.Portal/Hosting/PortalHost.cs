@@ -1,6 +1,7 @@
 using Dropzone.Portal.Components;
 using Dropzone.Portal.Data;
 using Dropzone.Portal.Features.Home;
+using Dropzone.Portal.Features.Requests;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
@@ -31,6 +32,7 @@ public static class PortalHost
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddMemberRequests();
         return builder;
     }
 
