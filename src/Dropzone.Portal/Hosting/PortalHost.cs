@@ -16,6 +16,8 @@ public static class PortalHost
 {
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
+        // First: refuses the emulator in Production with its own message, before settings are checked.
+        var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
         builder.ValidatePortalSettings();
         builder.AddPortalLogging();
         builder.AddPortalHardening();
@@ -23,7 +25,6 @@ public static class PortalHost
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
 
-        var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
         builder.AddPortalAuthentication(tenant);

@@ -26,7 +26,8 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
             ("GET", "faults") => EmulatorResponse.Json(200, JsonSerializer.SerializeToNode(FaultsDto.From(state.Faults), Web)),
             ("POST", "faults") => SetFaults(r),
             ("POST", "certificates") => RegisterCertificate(r),
-            ("POST", var path) when s.Length == 3 && s[0] == "apps" && s[2] == "exchange-administrator" => SetExchangeRole(s[1], r),
+            ("POST", _) when s.Length == 3 && s[0] == "apps" && s[2] == "exchange-administrator" => SetExchangeRole(s[1], r),
+            ("POST", _) when s.Length == 3 && s[0] == "apps" && s[2] == "permissions" => SetPermission(s[1], r),
             _ => EmulatorResponse.Empty(404),
         };
     }
@@ -54,7 +55,8 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
             return EmulatorResponse.Json(400, new JsonObject { ["error"] = "A JSON body is required." });
         }
         var faults = dto.ApplyTo(state.Faults);
-        if (faults.ThrottleRate + faults.UnavailableRate + faults.TimeoutRate > 1 || faults.ThrottleRate < 0 || faults.UnavailableRate < 0 || faults.TimeoutRate < 0)
+        double[] rates = [faults.ThrottleRate, faults.UnavailableRate, faults.TimeoutRate, faults.TransientErrorRate];
+        if (rates.Sum() > 1 || rates.Any(r => r < 0))
         {
             return EmulatorResponse.Json(400, new JsonObject { ["error"] = "Rates are probabilities; together they must lie between 0 and 1." });
         }
@@ -81,6 +83,22 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
         var granted = r.JsonBody()?["granted"]?.GetValue<bool>() ?? true;
         state.SetExchangeAdministrator(appId, granted);
         return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["exchangeAdministrator"] = granted });
+    }
+
+    private EmulatorResponse SetPermission(string appId, EmulatorRequest r)
+    {
+        var body = r.JsonBody();
+        var permission = body?["permission"]?.GetValue<string>();
+        var granted = body?["granted"]?.GetValue<bool>() ?? true;
+        try
+        {
+            state.SetApplicationPermission(appId, permission ?? "", granted);
+        }
+        catch (ArgumentException ex)
+        {
+            return EmulatorResponse.Json(400, new JsonObject { ["error"] = ex.Message });
+        }
+        return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["permission"] = permission, ["granted"] = granted });
     }
 
     public JsonObject Snapshot()
@@ -152,11 +170,13 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
 
 /// <summary>The wire form of <see cref="EmulatorFaults"/>: durations in milliseconds or seconds, every field optional.</summary>
 public sealed record FaultsDto(
-    int? LatencyMs = null, double? ThrottleRate = null, int? RetryAfterSeconds = null, double? UnavailableRate = null, double? TimeoutRate = null,
+    int? LatencyMs = null, double? ThrottleRate = null, int? RetryAfterSeconds = null, bool? RetryAfterAsHttpDate = null,
+    double? UnavailableRate = null, double? TimeoutRate = null, double? TransientErrorRate = null,
     double? ReplicationDelaySeconds = null, double? PolicyPropagationDelaySeconds = null,
     int? BulkTimeoutAppliedThreshold = null, int? BulkTimeoutDroppedThreshold = null, int? Seed = null)
 {
-    public static FaultsDto From(EmulatorFaults f) => new((int)f.Latency.TotalMilliseconds, f.ThrottleRate, f.RetryAfterSeconds, f.UnavailableRate, f.TimeoutRate,
+    public static FaultsDto From(EmulatorFaults f) => new((int)f.Latency.TotalMilliseconds, f.ThrottleRate, f.RetryAfterSeconds, f.RetryAfterAsHttpDate,
+        f.UnavailableRate, f.TimeoutRate, f.TransientErrorRate,
         f.ReplicationDelay.TotalSeconds, f.PolicyPropagationDelay.TotalSeconds, f.BulkTimeoutAppliedThreshold, f.BulkTimeoutDroppedThreshold, f.Seed);
 
     public EmulatorFaults ApplyTo(EmulatorFaults current) => current with
@@ -164,6 +184,8 @@ public sealed record FaultsDto(
         Latency = LatencyMs is { } l ? TimeSpan.FromMilliseconds(l) : current.Latency,
         ThrottleRate = ThrottleRate ?? current.ThrottleRate,
         RetryAfterSeconds = RetryAfterSeconds ?? current.RetryAfterSeconds,
+        RetryAfterAsHttpDate = RetryAfterAsHttpDate ?? current.RetryAfterAsHttpDate,
+        TransientErrorRate = TransientErrorRate ?? current.TransientErrorRate,
         UnavailableRate = UnavailableRate ?? current.UnavailableRate,
         TimeoutRate = TimeoutRate ?? current.TimeoutRate,
         ReplicationDelay = ReplicationDelaySeconds is { } r ? TimeSpan.FromSeconds(r) : current.ReplicationDelay,

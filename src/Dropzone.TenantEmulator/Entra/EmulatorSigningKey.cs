@@ -28,7 +28,6 @@ internal static class EmulatorSigningKey
             ["use"] = "sig",
             ["alg"] = "RS256",
             ["kid"] = KeyId,
-            ["x5t"] = KeyId,
             ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
             ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
         };

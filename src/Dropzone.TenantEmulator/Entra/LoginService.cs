@@ -321,10 +321,11 @@ public sealed class LoginService(TenantState state, TokenIssuer issuer, ClientAu
 
     private static EmulatorResponse Logout(EmulatorRequest r)
     {
-        var target = r.QueryValue("post_logout_redirect_uri");
+        var p = r.Method == "POST" ? r.Form() : r.Query;
+        var target = p.TryGetValue("post_logout_redirect_uri", out var t) ? t.ToString() : null;
         if (IsAcceptableRedirectUri(target))
         {
-            var s = r.QueryValue("state");
+            var s = p.TryGetValue("state", out var st) ? st.ToString() : null;
             return EmulatorResponse.Redirect(s is null ? target! : QueryHelpers.AddQueryString(target!, "state", s));
         }
         return EmulatorResponse.Html(SignInPage.RenderSignedOut());

@@ -80,12 +80,15 @@ internal static partial class AccessCmdlets
         {
             AppId = appId.ToLowerInvariant(),
             ScopeId = scope.Id,
+            ScopeName = scope.Name,
+            ScopeDisplayName = scope.DisplayName,
+            ScopeRaw = $"{scope.Sid};{scope.ExchangeGuid}",
             AccessRight = accessRight,
             Description = p.Text("Description"),
             EffectiveFrom = c.State.Now + c.State.Faults.PolicyPropagationDelay,
         };
         c.State.Policies.Add(policy);
-        return [ExchangeShapes.Policy(policy, scope)];
+        return [ExchangeShapes.Policy(policy, scopeExists: true)];
     }
 
     private static IEnumerable<JsonObject> GetPolicies(CmdletContext c)
@@ -93,9 +96,10 @@ internal static partial class AccessCmdlets
         var identity = c.Parameters.Text("Identity");
         if (identity is null)
         {
-            return c.State.Policies.Select(x => ExchangeShapes.Policy(x, ScopeOf(c, x)));
+            return c.State.Policies.Select(x => ExchangeShapes.Policy(x, c.State.FindById(x.ScopeId) is not null));
         }
-        return [ExchangeShapes.Policy(FindPolicy(c, identity), ScopeOf(c, FindPolicy(c, identity)))];
+        var policy = FindPolicy(c, identity);
+        return [ExchangeShapes.Policy(policy, c.State.FindById(policy.ScopeId) is not null)];
     }
 
     private static IEnumerable<JsonObject> SetPolicy(CmdletContext c)
@@ -131,16 +135,9 @@ internal static partial class AccessCmdlets
     /// <summary>Identity: the full <c>tid\appId:sid;guid</c> form, or the app id when it has one policy.</summary>
     private static AccessPolicy FindPolicy(CmdletContext c, string identity)
     {
-        var matches = c.State.Policies.Where(x =>
-        {
-            var scope = c.State.FindById(x.ScopeId);
-            return scope is not null && (TenantState.Eq(ExchangeShapes.PolicyIdentity(x, scope), identity) || TenantState.Eq(x.AppId, identity));
-        }).ToList();
+        var matches = c.State.Policies.Where(x => TenantState.Eq(ExchangeShapes.PolicyIdentity(x), identity) || TenantState.Eq(x.AppId, identity)).ToList();
         return matches.Count == 1 ? matches[0] : throw ExchangeCmdletException.ObjectNotFound(identity);
     }
-
-    private static DirectoryObject ScopeOf(CmdletContext c, AccessPolicy p) =>
-        c.State.FindById(p.ScopeId) ?? throw new InvalidOperationException("A policy outlived its scope object.");
 
     // ---- RBAC for Applications
 

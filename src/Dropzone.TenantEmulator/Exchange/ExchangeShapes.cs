@@ -56,20 +56,20 @@ internal static class ExchangeShapes
         ["InitialDomain"] = isInitial,
     };
 
-    public static string PolicyIdentity(AccessPolicy p, DirectoryObject scope) =>
-        $"{DemoTenant.TenantId}\\{p.AppId}:{scope.Sid};{scope.ExchangeGuid}";
+    public static string PolicyIdentity(AccessPolicy p) => $"{DemoTenant.TenantId}\\{p.AppId}:{p.ScopeRaw}";
 
-    public static JsonObject Policy(AccessPolicy p, DirectoryObject scope) => new()
+    /// <summary>IsValid turns false when the scope object no longer exists.</summary>
+    public static JsonObject Policy(AccessPolicy p, bool scopeExists) => new()
     {
-        ["Identity"] = PolicyIdentity(p, scope),
+        ["Identity"] = PolicyIdentity(p),
         ["AppId"] = p.AppId,
-        ["ScopeName"] = scope.Name,
-        ["ScopeIdentity"] = scope.DisplayName,
-        ["ScopeIdentityRaw"] = $"{scope.Sid};{scope.ExchangeGuid}",
+        ["ScopeName"] = p.ScopeName,
+        ["ScopeIdentity"] = p.ScopeDisplayName,
+        ["ScopeIdentityRaw"] = p.ScopeRaw,
         ["Description"] = p.Description,
         ["AccessRight"] = p.AccessRight,
         ["ShardType"] = "All",
-        ["IsValid"] = true,
+        ["IsValid"] = scopeExists,
         ["ObjectState"] = "Unchanged",
     };
 

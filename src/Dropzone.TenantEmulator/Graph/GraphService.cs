@@ -50,6 +50,7 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
             ("users", 1, "GET") => Require(caller, ["User.Read.All", "User.ReadBasic.All", "Directory.Read.All"]) ?? Users(r),
             ("users", 2, "GET") => Require(caller, ["User.Read.All", "User.ReadBasic.All", "Directory.Read.All"]) ?? User(s[1], r),
             ("users", 3, "POST") when s[2] == "sendMail" => Require(caller, ["Mail.Send"]) ?? SendMail(s[1], r),
+            ("users", 3 or 5, "GET") when s[2] == "messages" || (s.Length == 5 && s[2] == "mailFolders" && s[4] == "messages") => ReadMail(caller, s[1]),
             ("servicePrincipals", 2, "GET") => Require(caller, ["Application.Read.All", "Directory.Read.All"]) ?? ServicePrincipalById(s[1]),
             ("servicePrincipals", 3, "GET") when s[2] == "appRoleAssignments" => Require(caller, ["Application.Read.All", "Directory.Read.All"]) ?? AppRoleAssignments(s[1]),
             ("groups", 1, "POST") => CreateGroup(r),
@@ -179,6 +180,42 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         state.RecordMail(new SentMail(user.PrimarySmtpAddress, to, message["subject"]?.GetValue<string>() ?? "",
             message["body"]?["content"]?.GetValue<string>() ?? "", state.Now));
         return EmulatorResponse.Empty(202);
+    }
+
+    /// <summary>
+    /// Reading a mailbox as an application: Entra consent (the token's Mail.Read) or an RBAC for Applications
+    /// grant in scope, and then the application access policies, exactly as Exchange combines them.
+    /// </summary>
+    private EmulatorResponse ReadMail(ClaimsIdentity caller, string idOrUpn)
+    {
+        var user = FindUser(idOrUpn);
+        if (user is null)
+        {
+            return NotFound(idOrUpn);
+        }
+        if (!user.IsMailEnabled)
+        {
+            return Error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+        }
+        var appId = caller.FindFirst("azp")?.Value ?? caller.FindFirst("appid")?.Value ?? "";
+        var servicePrincipalId = caller.FindFirst("oid")?.Value ?? "";
+        var consented = caller.FindAll(c => c.Type is "roles" or ClaimTypes.Role).Any(c => c.Value is "Mail.Read" or "Mail.ReadWrite" or "Mail.ReadBasic");
+        bool permitted;
+        lock (state.Gate)
+        {
+            var rbac = Exchange.AccessEvaluation.EffectiveAssignments(state, servicePrincipalId)
+                .Any(a => a.Role.Contains("Mail", StringComparison.Ordinal) && Exchange.AccessEvaluation.IsInAssignmentScope(state, a, user));
+            permitted = (consented || rbac) && Exchange.AccessEvaluation.IsGrantedByPolicies(state, appId, user);
+        }
+        if (!permitted)
+        {
+            return Error(403, "ErrorAccessDenied", "Access to OData is disabled.");
+        }
+        return EmulatorResponse.Json(200, new JsonObject
+        {
+            ["@odata.context"] = $"https://graph.microsoft.com/v1.0/$metadata#users('{user.Id}')/messages",
+            ["value"] = new JsonArray([.. DemoMailbox.MessagesFor(user).Select(m => (JsonNode)m)]),
+        });
     }
 
     private EmulatorResponse ServicePrincipalByAppId(string segment)

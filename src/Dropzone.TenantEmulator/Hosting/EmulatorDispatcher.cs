@@ -39,7 +39,7 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
     private EmulatorResponse? InjectedFault(EmulatedService service, EmulatorFaults faults)
     {
         if (service is not (EmulatedService.Graph or EmulatedService.Outlook)
-            || (faults.ThrottleRate <= 0 && faults.UnavailableRate <= 0 && faults.TimeoutRate <= 0))
+            || (faults.ThrottleRate <= 0 && faults.UnavailableRate <= 0 && faults.TimeoutRate <= 0 && faults.TransientErrorRate <= 0))
         {
             return null;
         }
@@ -48,7 +48,9 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
         if (sample < faults.ThrottleRate)
         {
             var throttled = FaultBody(429, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.");
-            throttled.Headers["Retry-After"] = faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            throttled.Headers["Retry-After"] = faults.RetryAfterAsHttpDate
+                ? (state.Now + TimeSpan.FromSeconds(faults.RetryAfterSeconds)).ToString("R", CultureInfo.InvariantCulture)
+                : faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return throttled;
         }
         sample -= faults.ThrottleRate;
@@ -57,8 +59,33 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
             return FaultBody(503, "ServiceUnavailable", "The service is temporarily unavailable. ServerBusyException.");
         }
         sample -= faults.UnavailableRate;
-        return sample < faults.TimeoutRate ? ExchangeTimeoutException.Response() : null;
+        if (sample < faults.TimeoutRate)
+        {
+            return ExchangeTimeoutException.Response();
+        }
+        sample -= faults.TimeoutRate;
+        if (service == EmulatedService.Outlook && sample < faults.TransientErrorRate)
+        {
+            // Which transient exception is named also comes from the seeded sequence.
+            var type = TransientExceptionTypes[(int)(state.NextFaultSample() * TransientExceptionTypes.Length)];
+            var transient = new ExchangeCmdletException(500, type, $"{type.Split('.')[^1]}: the server can't process the request now. Try again later.", ErrorDetailForm.ErrorIdPipe)
+                .ToResponse("InvokeCommand");
+            transient.Operation = "fault";
+            return transient;
+        }
+        return null;
     }
+
+    private static readonly string[] TransientExceptionTypes =
+    [
+        "Microsoft.Exchange.Data.Directory.DCOverloadedException",
+        "Microsoft.Exchange.Data.ServerInMMException",
+        "Microsoft.Exchange.Data.Directory.SuitabilityDirectoryException",
+        "Microsoft.Exchange.Data.Directory.ADServerSettingsChangedException",
+        "Microsoft.Exchange.Data.Storage.StorageTransientException",
+        "Microsoft.Exchange.Data.ServerBusyException",
+        "Microsoft.Exchange.Data.TransientException",
+    ];
 
     private static EmulatorResponse FaultBody(int status, string code, string message)
     {

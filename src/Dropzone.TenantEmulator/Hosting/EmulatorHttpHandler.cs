@@ -115,12 +115,29 @@ public sealed class EmulatorHttpHandler(EmulatorDispatcher dispatcher, EmulatorP
 /// <summary>Where a browser reaches the host that mounts the emulator; see <see cref="EmulatorOptions.PublicBaseUrl"/>.</summary>
 public sealed class EmulatorPublicUrl(EmulatorOptions options, IServiceProvider services)
 {
+    private string? _lastResolved;
+
     public string Resolve()
     {
         if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl))
         {
             return options.PublicBaseUrl.TrimEnd('/');
         }
+        try
+        {
+            return _lastResolved = FromServer();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Identity.Web caches its issuer validator (and the HttpClient that reaches this handler) per
+            // process, so a host that has stopped can still be asked for metadata by a later one (tests host
+            // several portals in one process). The issuer does not depend on the public URL.
+            return _lastResolved ?? "http://localhost";
+        }
+    }
+
+    private string FromServer()
+    {
         var addresses = (services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) as Microsoft.AspNetCore.Hosting.Server.IServer)
             ?.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault();

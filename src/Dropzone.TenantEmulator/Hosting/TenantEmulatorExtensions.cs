@@ -4,7 +4,6 @@ using Dropzone.TenantEmulator.Exchange;
 using Dropzone.TenantEmulator.Graph;
 using Dropzone.TenantEmulator.Hosting;
 using Dropzone.TenantEmulator.State;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.TenantEmulator;
@@ -96,6 +95,4 @@ public static class TenantEmulatorExtensions
             await context.Response.Body.WriteAsync(response.Body, context.RequestAborted);
         }
     }
-
-    internal static string Describe(HttpRequest r) => r.GetDisplayUrl();
 }

@@ -15,6 +15,18 @@ internal static class DemoSeed
     private static readonly Guid DomainReadAllRoleId = Guid.Parse("dbb9058a-0e50-45d7-ae91-66909b5d4664");
     private static readonly Guid ExchangeManageAsAppRoleId = Guid.Parse("dc50a0fb-09a3-484d-be87-e023b12c6440");
 
+    /// <summary>The application permissions the emulator can grant, with their real app role ids.</summary>
+    internal static IReadOnlyList<AppPermission> KnownPermissions { get; } =
+    [
+        new(TenantState.ExchangeAppId, "Exchange.ManageAsApp", ExchangeManageAsAppRoleId),
+        new(TenantState.GraphAppId, "User.Read.All", UserReadAllRoleId),
+        new(TenantState.GraphAppId, "Group.Read.All", GroupReadAllRoleId),
+        new(TenantState.GraphAppId, "Application.Read.All", ApplicationReadAllRoleId),
+        new(TenantState.GraphAppId, "Domain.Read.All", DomainReadAllRoleId),
+        new(TenantState.GraphAppId, "Mail.Send", MailSendRoleId),
+        new(TenantState.GraphAppId, "Mail.Read", MailReadRoleId),
+    ];
+
     public static void Populate(TenantState state)
     {
         var seededAt = state.Now;
@@ -50,15 +62,7 @@ internal static class DemoSeed
         portal.ClientSecrets.Add(DemoTenant.PortalClientSecret);
         portal.AppRoles.AddRange([DemoTenant.PortalAdminRole, DemoTenant.PortalAuditorRole]);
         portal.DirectoryRoles.Add(TenantState.ExchangeAdministratorRole);
-        portal.ApplicationPermissions.AddRange(
-        [
-            new(TenantState.ExchangeAppId, "Exchange.ManageAsApp", ExchangeManageAsAppRoleId),
-            new(TenantState.GraphAppId, "User.Read.All", UserReadAllRoleId),
-            new(TenantState.GraphAppId, "Group.Read.All", GroupReadAllRoleId),
-            new(TenantState.GraphAppId, "Application.Read.All", ApplicationReadAllRoleId),
-            new(TenantState.GraphAppId, "Domain.Read.All", DomainReadAllRoleId),
-            new(TenantState.GraphAppId, "Mail.Send", MailSendRoleId),
-        ]);
+        portal.ApplicationPermissions.AddRange(KnownPermissions.Where(p => p.Value != "Mail.Read"));
         state.Apps.Add(portal);
 
         var restricted = new AppRegistration
@@ -70,7 +74,7 @@ internal static class DemoSeed
         };
         restricted.ClientSecrets.Add(DemoTenant.RestrictedAppClientSecret);
         // The unscoped Entra grant the portal must warn about once RBAC scoping is in place.
-        restricted.ApplicationPermissions.Add(new(TenantState.GraphAppId, "Mail.Read", MailReadRoleId));
+        restricted.ApplicationPermissions.Add(KnownPermissions.Single(p => p.Value == "Mail.Read"));
         state.Apps.Add(restricted);
     }
 

@@ -77,6 +77,10 @@ public sealed class AccessPolicy
 {
     public required string AppId { get; init; }
     public required Guid ScopeId { get; init; }
+    /// <summary>The scope as it was when the policy was made; the policy outlives a removed group, as Exchange's does.</summary>
+    public required string ScopeName { get; init; }
+    public required string ScopeDisplayName { get; init; }
+    public required string ScopeRaw { get; init; }
     public required string AccessRight { get; init; }
     public string? Description { get; set; }
     /// <summary>Policy propagation: evaluation ignores the policy before this instant.</summary>

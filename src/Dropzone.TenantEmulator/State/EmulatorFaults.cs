@@ -11,8 +11,12 @@ public sealed record EmulatorFaults
     public TimeSpan Latency { get; init; }
     public double ThrottleRate { get; init; }
     public int RetryAfterSeconds { get; init; } = 2;
+    /// <summary>Send Retry-After as an HTTP date instead of seconds; the live services use both forms.</summary>
+    public bool RetryAfterAsHttpDate { get; init; }
     public double UnavailableRate { get; init; }
     public double TimeoutRate { get; init; }
+    /// <summary>Exchange only: a cmdlet error naming one of the transient exceptions of EXCHANGE.md (DCOverloadedException, ...).</summary>
+    public double TransientErrorRate { get; init; }
     /// <summary>A newly created group answers "not found" for this long.</summary>
     public TimeSpan ReplicationDelay { get; init; }
     /// <summary>A new access policy, scope or role assignment takes effect only after this long.</summary>

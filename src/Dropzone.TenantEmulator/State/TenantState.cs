@@ -107,6 +107,25 @@ public sealed class TenantState
         }
     }
 
+    /// <summary>
+    /// Grants or revokes an application permission (an app role on Graph or Exchange Online), e.g. taking away
+    /// the restricted app's unscoped Mail.Read so that only its RBAC scope grants access.
+    /// </summary>
+    public void SetApplicationPermission(string appId, string permission, bool granted)
+    {
+        lock (Gate)
+        {
+            var app = FindApp(appId) ?? throw new ArgumentException($"Unknown app {appId}.", nameof(appId));
+            var known = DemoSeed.KnownPermissions.FirstOrDefault(p => p.Value == permission)
+                ?? throw new ArgumentException($"Unknown permission {permission}.", nameof(permission));
+            app.ApplicationPermissions.RemoveAll(p => p.Value == permission);
+            if (granted)
+            {
+                app.ApplicationPermissions.Add(known);
+            }
+        }
+    }
+
     /// <summary>Replaces a group's members directly, bypassing the API (fast set-up for paging tests).</summary>
     public void ReplaceGroupMembers(Guid groupId, IEnumerable<Guid> memberIds)
     {
@@ -132,6 +151,37 @@ public sealed class TenantState
                 ids.Add(user.Id);
             }
             return ids;
+        }
+    }
+
+    /// <summary>A group as tests want to assert it: owners and members by address. Null when there is no such group.</summary>
+    public GroupView? FindGroup(string identity)
+    {
+        lock (Gate)
+        {
+            var group = Objects.Find(o => o.IsGroup && (Eq(o.Id.ToString(), identity) || Eq(o.Name, identity) || o.AllSmtpAddresses.Any(a => Eq(a, identity))));
+            if (group is null)
+            {
+                return null;
+            }
+            string Address(Guid id) => FindById(id) is { } o ? o.UserPrincipalName ?? o.PrimarySmtpAddress : id.ToString();
+            return new GroupView(group.Id, group.Name, group.PrimarySmtpAddress, group.Kind, group.DistinguishedName,
+                [.. group.ManagedBy.Select(Address)], [.. group.Members.Select(Address)], IsVisible(group));
+        }
+    }
+
+    /// <summary>Application access policies as (app id, scope name, access right, description).</summary>
+    public IReadOnlyList<(string AppId, string ScopeName, string AccessRight, string? Description)> AccessPolicies
+    {
+        get { lock (Gate) { return [.. Policies.Select(p => (p.AppId, p.ScopeName, p.AccessRight, p.Description))]; } }
+    }
+
+    /// <summary>Looks a user up by user principal name; the id is the Entra object id.</summary>
+    public Guid? FindUserId(string userPrincipalName)
+    {
+        lock (Gate)
+        {
+            return Objects.Find(o => Eq(o.UserPrincipalName, userPrincipalName))?.Id;
         }
     }
 
@@ -205,6 +255,9 @@ public sealed class TenantState
     internal bool IsSmtpAddressTaken(string address) =>
         Objects.Any(o => o.AllSmtpAddresses.Any(a => Eq(a, address)) || Eq(o.UserPrincipalName, address));
 }
+
+public sealed record GroupView(Guid Id, string Name, string PrimarySmtpAddress, RecipientKind Kind, string DistinguishedName,
+    IReadOnlyList<string> Owners, IReadOnlyList<string> Members, bool Visible);
 
 internal sealed record AuthorizationCodeGrant(
     string ClientId, Guid UserId, string RedirectUri, string? CodeChallenge, string? Nonce, string Scope, DateTimeOffset ExpiresAt);

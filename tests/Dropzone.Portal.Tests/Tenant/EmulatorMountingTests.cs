@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -35,14 +36,22 @@ public sealed class EmulatorMountingTests
     }
 
     [Fact]
-    public async Task Start_ProductionWithoutTenant_DoesNotMountEmulator()
+    public async Task Start_ProductionWithRealTenantSettings_DoesNotMountEmulator()
     {
-        await using var factory = new PortalFactory("Production");
-        using var client = factory.CreateClient();
+        await using var factory = new PortalFactory("Production", new Dictionary<string, string?>
+        {
+            ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
+            ["AzureAd:TenantId"] = "7d1c0a55-0000-4000-8000-000000000042",
+            ["AzureAd:ClientId"] = "7d1c0a55-0000-4000-8000-0000000000a2",
+            ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
+            ["AzureAd:ClientCredentials:0:ClientSecret"] = "production-secret-never-used-here",
+        });
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         using var response = await client.GetAsync("/_emulator/_control/state");
 
         Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("tenantId", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

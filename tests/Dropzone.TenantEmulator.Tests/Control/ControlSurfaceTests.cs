@@ -79,6 +79,30 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Faults_RetryAfterAsHttpDate_DateForm()
+    {
+        var token = await _host.AppTokenAsync();
+        await SetFaultsAsync(new { throttleRate = 1.0, retryAfterSeconds = 30, retryAfterAsHttpDate = true });
+
+        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+
+        Assert.Equal(_host.Time.GetUtcNow().AddSeconds(30), response.Headers.RetryAfter!.Date);
+    }
+
+    [Fact]
+    public async Task Faults_TransientErrorRateOne_500NamingATransientException()
+    {
+        var token = await _host.AppTokenAsync();
+        await SetFaultsAsync(new { transientErrorRate = 1.0 });
+
+        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+        var type = await ExchangeErrorBody.ExceptionTypeAsync(response);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Matches("(DCOverloaded|ServerInMM|SuitabilityDirectory|ADServerSettingsChanged|StorageTransient|ServerBusy|Transient)Exception$", type);
+    }
+
+    [Fact]
     public async Task Faults_UnavailableRateOne_503()
     {
         var token = await _host.AppTokenAsync();

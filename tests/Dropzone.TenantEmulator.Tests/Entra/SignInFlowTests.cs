@@ -283,6 +283,18 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logout_Post_RedirectsToPostLogoutUri()
+    {
+        using var response = await _host.Client.PostAsync(Login + "/oauth2/v2.0/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["post_logout_redirect_uri"] = "http://localhost/signout-callback-oidc",
+        }));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("http://localhost/signout-callback-oidc", response.Headers.Location!.ToString());
+    }
+
+    [Fact]
     public async Task Logout_WithoutRedirect_SignedOutPage()
     {
         var page = await _host.Client.GetStringAsync(Login + "/oauth2/v2.0/logout");

@@ -161,6 +161,19 @@ public sealed class AccessPolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetApplicationAccessPolicy_ScopeGroupRemoved_PolicyKeptButInvalid()
+    {
+        await NewPolicyAsync("RestrictAccess");
+        await _host.InvokeOkAsync("Remove-DistributionGroup", new { Identity = Group, BypassSecurityGroupManagerCheck = true, Confirm = false });
+
+        var policy = (await _host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]!.AsArray().Single()!;
+
+        Assert.False(policy["IsValid"]!.GetValue<bool>());
+        Assert.Equal("Dropzone Mailboxes", policy["ScopeName"]!.GetValue<string>());
+        Assert.Equal("Denied", await TestAsync(DemoTenant.PhishingReportMailbox));
+    }
+
+    [Fact]
     public async Task RemoveApplicationAccessPolicy_Unknown_404()
     {
         using var response = await _host.InvokeAsync("Remove-ApplicationAccessPolicy", new { Identity = "nope", Confirm = false });

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Tests.Infrastructure;
+
+namespace Dropzone.TenantEmulator.Tests.Graph;
+
+/// <summary>The restricted app reading mail through Graph: Entra consent, RBAC scopes and access policies combined.</summary>
+public sealed class MailAccessTests : IAsyncLifetime
+{
+    private EmulatorHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await EmulatorHost.StartAsync();
+        await _host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> ReadAsRestrictedAppAsync(string mailbox)
+    {
+        var token = await _host.AppTokenAsync("https://graph.microsoft.com/.default", DemoTenant.RestrictedAppId, DemoTenant.RestrictedAppClientSecret);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/_emulator/graph/v1.0/users/{mailbox}/messages");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await _host.Client.SendAsync(request);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task Messages_NoRestriction_EveryMailboxReadable()
+    {
+        var (status, body) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotEmpty(body!["value"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Messages_RestrictAccessPolicy_OutsideScope403ErrorAccessDenied()
+    {
+        await _host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = "dropzonemailboxes@contoso.example", AccessRight = "RestrictAccess" });
+
+        var (outside, body) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
+        var (inside, _) = await ReadAsRestrictedAppAsync(DemoTenant.PhishingReportMailbox);
+
+        Assert.Equal(HttpStatusCode.Forbidden, outside);
+        Assert.Equal("ErrorAccessDenied", body!["error"]!["code"]!.GetValue<string>());
+        Assert.Equal("Access to OData is disabled.", body["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, inside);
+    }
+
+    [Fact]
+    public async Task Messages_RbacScopeWhileEntraGrantRemains_ScopeRestrictsNothing()
+    {
+        var dn = (await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Dropzone Mailboxes" }))["value"]![0]!["DistinguishedName"]!.GetValue<string>();
+        await _host.InvokeOkAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedServicePrincipalId });
+        await _host.InvokeOkAsync("New-ManagementScope", new { Name = "Scope", RecipientRestrictionFilter = $"MemberOfGroup -eq '{dn}'" });
+        await _host.InvokeOkAsync("New-ManagementRoleAssignment", new { Role = "Application Mail.Read", App = DemoTenant.RestrictedServicePrincipalId, CustomResourceScope = "Scope" });
+
+        var (status, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task Messages_RbacScopeAfterEntraGrantRevoked_OnlyScopeReadable()
+    {
+        var dn = (await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Dropzone Mailboxes" }))["value"]![0]!["DistinguishedName"]!.GetValue<string>();
+        await _host.InvokeOkAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedServicePrincipalId });
+        await _host.InvokeOkAsync("New-ManagementScope", new { Name = "Scope", RecipientRestrictionFilter = $"MemberOfGroup -eq '{dn}'" });
+        await _host.InvokeOkAsync("New-ManagementRoleAssignment", new { Role = "Application Mail.Read", App = DemoTenant.RestrictedServicePrincipalId, CustomResourceScope = "Scope" });
+        using var revoke = await _host.Client.PostAsync($"/_emulator/_control/apps/{DemoTenant.RestrictedAppId}/permissions",
+            new StringContent("""{"permission":"Mail.Read","granted":false}""", System.Text.Encoding.UTF8, "application/json"));
+
+        var (outside, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
+        var (inside, _) = await ReadAsRestrictedAppAsync(DemoTenant.PhishingReportMailbox);
+
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, outside);
+        Assert.Equal(HttpStatusCode.OK, inside);
+    }
+
+    [Fact]
+    public async Task Messages_PolicyDuringPropagationDelay_StillReadable()
+    {
+        _host.State.SetFaults(_host.State.Faults with { PolicyPropagationDelay = TimeSpan.FromHours(1) });
+        await _host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = "dropzonemailboxes@contoso.example", AccessRight = "RestrictAccess" });
+
+        var (before, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
+        _host.Time.Advance(TimeSpan.FromMinutes(61));
+        var (after, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
+
+        Assert.Equal(HttpStatusCode.OK, before);
+        Assert.Equal(HttpStatusCode.Forbidden, after);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dropzone.TenantEmulator.Tests.Hosting;
+
+/// <summary>The host-less emulator other projects' client tests use, and its behaviour under concurrent calls.</summary>
+public sealed class InProcessTenantTests : IDisposable
+{
+    private readonly InProcessTenant _tenant = InProcessTenant.Create(new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
+
+    public void Dispose() => _tenant.Dispose();
+
+    private async Task<HttpClient> ExchangeClientAsync()
+    {
+        var http = _tenant.CreateHttpClient();
+        using var token = await http.PostAsync($"https://login.microsoftonline.com/{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = "https://outlook.office365.com/.default",
+        }));
+        var accessToken = (await token.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return http;
+    }
+
+    private static Task<HttpResponseMessage> InvokeAsync(HttpClient http, string cmdlet, JsonObject parameters) =>
+        http.PostAsync($"https://outlook.office365.com/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand",
+            new StringContent(new JsonObject { ["CmdletInput"] = new JsonObject { ["CmdletName"] = cmdlet, ["Parameters"] = parameters } }.ToJsonString(), Encoding.UTF8, "application/json"));
+
+    [Fact]
+    public async Task Create_WithoutWebHost_ServesTokensAndExchange()
+    {
+        using var http = await ExchangeClientAsync();
+
+        using var response = await InvokeAsync(http, "New-DistributionGroup", new JsonObject
+        {
+            ["Name"] = "Hostless", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn), ["Members"] = new JsonArray(DemoTenant.PhishingReportMailbox),
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var group = _tenant.State.FindGroup("Hostless")!;
+        Assert.Equal([DemoTenant.OwnerUpn], group.Owners);
+        Assert.Equal([DemoTenant.PhishingReportMailbox], group.Members);
+    }
+
+    [Fact]
+    public async Task AddDistributionGroupMember_FiftyConcurrentCalls_AllApplied()
+    {
+        using var http = await ExchangeClientAsync();
+        using (await InvokeAsync(http, "New-DistributionGroup", new JsonObject { ["Name"] = "Busy", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn) }))
+        {
+        }
+        var users = _tenant.State.AddBulkMailboxUsers(50);
+
+        var responses = await Task.WhenAll(users.Select(id =>
+            InvokeAsync(http, "Add-DistributionGroupMember", new JsonObject { ["Identity"] = "Busy", ["Member"] = id.ToString(), ["BypassSecurityGroupManagerCheck"] = true })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(50, _tenant.State.FindGroup("Busy")!.Members.Count);
+        foreach (var r in responses)
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
+    public void FindUserId_DemoAdmin_FixedId()
+    {
+        Assert.Equal(DemoTenant.UserId(1), _tenant.State.FindUserId(DemoTenant.AdminUpn));
+    }
+
+    [Fact]
+    public async Task Reset_ClearsGroupsAndKeepsSeed()
+    {
+        using var http = await ExchangeClientAsync();
+        using (await InvokeAsync(http, "New-DistributionGroup", new JsonObject { ["Name"] = "Gone", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn) }))
+        {
+        }
+
+        _tenant.State.Reset();
+
+        Assert.Null(_tenant.State.FindGroup("Gone"));
+        Assert.NotNull(_tenant.State.FindGroup(DemoTenant.AllStaffDistributionList));
+    }
+}
