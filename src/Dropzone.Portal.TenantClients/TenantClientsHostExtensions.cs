@@ -76,6 +76,8 @@ public static class TenantClientsHostExtensions
         services.TryAddTransient<IDirectoryClient, DirectoryClient>();
         services.TryAddTransient<TenantConnectionCheck>();
         services.TryAddSingleton<ReplicationWait>();
+        services.TryAddSingleton<TenantHealthCache>();
+        services.TryAddTransient<GroupMembershipSync>();
         services.AddHealthChecks().AddCheck<TenantHealthCheck>(TenantHealthCheck.Name, HealthStatus.Degraded, ["tenant"]);
         return builder;
     }

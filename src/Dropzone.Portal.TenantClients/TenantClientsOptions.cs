@@ -45,6 +45,9 @@ public sealed class TenantClientsOptions
     /// <summary>Above this many members, membership goes one Add-DistributionGroupMember at a time (EXCHANGE.md "large arrays").</summary>
     public int BulkMemberThreshold { get; set; } = 2000;
 
+    /// <summary>How long the "tenant" health check reuses its last connection report.</summary>
+    public TimeSpan HealthCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Sent as <c>X-ClientApplication</c>.</summary>
     public string ClientApplication { get; set; } = "Dropzone.Portal";
 

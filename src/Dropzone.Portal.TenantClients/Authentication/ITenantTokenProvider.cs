@@ -47,7 +47,13 @@ internal sealed class IdentityWebTokenProvider(
         }
         catch (HttpRequestException ex)
         {
-            throw new TenantTokenException($"Token endpoint unreachable: {ex.Message}", Exchange.Remedies.AppCredentials, ex);
+            throw new TenantTokenException($"Token endpoint unreachable: {ex.HttpRequestError}", Exchange.Remedies.AppCredentials, ex);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or TenantTokenException))
+        {
+            // Identity.Web reports configuration mistakes (no ClientId, no credential, bad certificate path)
+            // as assorted exception types; callers get one type with the remedy.
+            throw new TenantTokenException($"Token for {scope} could not be requested: {ex.GetType().Name}: {ex.Message}", Exchange.Remedies.AppCredentials, ex);
         }
     }
 

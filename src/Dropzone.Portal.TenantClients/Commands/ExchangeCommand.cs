@@ -18,6 +18,13 @@ public enum ReplaySafety
     /// <summary>New-*: a second send may create a duplicate or fail with "already exists", so it is replayed
     /// only when the service said it did not run the first one (429).</summary>
     Create,
+
+    /// <summary>
+    /// Large writes such as Update-DistributionGroupMember: a timeout may or may not have applied the change, and
+    /// sending thousands of members again only repeats the timeout. Replayed only on 429; otherwise the caller
+    /// reads the state back (see <see cref="Exchange.GroupMembershipSync"/>).
+    /// </summary>
+    ReadBackFirst,
 }
 
 /// <summary>
@@ -30,10 +37,13 @@ public sealed class ExchangeCommand
 {
     private readonly ExchangeParameter[] _parameters;
 
-    private ExchangeCommand(string cmdletName, ExchangeParameter[] parameters)
+    private readonly ReplaySafety? _replaySafety;
+
+    private ExchangeCommand(string cmdletName, ExchangeParameter[] parameters, ReplaySafety? replaySafety = null)
     {
         CmdletName = cmdletName;
         _parameters = parameters;
+        _replaySafety = replaySafety;
     }
 
     public string CmdletName { get; }
@@ -42,7 +52,7 @@ public sealed class ExchangeCommand
 
     public string Verb => CmdletName[..CmdletName.IndexOf('-', StringComparison.Ordinal)];
 
-    public ReplaySafety ReplaySafety => Verb switch
+    public ReplaySafety ReplaySafety => _replaySafety ?? Verb switch
     {
         "Get" or "Test" => ReplaySafety.ReadOnly,
         "New" => ReplaySafety.Create,
@@ -76,8 +86,11 @@ public sealed class ExchangeCommand
 
         ArgumentNullException.ThrowIfNull(value);
         Validate(value);
-        return new ExchangeCommand(CmdletName, [.. _parameters, new ExchangeParameter(name, value, isSecret)]);
+        return new ExchangeCommand(CmdletName, [.. _parameters, new ExchangeParameter(name, value, isSecret)], _replaySafety);
     }
+
+    /// <summary>Overrides the verb-based <see cref="ReplaySafety"/>.</summary>
+    public ExchangeCommand WithReplaySafety(ReplaySafety safety) => new(CmdletName, _parameters, safety);
 
     public ExchangeCommand With(string name, string value, bool isSecret = false) =>
         With(name, new ExchangeParameterValue.Text(value), isSecret);

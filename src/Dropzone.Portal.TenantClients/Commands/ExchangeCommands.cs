@@ -118,7 +118,8 @@ public static class ExchangeCommands
             .With("Identity", identity)
             .WithList("Members", members)
             .WithSwitch("BypassSecurityGroupManagerCheck")
-            .WithSwitch("Confirm", false);
+            .WithSwitch("Confirm", false)
+            .WithReplaySafety(ReplaySafety.ReadBackFirst);
 
     // ---- Recipients and domains ---------------------------------------------------------------
 

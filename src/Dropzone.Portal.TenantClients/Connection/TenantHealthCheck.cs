@@ -1,12 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.TenantClients.Connection;
 
 /// <summary>
 /// <c>/healthz</c> entry "tenant". An unreachable or misconfigured tenant is Degraded, not Unhealthy: the
-/// portal still serves its pages, audit and approvals, and restarting it would not help.
+/// portal still serves its pages, audit and approvals, and restarting it would not help. The connection
+/// check makes seven calls, so its report is reused for <c>TenantClients:HealthCacheDuration</c>
+/// (default one minute): a probe every few seconds must not turn into tenant traffic.
 /// </summary>
-public sealed class TenantHealthCheck(TenantConnectionCheck check) : IHealthCheck
+public sealed class TenantHealthCheck(TenantConnectionCheck check, TenantHealthCache cache) : IHealthCheck
 {
     public const string Name = "tenant";
 
@@ -14,7 +17,7 @@ public sealed class TenantHealthCheck(TenantConnectionCheck check) : IHealthChec
     {
         try
         {
-            var report = await check.RunAsync(cancellationToken);
+            var report = await cache.GetOrRunAsync(check.RunAsync, cancellationToken);
             var data = report.Steps.ToDictionary(s => s.Name, s => (object)(s.Passed ? "pass" : "fail"));
             return report.FirstFailure is { } failure
                 ? HealthCheckResult.Degraded($"{failure.Name}: {failure.Detail}", data: data)
@@ -25,4 +28,33 @@ public sealed class TenantHealthCheck(TenantConnectionCheck check) : IHealthChec
             return HealthCheckResult.Degraded("Tenant connection check failed: " + ex.GetType().Name, ex);
         }
     }
+}
+
+/// <summary>The last connection report and when it was made (singleton).</summary>
+public sealed class TenantHealthCache(TimeProvider time, IOptions<TenantClientsOptions> options) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (ConnectionReport Report, DateTimeOffset At)? _last;
+
+    public async Task<ConnectionReport> GetOrRunAsync(Func<CancellationToken, Task<ConnectionReport>> run, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_last is { } last && time.GetUtcNow() - last.At < options.Value.HealthCacheDuration)
+            {
+                return last.Report;
+            }
+
+            var report = await run(cancellationToken);
+            _last = (report, time.GetUtcNow());
+            return report;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
 }

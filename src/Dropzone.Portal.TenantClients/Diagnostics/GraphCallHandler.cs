@@ -22,7 +22,8 @@ internal sealed class GraphCallHandler(
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var operation = $"{request.Method.Method} {Template(request.RequestUri)}";
-        var telemetry = new CallTelemetry("graph", operation, options.Value.TenantId ?? "graph");
+        // Graph has its own concurrency slots, separate from Exchange's for the same tenant.
+        var telemetry = new CallTelemetry("graph", operation, "graph:" + options.Value.TenantId);
         request.Options.Set(CallTelemetry.Key, telemetry);
         var started = time.GetTimestamp();
         var outcome = "Exception";

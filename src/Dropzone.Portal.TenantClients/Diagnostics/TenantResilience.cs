@@ -57,7 +57,7 @@ internal static class TenantResilience
         var safety = CallTelemetry.From(request)?.ReplaySafety ?? ReplaySafety.ReadOnly;
         if (outcome.Exception is not null)
         {
-            return outcome.Exception is HttpRequestException or TimeoutRejectedException && safety != ReplaySafety.Create;
+            return outcome.Exception is HttpRequestException or TimeoutRejectedException && IsReplayable(safety);
         }
 
         var response = outcome.Result;
@@ -72,7 +72,7 @@ internal static class TenantResilience
             return true;
         }
 
-        if (safety == ReplaySafety.Create)
+        if (!IsReplayable(safety))
         {
             return false;
         }
@@ -92,6 +92,8 @@ internal static class TenantResilience
 
         return false;
     }
+
+    private static bool IsReplayable(ReplaySafety safety) => safety is ReplaySafety.ReadOnly or ReplaySafety.Idempotent;
 
     /// <summary><c>Retry-After</c> as seconds or as an HTTP date, capped; null when absent or unusable.</summary>
     internal static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time, TimeSpan max)

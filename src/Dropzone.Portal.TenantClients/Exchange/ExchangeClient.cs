@@ -59,7 +59,13 @@ public sealed class ExchangeClient(
                 break;
             }
 
-            ReadPage(page.Body, rows, warnings, out var nextLink);
+            if (!ReadPage(page.Body, rows, warnings, out var nextLink))
+            {
+                // A 2xx that is not the admin API's JSON (a proxy's login page, a truncated body) is not success.
+                outcome = new ExchangeOutcome.Other(status, "Exchange answered with a body that is not the admin API's JSON.");
+                break;
+            }
+
             url = nextLink;
         }
 
@@ -154,7 +160,7 @@ public sealed class ExchangeClient(
     }
 
     private static bool CanResend(ExchangeCommand command, ExchangeOutcome outcome) =>
-        command.ReplaySafety != ReplaySafety.Create || outcome is ExchangeOutcome.Throttled;
+        command.ReplaySafety is ReplaySafety.ReadOnly or ReplaySafety.Idempotent || outcome is ExchangeOutcome.Throttled;
 
     private void ReadBatch(byte[] body, ExchangeCommand[] commands, ExchangeResult?[] results, int retries, TimeSpan duration)
     {
@@ -198,10 +204,9 @@ public sealed class ExchangeClient(
             {
                 var rows = new List<JsonElement>();
                 var warnings = new List<string>();
-                ReadPage(bytes, rows, warnings, out var nextLink);
-                if (nextLink is not null)
+                if (!ReadPage(bytes, rows, warnings, out var nextLink) || nextLink is not null)
                 {
-                    continue; // more pages: left unsettled so InvokeAsync reads them all
+                    continue; // more pages or an odd body: left unsettled so InvokeAsync runs it alone
                 }
 
                 results[id - 1] = new ExchangeResult(command, new ExchangeOutcome.Success(), rows, warnings, status, retries, duration);
@@ -282,13 +287,16 @@ public sealed class ExchangeClient(
         }
     }
 
-    /// <summary>Adds a success page's <c>value</c> rows and warnings; tolerates a missing or odd shape.</summary>
-    internal static void ReadPage(byte[] body, List<JsonElement> rows, List<string> warnings, out Uri? nextLink)
+    /// <summary>
+    /// Adds a success page's <c>value</c> rows and warnings. An empty body counts as no rows (some Set-* answer
+    /// so); false when the body is not a JSON object at all.
+    /// </summary>
+    internal static bool ReadPage(byte[] body, List<JsonElement> rows, List<string> warnings, out Uri? nextLink)
     {
         nextLink = null;
         if (body.Length == 0)
         {
-            return;
+            return true;
         }
 
         JsonElement root;
@@ -299,12 +307,12 @@ public sealed class ExchangeClient(
         }
         catch (JsonException)
         {
-            return;
+            return false;
         }
 
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return;
+            return false;
         }
 
         if (root.TryGetProperty("value", out var value))
@@ -338,6 +346,8 @@ public sealed class ExchangeClient(
         {
             nextLink = next;
         }
+
+        return true;
     }
 
     private void Record(string cmdlet, ExchangeOutcome outcome, int status, int retries, int rowCount, TimeSpan duration)

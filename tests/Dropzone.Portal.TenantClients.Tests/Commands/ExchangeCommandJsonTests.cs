@@ -66,6 +66,10 @@ public class ExchangeCommandJsonTests
     public void ReplaySafety_ByVerb_IsAsDesigned(string cmdlet, ReplaySafety expected) =>
         Assert.Equal(expected, ExchangeCommand.Create(cmdlet).ReplaySafety);
 
+    [Fact]
+    public void UpdateDistributionGroupMember_BulkWrite_IsReadBackFirst() =>
+        Assert.Equal(ReplaySafety.ReadBackFirst, ExchangeCommands.UpdateDistributionGroupMember("g", ["a"]).With("Extra", "x").ReplaySafety);
+
     [Theory]
     [InlineData("Get-Mailbox; rm")]
     [InlineData("GetMailbox")]

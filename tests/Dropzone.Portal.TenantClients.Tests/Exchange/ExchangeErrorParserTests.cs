@@ -1,4 +1,5 @@
 using System.Net;
+using CsCheck;
 using Dropzone.Portal.TenantClients.Exchange;
 
 namespace Dropzone.Portal.TenantClients.Tests.Exchange;
@@ -160,6 +161,28 @@ public class ExchangeErrorParserTests
         var outcome = ExchangeErrorParser.Parse(HttpStatusCode.InternalServerError, body);
 
         Assert.NotNull(outcome);
+    }
+
+    [Fact]
+    public void Parse_ArbitraryBytesAndStatuses_NeverThrow()
+    {
+        Gen.Select(Gen.Int[100, 599], Gen.Byte.Array[0, 300]).Sample((status, body) =>
+        {
+            var outcome = ExchangeErrorParser.Parse((HttpStatusCode)status, body);
+            Assert.NotNull(outcome.Message);
+        }, iter: 5_000);
+    }
+
+    [Fact]
+    public void Parse_TruncatedRecordedBodies_NeverThrow()
+    {
+        foreach (var body in new[] { InnerErrorNotFound, PipeFormMemberExists, ErrIdPipeFormMemberAbsent, JsonFormProxyExists, NameExists, Html })
+        {
+            for (var cut = 0; cut < body.Length; cut += 7)
+            {
+                Assert.NotNull(ExchangeErrorParser.Parse(HttpStatusCode.BadRequest, body[..cut]));
+            }
+        }
     }
 
     [Fact]

@@ -22,10 +22,13 @@ public class FaultToleranceTests
     private const string GroupAddress = "dropzone-faulty@" + DemoTenant.Domain;
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(42)]
-    public async Task SetupSequence_ThrottlingUnavailabilityAndReplicationDelay_CompletesWithoutDuplicates(int seed)
+    [InlineData(1, false, 0.0, 0.0)]
+    [InlineData(7, false, 0.0, 0.0)]
+    [InlineData(42, false, 0.0, 0.0)]
+    [InlineData(3, true, 0.1, 0.1)]
+    [InlineData(11, true, 0.1, 0.1)]
+    public async Task SetupSequence_ThrottlingUnavailabilityAndReplicationDelay_CompletesWithoutDuplicates(
+        int seed, bool retryAfterAsDate, double transientErrorRate, double timeoutRate)
     {
         using var tenant = TenantHarness.Create(new Dictionary<string, string?> { ["TenantClients:MaxRetries"] = "8" });
         var meters = tenant.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
@@ -36,6 +39,9 @@ public class FaultToleranceTests
             ThrottleRate = 0.15,
             UnavailableRate = 0.15,
             RetryAfterSeconds = 2,
+            RetryAfterAsHttpDate = retryAfterAsDate,
+            TransientErrorRate = transientErrorRate,
+            TimeoutRate = timeoutRate,
             ReplicationDelay = TimeSpan.FromSeconds(2),
             Seed = seed,
         });

@@ -1,6 +1,10 @@
 using Dropzone.Portal.TenantClients.Graph;
 using Dropzone.Portal.TenantClients.Tests.Support;
+using Dropzone.Portal.TenantClients.Diagnostics;
 using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.State;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Dropzone.Portal.TenantClients.Tests.Graph;
 
@@ -100,6 +104,23 @@ public class DirectoryEmulatorTests
     }
 
     [Fact]
+    public async Task GetMailGrantsAsync_MailReadGrantedThenRevoked_IsDetectedThenClear()
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.SetApplicationPermission(DemoTenant.RestrictedAppId, "Mail.Read", true);
+
+        var granted = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+        tenant.State.SetApplicationPermission(DemoTenant.RestrictedAppId, "Mail.Read", false);
+        var revoked = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+
+        Assert.True(granted.HasUnscopedMailGrant);
+        Assert.Contains("Mail.Read", granted.UnscopedMailPermissions);
+        Assert.Contains(granted.Grants, g => g.AppRoleId == GraphAppRoles.MailRead);
+        Assert.DoesNotContain("Mail.Read", revoked.UnscopedMailPermissions);
+        Assert.DoesNotContain("Mail.ReadWrite", revoked.UnscopedMailPermissions);
+    }
+
+    [Fact]
     public async Task GetDomainsAsync_DemoTenant_ListsTheDefaultDomain()
     {
         using var tenant = TenantHarness.Create();
@@ -126,5 +147,33 @@ public class DirectoryEmulatorTests
         Assert.Equal(2, members!.Count);
         Assert.Null(await tenant.Directory.GetGroupAsync(Guid.NewGuid().ToString()));
         Assert.Null(await tenant.Directory.GetGroupMembersAsync(Guid.NewGuid().ToString()));
+    }
+}
+
+/// <summary>Graph reads under injected throttling and outages: the shared pipeline retries them.</summary>
+public class DirectoryFaultTests
+{
+    [Theory]
+    [InlineData(5, false)]
+    [InlineData(9, true)]
+    public async Task GraphReads_ThirtyPercentFaults_StillAnswer(int seed, bool retryAfterAsDate)
+    {
+        using var tenant = TenantHarness.Create(new Dictionary<string, string?> { ["TenantClients:MaxRetries"] = "8" });
+        var meters = tenant.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var retries = new MetricCollector<long>(meters, TenantClientMetrics.MeterName, TenantClientMetrics.RetriesName);
+        tenant.State.SetFaults(new EmulatorFaults { ThrottleRate = 0.15, UnavailableRate = 0.15, Seed = seed, RetryAfterAsHttpDate = retryAfterAsDate });
+
+        var people = await tenant.Directory.SearchPeopleAsync("olivia");
+        var resolved = await tenant.Directory.ResolveAddressesAsync([DemoTenant.OwnerUpn, DemoTenant.AdminUpn, DemoTenant.PhishingReportMailbox]);
+        var sp = await tenant.Directory.GetServicePrincipalByAppIdAsync(DemoTenant.RestrictedAppId);
+        var domains = await tenant.Directory.GetDomainsAsync();
+        var grants = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+
+        Assert.NotEmpty(people);
+        Assert.Equal(3, resolved.Count);
+        Assert.NotNull(sp);
+        Assert.NotEmpty(domains);
+        Assert.NotEmpty(grants.Grants);
+        Assert.True(retries.GetMeasurementSnapshot().Where(m => (string?)m.Tags["api"] == "graph").Sum(m => m.Value) > 0);
     }
 }

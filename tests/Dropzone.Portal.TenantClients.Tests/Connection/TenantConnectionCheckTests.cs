@@ -1,0 +1,116 @@
+using Dropzone.Portal.TenantClients.Connection;
+using Dropzone.Portal.TenantClients.Tests.Support;
+using Dropzone.TenantEmulator.Directory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Dropzone.Portal.TenantClients.Tests.Connection;
+
+public class TenantConnectionCheckTests
+{
+    [Fact]
+    public async Task RunAsync_EmulatedTenant_AllStepsPass()
+    {
+        using var tenant = TenantHarness.Create();
+
+        var report = await tenant.Services.GetRequiredService<TenantConnectionCheck>().RunAsync();
+
+        Assert.True(report.AllPassed, string.Join("\n", report.Steps.Where(s => !s.Passed).Select(s => $"{s.Name}: {s.Detail}")));
+        Assert.Equal(7, report.Steps.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoExchangeRole_FailsTheExchangeStepWithTheRemedy()
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.SetExchangeAdministrator(DemoTenant.PortalClientId, false);
+
+        var report = await tenant.Services.GetRequiredService<TenantConnectionCheck>().RunAsync();
+
+        var failed = Assert.Single(report.Steps, s => !s.Passed);
+        Assert.StartsWith("Exchange:", failed.Name, StringComparison.Ordinal);
+        Assert.Contains("Exchange Administrator", failed.Remedy, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("User.Read.All", "Graph: read users")]
+    [InlineData("Application.Read.All", "Graph: read service principals")]
+    [InlineData("Domain.Read.All", "Graph: read domains")]
+    [InlineData("Group.Read.All", "Graph: read groups")]
+    public async Task RunAsync_GraphPermissionMissing_NamesThatPermission(string permission, string step)
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.SetApplicationPermission(DemoTenant.PortalClientId, permission, false);
+
+        var report = await tenant.Services.GetRequiredService<TenantConnectionCheck>().RunAsync();
+
+        var failed = Assert.Single(report.Steps, s => !s.Passed);
+        Assert.StartsWith(step, failed.Name, StringComparison.Ordinal);
+        Assert.Contains(permission, failed.Remedy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ManageAsAppMissing_FailsTheExchangeStepWithTheConsentRemedy()
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.SetApplicationPermission(DemoTenant.PortalClientId, "Exchange.ManageAsApp", false);
+
+        var report = await tenant.Services.GetRequiredService<TenantConnectionCheck>().RunAsync();
+
+        var failed = Assert.Single(report.Steps, s => !s.Passed);
+        Assert.Contains("Exchange.ManageAsApp", failed.Remedy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_WrongSecret_FailsBothTokenStepsWithCredentialRemedy()
+    {
+        using var tenant = TenantHarness.Create(new Dictionary<string, string?> { ["AzureAd:ClientCredentials:0:ClientSecret"] = "wrong" });
+
+        var report = await tenant.Services.GetRequiredService<TenantConnectionCheck>().RunAsync();
+
+        Assert.False(report.Steps[0].Passed);
+        Assert.False(report.Steps[2].Passed);
+        Assert.All(report.Steps, s => Assert.False(s.Passed));
+        Assert.NotNull(report.Steps[0].Remedy);
+        Assert.DoesNotContain("wrong", report.Steps[0].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TenantHealthCheck_Unreachable_IsDegradedNotUnhealthy()
+    {
+        using var tenant = TenantHarness.Create(new Dictionary<string, string?> { ["AzureAd:ClientCredentials:0:ClientSecret"] = "wrong" });
+        var health = tenant.Services.GetRequiredService<HealthCheckService>();
+
+        var report = await health.CheckHealthAsync(c => c.Name == TenantHealthCheck.Name);
+
+        Assert.Equal(HealthStatus.Degraded, report.Entries[TenantHealthCheck.Name].Status);
+    }
+
+    [Fact]
+    public async Task TenantHealthCheck_ProbedTwiceWithinAMinute_AsksTheTenantOnce()
+    {
+        using var tenant = TenantHarness.Create();
+        var health = tenant.Services.GetRequiredService<HealthCheckService>();
+
+        await health.CheckHealthAsync(c => c.Name == TenantHealthCheck.Name);
+        var calls = tenant.State.Calls.Count;
+        await health.CheckHealthAsync(c => c.Name == TenantHealthCheck.Name);
+        var afterCached = tenant.State.Calls.Count;
+        tenant.Time.Advance(TimeSpan.FromMinutes(2));
+        await health.CheckHealthAsync(c => c.Name == TenantHealthCheck.Name);
+
+        Assert.Equal(calls, afterCached);
+        Assert.True(tenant.State.Calls.Count > afterCached);
+    }
+
+    [Fact]
+    public async Task TenantHealthCheck_EmulatedTenant_IsHealthy()
+    {
+        using var tenant = TenantHarness.Create();
+        var health = tenant.Services.GetRequiredService<HealthCheckService>();
+
+        var report = await health.CheckHealthAsync(c => c.Name == TenantHealthCheck.Name);
+
+        Assert.Equal(HealthStatus.Healthy, report.Entries[TenantHealthCheck.Name].Status);
+    }
+}
