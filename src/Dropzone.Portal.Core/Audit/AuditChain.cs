@@ -136,6 +136,24 @@ public static class AuditChain
         span[at++] = (byte)';';
     }
 
+    internal static ReadOnlySpan<byte> HeaderBytes => Header;
+
+    internal static void WriteUtf8(Span<byte> span, ref int at, ReadOnlySpan<byte> value)
+    {
+        value.Length.TryFormat(span[at..], out var prefixLength, default, CultureInfo.InvariantCulture);
+        at += prefixLength;
+        span[at++] = (byte)':';
+        value.CopyTo(span[at..]);
+        at += value.Length;
+        span[at++] = (byte)';';
+    }
+
+    internal static void WriteNull(Span<byte> span, ref int at)
+    {
+        span[at++] = (byte)'-';
+        span[at++] = (byte)';';
+    }
+
     private static void Write(Span<byte> span, ref int at, string? value)
     {
         if (value is null)

@@ -101,7 +101,7 @@ public sealed class AuditChainInterceptor : SaveChangesInterceptor
         // Temporary keys count down from -1 in recording order (see AuditTrail), so this restores that order.
         pending.Sort((a, b) => b.Entity.Sequence.CompareTo(a.Entity.Sequence));
 
-        var gate = Gates.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+        var gate = GateFor(db);
         if (sync) gate.Wait(cancellationToken); else await gate.WaitAsync(cancellationToken);
         IDbContextTransaction? owned = null;
         try
@@ -122,22 +122,17 @@ public sealed class AuditChainInterceptor : SaveChangesInterceptor
         }
     }
 
+    /// <summary>The in-process gate of one database (keyed by connection string).</summary>
+    internal static SemaphoreSlim GateFor(DbContext db) =>
+        Gates.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+
     private static void Chain(List<EntityEntry<AuditEntry>> pending, AuditChainHead head)
     {
-        var sequence = head.Sequence;
-        var previousHash = head.Hash;
-        var previousTime = head.OccurredAt;
         foreach (var entry in pending)
         {
-            var entity = entry.Entity;
             // Changing the key through the entry (not the property) keeps EF's identity map in step.
-            entry.Property(e => e.Sequence).CurrentValue = ++sequence;
-            // Time never goes backwards along the chain, so a time range is a sequence range (AuditQueryService).
-            if (entity.OccurredAt < previousTime) entity.OccurredAt = previousTime;
-            entity.PreviousHash = previousHash;
-            entity.Hash = AuditChain.ComputeHash(entity);
-            previousHash = entity.Hash;
-            previousTime = entity.OccurredAt;
+            entry.Property(e => e.Sequence).CurrentValue = head.Sequence + 1;
+            head = head.Seal(entry.Entity);
         }
     }
 
@@ -177,6 +172,19 @@ public sealed class AuditChainInterceptor : SaveChangesInterceptor
 internal sealed record AuditChainHead(long Sequence, string Hash, DateTime OccurredAt)
 {
     public static readonly AuditChainHead Genesis = new(0, AuditChain.GenesisHash, DateTime.MinValue);
+
+    /// <summary>
+    /// Links <paramref name="entry"/> (its sequence already set to the next one) after this head and returns the
+    /// new head. Time never goes backwards along the chain, so a time range is a sequence range (AuditQueryService).
+    /// </summary>
+    public AuditChainHead Seal(AuditEntry entry)
+    {
+        if (entry.Sequence != Sequence + 1) throw new InvalidOperationException("Entries must be sealed in sequence order.");
+        if (entry.OccurredAt < OccurredAt) entry.OccurredAt = OccurredAt;
+        entry.PreviousHash = Hash;
+        entry.Hash = AuditChain.ComputeHash(entry);
+        return new AuditChainHead(entry.Sequence, entry.Hash, entry.OccurredAt);
+    }
 
     public static AuditChainHead Read(DbContext db) => Pick(
         db.Set<AuditEntry>().AsNoTracking().Where(e => e.Sequence > 0).OrderByDescending(e => e.Sequence)

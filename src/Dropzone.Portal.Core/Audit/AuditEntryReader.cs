@@ -76,7 +76,9 @@ internal static class AuditEntryReader
     /// Parses EF Core's SQLite DateTime text, "yyyy-MM-dd HH:mm:ss" plus an optional fraction of up to 7 digits.
     /// Anything else falls back to the framework's parser.
     /// </summary>
-    internal static DateTime ParseTime(string s)
+    internal static DateTime ParseTime(string s) => ParseTime(s.AsSpan());
+
+    internal static DateTime ParseTime(ReadOnlySpan<char> s)
     {
         if (s.Length < 19 || s[4] != '-' || s[10] != ' ' || s[13] != ':')
         {
@@ -93,7 +95,7 @@ internal static class AuditEntryReader
         return time.AddTicks(fraction);
     }
 
-    private static int D(string s, int start, int length)
+    private static int D(ReadOnlySpan<char> s, int start, int length)
     {
         var value = 0;
         for (var i = start; i < start + length; i++) value = value * 10 + (s[i] - '0');

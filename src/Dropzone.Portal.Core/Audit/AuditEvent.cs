@@ -36,3 +36,19 @@ public sealed record AuditEvent(string Action, AuditActor Actor, AuditOutcome Ou
     public string? TraceId { get; init; }
     public string? ClientIp { get; init; }
 }
+
+/// <summary>Builds the actor of a signed-in user from the Entra ID token claims.</summary>
+public static class AuditActorClaims
+{
+    private const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+
+    public static AuditActor FromPrincipal(System.Security.Claims.ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        string? Claim(params string[] types) => types.Select(user.FindFirst).FirstOrDefault(c => c is not null)?.Value;
+        return AuditActor.User(
+            Claim("oid", ObjectIdClaim, System.Security.Claims.ClaimTypes.NameIdentifier) ?? user.Identity?.Name ?? "unknown",
+            Claim("preferred_username", System.Security.Claims.ClaimTypes.Upn, "upn") ?? user.Identity?.Name,
+            Claim("name", System.Security.Claims.ClaimTypes.Name) ?? user.Identity?.Name);
+    }
+}

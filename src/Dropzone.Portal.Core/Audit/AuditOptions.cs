@@ -14,6 +14,6 @@ public sealed class AuditOptions
     /// <summary>The page counts matches up to this number and then shows "N+".</summary>
     public int CountLimit { get; set; } = 10_000;
 
-    /// <summary>Free text on the page searches at most this many of the newest entries matching the other filters.</summary>
-    public int FreeTextWindow { get; set; } = 50_000;
+    /// <summary>Free text on the page searches at most this many of the newest entries (a time range moves the window back).</summary>
+    public int FreeTextWindow { get; set; } = 25_000;
 }

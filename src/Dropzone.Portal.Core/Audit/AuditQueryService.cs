@@ -12,7 +12,7 @@ namespace Dropzone.Portal.Core.Audit;
 /// <item>Pages use OFFSET over an index ordered like the page, so the first pages read one page of rows.</item>
 /// <item>Counts stop at <see cref="AuditOptions.CountLimit"/>.</item>
 /// <item>Free text is a LIKE scan, bounded on the page to the newest <see cref="AuditOptions.FreeTextWindow"/>
-/// entries of the other filters; exports scan everything they are asked for (they stream, so time is the only cost).</item>
+/// entries; exports scan everything they are asked for (they stream, so time is the only cost).</item>
 /// </list>
 /// </summary>
 public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFactory, IOptions<AuditOptions> options)
@@ -36,18 +36,20 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
     }
 
     /// <summary>
-    /// Free text: one LIKE scan over the newest <see cref="AuditOptions.FreeTextWindow"/> entries of the other
-    /// filters collects the matching sequences (up to the count limit); the page is then read by key. In sequence
+    /// Free text: one LIKE scan over the newest <see cref="AuditOptions.FreeTextWindow"/> sequence numbers
+    /// (up to the newest entry matching the other filters) collects the matching sequences (up to the count limit); the page is then read by key. In sequence
     /// order, so the count and the page come from the same scan; other sort orders sort the collected matches.
     /// </summary>
     private async Task<AuditPage> GetTextPageAsync(
         PortalDbContext db, IQueryable<AuditEntry> query, string text, AuditPageRequest request, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        var floor = await query.OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
-            .Skip(limits.FreeTextWindow - 1).FirstOrDefaultAsync(cancellationToken);
+        // The window is a sequence range ending at the newest match of the other filters: at most that many rows
+        // are read, in key order, whatever the filters (an OFFSET over a filter index would read them at random).
+        var top = await query.OrderByDescending(e => e.Sequence).Select(e => e.Sequence).FirstOrDefaultAsync(cancellationToken);
+        var floor = top - limits.FreeTextWindow + 1;
         int? window = null;
-        if (floor > 0)
+        if (floor > 1)
         {
             query = query.Where(e => e.Sequence >= floor);
             window = limits.FreeTextWindow;

@@ -47,16 +47,55 @@ public sealed class AuditTrail(TimeProvider timeProvider)
     }
 
     /// <summary>
-    /// Appends many entries in one transaction (bulk imports, the benchmark seed). Saves in chunks and clears the
-    /// change tracker between them so memory stays flat; the chain is the same as with <see cref="Record"/>.
+    /// Appends many entries in one transaction (bulk imports, the benchmark seed), chained exactly as
+    /// <see cref="Record"/> does, under the same gate and database lock. On SQLite it inserts through one prepared
+    /// command instead of the change tracker (several times faster); elsewhere it saves in chunks through EF,
+    /// clearing the tracker between them so memory stays flat.
     /// </summary>
     public async Task<long> AppendBatchAsync(
         PortalDbContext db, IEnumerable<AuditEvent> events, int chunkSize = 5_000, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(events);
-        var owned = db.Database.CurrentTransaction is null
-            ? await db.Database.BeginTransactionAsync(cancellationToken)
-            : null;
+        if (db.Database.GetDbConnection() is not SqliteConnection) return await AppendInChunksAsync(db, events, chunkSize, cancellationToken);
+
+        var gate = AuditChainInterceptor.GateFor(db);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var owned = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            try
+            {
+                var head = await AuditChainHead.ReadAsync(db, cancellationToken);
+                var command = SqliteAuditInsert.Prepare(db);
+                long written = 0;
+                foreach (var auditEvent in events)
+                {
+                    var entry = Create(auditEvent, timeProvider.GetUtcNow());
+                    entry.Sequence = head.Sequence + 1;
+                    head = head.Seal(entry);
+                    SqliteAuditInsert.Execute(command, entry);
+                    if ((++written & 0x3FF) == 0) cancellationToken.ThrowIfCancellationRequested();
+                }
+                if (owned is not null) await owned.CommitAsync(cancellationToken);
+                return written;
+            }
+            finally
+            {
+                if (owned is not null) await owned.DisposeAsync();
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<long> AppendInChunksAsync(PortalDbContext db, IEnumerable<AuditEvent> events, int chunkSize, CancellationToken cancellationToken)
+    {
+        var owned = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var tracking = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
@@ -117,7 +156,14 @@ public sealed class AuditTrail(TimeProvider timeProvider)
 
     // Bounded so one huge tenant answer cannot bloat the table; the marker shows the cut happened.
     private static string? Cap(string? value, int max) =>
-        value is null || value.Length <= max ? value : string.Concat(value.AsSpan(0, max - Truncated.Length), Truncated);
+        Utf8Safe(value is null || value.Length <= max ? value : string.Concat(value.AsSpan(0, max - Truncated.Length), Truncated));
+
+    // A lone surrogate has no UTF-8 form; replacing it now means the stored text, its UTF-8 bytes in SQLite and
+    // the hashed bytes are the same thing (the verifier's fast path hashes SQLite's bytes).
+    private static string? Utf8Safe(string? value) =>
+        value is not null && value.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0
+            ? System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(value))
+            : value;
 
     private static bool IsSequenceConflict(DbUpdateException ex) =>
         ex.InnerException is SqliteException { SqliteErrorCode: 19 } sqlite

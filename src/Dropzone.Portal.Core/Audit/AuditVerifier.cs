@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dropzone.Portal.Core.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Audit;
@@ -45,6 +46,23 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
         var expectedPrevious = cut?.ThroughHash ?? AuditChain.GenesisHash;
         long checkedCount = 0;
 
+        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                // Off the caller's thread: the scan is synchronous and a Blazor circuit must stay responsive.
+                var (broken, scanned) = await Task.Run(
+                    () => SqliteChainScanner.Scan(sqlite, expectedSequence - 1, expectedPrevious, cancellationToken), cancellationToken);
+                if (broken is not null) return broken with { EntriesChecked = scanned, VerifiedAt = timeProvider.GetUtcNow() };
+                return new AuditVerificationResult(true, scanned, timeProvider.GetUtcNow());
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+
         var entries = AuditEntryReader.StreamAsync(db, db.AuditEntries.OrderBy(e => e.Sequence), cancellationToken);
         await foreach (var entry in entries.WithCancellation(cancellationToken))
         {
@@ -63,27 +81,31 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
     /// if it fails and names another predecessor, the entry was moved. A valid entry naming the wrong predecessor
     /// is a broken link.
     /// </summary>
-    internal static AuditVerificationResult? Check(AuditEntry entry, long expectedSequence, string expectedPrevious)
+    internal static AuditVerificationResult? Check(AuditEntry entry, long expectedSequence, string expectedPrevious) =>
+        Classify(entry.Sequence, expectedSequence,
+            hashMatches: entry.Sequence == expectedSequence && AuditChain.HashMatches(entry),
+            namesPredecessor: string.Equals(entry.PreviousHash, expectedPrevious, StringComparison.Ordinal));
+
+    internal static AuditVerificationResult? Classify(long sequence, long expectedSequence, bool hashMatches, bool namesPredecessor)
     {
-        if (entry.Sequence > expectedSequence)
+        if (sequence > expectedSequence)
         {
             return Broken(expectedSequence, AuditBreakKind.EntryMissing,
-                $"expected sequence {expectedSequence}, next present is {entry.Sequence}");
+                $"expected sequence {expectedSequence}, next present is {sequence}");
         }
-        if (entry.Sequence < expectedSequence)
+        if (sequence < expectedSequence)
         {
-            return Broken(entry.Sequence, AuditBreakKind.ChainLinkMismatch, "entry lies inside an archived range");
+            return Broken(sequence, AuditBreakKind.ChainLinkMismatch, "entry lies inside an archived range");
         }
-        var namesPredecessor = string.Equals(entry.PreviousHash, expectedPrevious, StringComparison.Ordinal);
-        if (!AuditChain.HashMatches(entry))
+        if (!hashMatches)
         {
             return namesPredecessor
-                ? Broken(entry.Sequence, AuditBreakKind.ContentEdited, "content does not match its hash")
-                : Broken(entry.Sequence, AuditBreakKind.Reordered, "content belongs at another position in the chain");
+                ? Broken(sequence, AuditBreakKind.ContentEdited, "content does not match its hash")
+                : Broken(sequence, AuditBreakKind.Reordered, "content belongs at another position in the chain");
         }
         return namesPredecessor
             ? null
-            : Broken(entry.Sequence, AuditBreakKind.ChainLinkMismatch, "previous hash does not match the preceding entry");
+            : Broken(sequence, AuditBreakKind.ChainLinkMismatch, "previous hash does not match the preceding entry");
     }
 
     private static AuditVerificationResult Broken(long sequence, AuditBreakKind kind, string detail) =>

@@ -1,5 +1,7 @@
 using Dropzone.Portal.Components;
+using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
+using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
 using Dropzone.Portal.Features.Requests;
 using Dropzone.Portal.Health;
@@ -24,6 +26,8 @@ public static class PortalHost
         builder.AddPortalDatabase();
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
+        builder.AddAudit();
+        builder.Services.AddPortalAuthorizationPolicies();
 
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
@@ -54,6 +58,7 @@ public static class PortalHost
         app.MapPortalHealthChecks();
         app.MapPortalJobsDashboard();
         app.MapEmulatedTenant();
+        app.MapAuditEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

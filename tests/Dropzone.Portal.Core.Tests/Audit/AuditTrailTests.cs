@@ -169,9 +169,17 @@ public sealed class AuditTrailTests
             chunkSize: 1_000);
 
         Assert.Equal(2_500, written);
+        // Then the ordinary path continues the same chain.
+        database.Trail.Record(db, new AuditEvent(AuditActions.GroupCreated, AuditActor.System));
+        await db.SaveChangesAsync();
         var result = await database.Verifier.VerifyAsync();
         Assert.True(result.Intact, result.Summary);
-        Assert.Equal(2_500, result.EntriesChecked);
+        Assert.Equal(2_501, result.EntriesChecked);
+        // Rows written by the prepared insert read back through EF exactly as hashed.
+        await using var check = database.CreateDbContext();
+        Assert.All(await check.AuditEntries.Where(e => e.Sequence <= 20).ToListAsync(), e => Assert.True(AuditChain.HashMatches(e)));
+        var page = await database.Query.GetPageAsync(new AuditFilter { From = AuditDatabase.Start, GroupId = "g1" }, AuditScope.All, new AuditPageRequest());
+        Assert.Equal(833, page.TotalCount);
     }
 
     [Fact]

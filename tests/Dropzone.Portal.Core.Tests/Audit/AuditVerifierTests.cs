@@ -96,6 +96,23 @@ public sealed class AuditVerifierTests
     }
 
     [Fact]
+    public async Task Verify_NonAsciiAndNullFields_FastPathAgreesWithEntityHashes()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(3, i => new AuditEvent(AuditActions.OwnerChanged, AuditActor.User("oid", "zoë@contoso.com", "Zoë 👋 Ünïcode"))
+        {
+            Answer = i == 1 ? null : "Réponse: «ok» \uD800 lone surrogate",
+            Command = "",
+        });
+
+        var result = await database.Verifier.VerifyAsync();
+
+        Assert.True(result.Intact, result.Summary);
+        await using var db = database.CreateDbContext();
+        Assert.All(await db.AuditEntries.ToListAsync(), e => Assert.True(AuditChain.HashMatches(e)));
+    }
+
+    [Fact]
     public async Task VerifyAndRecord_Intact_RecordsAuditVerifiedShownAsLastResult()
     {
         await using var database = await AuditDatabase.CreateAsync();

@@ -68,9 +68,9 @@ namespace Dropzone.Portal.Core.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_AuditEntries_Action_Sequence",
+                name: "IX_AuditEntries_Action_Sequence_GroupId_Outcome",
                 table: "AuditEntries",
-                columns: new[] { "Action", "Sequence" });
+                columns: new[] { "Action", "Sequence", "GroupId", "Outcome" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_ActorId_Sequence",
@@ -83,9 +83,14 @@ namespace Dropzone.Portal.Core.Data.Migrations
                 columns: new[] { "ActorUpn", "Sequence" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_AuditEntries_GroupId_Sequence",
+                name: "IX_AuditEntries_GroupId_Outcome_Sequence",
                 table: "AuditEntries",
-                columns: new[] { "GroupId", "Sequence" });
+                columns: new[] { "GroupId", "Outcome", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_GroupId_Sequence_Action_Outcome",
+                table: "AuditEntries",
+                columns: new[] { "GroupId", "Sequence", "Action", "Outcome" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_OccurredAt",
@@ -93,9 +98,9 @@ namespace Dropzone.Portal.Core.Data.Migrations
                 column: "OccurredAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_AuditEntries_Outcome_Sequence",
+                name: "IX_AuditEntries_Outcome_Sequence_GroupId_Action",
                 table: "AuditEntries",
-                columns: new[] { "Outcome", "Sequence" });
+                columns: new[] { "Outcome", "Sequence", "GroupId", "Action" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_RequestId_Sequence",

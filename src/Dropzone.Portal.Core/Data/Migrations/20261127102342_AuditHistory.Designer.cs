@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dropzone.Portal.Core.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261127100402_AuditHistory")]
+    [Migration("20261127102342_AuditHistory")]
     partial class AuditHistory
     {
         /// <inheritdoc />
@@ -155,21 +155,23 @@ namespace Dropzone.Portal.Core.Data.Migrations
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("Action", "Sequence");
-
                     b.HasIndex("ActorId", "Sequence");
 
                     b.HasIndex("ActorUpn", "Sequence");
-
-                    b.HasIndex("GroupId", "Sequence");
-
-                    b.HasIndex("Outcome", "Sequence");
 
                     b.HasIndex("RequestId", "Sequence");
 
                     b.HasIndex("RunId", "Sequence");
 
                     b.HasIndex("TargetId", "Sequence");
+
+                    b.HasIndex("GroupId", "Outcome", "Sequence");
+
+                    b.HasIndex("Action", "Sequence", "GroupId", "Outcome");
+
+                    b.HasIndex("GroupId", "Sequence", "Action", "Outcome");
+
+                    b.HasIndex("Outcome", "Sequence", "GroupId", "Action");
 
                     b.ToTable("AuditEntries", (string)null);
                 });

@@ -1,0 +1,34 @@
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Security;
+
+namespace Dropzone.Portal.Features.Audit;
+
+/// <summary>
+/// <c>GET /audit/export.csv</c> and <c>/audit/export.jsonl</c> with the page's filter parameters. The rows stream
+/// from the database to the response: memory stays flat whatever the size of the export.
+/// </summary>
+public static class AuditEndpoints
+{
+    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var audit = endpoints.MapGroup("/audit").RequireAuthorization(PortalPolicies.ReadAll);
+        audit.MapGet("/export.csv", (HttpContext context, [AsParameters] AuditFilterQuery query, AuditQueryService audits) =>
+            ExportAsync(context, "text/csv; charset=utf-8", "csv", audits.StreamAsync(query.ToFilter(), ScopeOf(context), context.RequestAborted), AuditExporter.WriteCsvAsync));
+        audit.MapGet("/export.jsonl", (HttpContext context, [AsParameters] AuditFilterQuery query, AuditQueryService audits) =>
+            ExportAsync(context, "application/jsonl; charset=utf-8", "jsonl", audits.StreamAsync(query.ToFilter(), ScopeOf(context), context.RequestAborted), AuditExporter.WriteJsonLinesAsync));
+        return endpoints;
+    }
+
+    // Admins and auditors (the ReadAll policy) see every group; owner scoping arrives with group ownership.
+    private static AuditScope ScopeOf(HttpContext context) => AuditScope.All;
+
+    private static async Task ExportAsync(
+        HttpContext context, string contentType, string extension, IAsyncEnumerable<AuditEntry> entries,
+        Func<IAsyncEnumerable<AuditEntry>, Stream, CancellationToken, Task<long>> write)
+    {
+        var time = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        context.Response.ContentType = contentType;
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{time:yyyyMMdd-HHmmss}.{extension}\"";
+        await write(entries, context.Response.Body, context.RequestAborted);
+    }
+}

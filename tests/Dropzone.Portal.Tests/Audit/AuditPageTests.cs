@@ -1,0 +1,166 @@
+using System.Security.Claims;
+using AngleSharp.Dom;
+using Bunit;
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Security;
+using Dropzone.Portal.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using AuditPage = Dropzone.Portal.Components.Pages.Audit.Audit;
+
+namespace Dropzone.Portal.Tests.Audit;
+
+public sealed class AuditPageTests : BunitContext, IAsyncLifetime
+{
+    // Generous: the grid and the verifier run on the thread pool, and CI machines are shared.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    private readonly AuditTestDatabase _database = new();
+
+    public AuditPageTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(_database.Query);
+        Services.AddSingleton(_database.Verifier);
+        AddAuthorization().SetAuthorized("auditor@contoso.com").SetRoles(PortalRoles.Auditor);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services only dispose asynchronously.
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        _database.Dispose();
+    }
+
+    private IRenderedComponent<AuditPage> RenderPage(string url = "/audit")
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(url);
+        Render<MudPopoverProvider>();
+        var page = Render<AuditPage>();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.Find("[data-testid=audit-count]").TextContent), Patience);
+        return page;
+    }
+
+    // MudBlazor puts user attributes on the input itself or on its wrapper, depending on the component.
+    private static IElement Input(IRenderedComponent<AuditPage> page, string testId)
+    {
+        var element = page.Find($"[data-testid={testId}]");
+        return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
+    }
+
+    private static List<string> Sequences(IRenderedComponent<AuditPage> page) =>
+        [.. page.FindAll("[data-testid=audit-grid] tbody tr").Select(row => row.QuerySelector("td")!.TextContent.Trim())];
+
+    [Fact]
+    public void Render_NoFilter_NewestEntriesFirstWithCount()
+    {
+        var page = RenderPage();
+
+        Assert.Equal("30 entries", page.Find("[data-testid=audit-count]").TextContent);
+        var rows = Sequences(page);
+        Assert.Equal(25, rows.Count);
+        Assert.Equal("30", rows[0]);
+    }
+
+    [Fact]
+    public void Render_RunInQueryString_OnlyThatRunsEntries()
+    {
+        var page = RenderPage("/audit?run=run-1");
+
+        Assert.Equal("10 entries", page.Find("[data-testid=audit-count]").TextContent);
+        Assert.Equal(Enumerable.Range(11, 10).Reverse().Select(i => i.ToString()), Sequences(page));
+        Assert.Contains("run run-1", page.Find("[data-testid=filter-links]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("run=run-1", page.Find("[data-testid=export-csv]").GetAttribute("href"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_GroupAndText_FiltersGridAndExportLinks()
+    {
+        var page = RenderPage();
+
+        Input(page, "filter-group").Change("group-b");
+        Input(page, "filter-text").Change("box1");
+        page.Find("[data-testid=filter-apply]").Click();
+
+        // group-b holds i = 1, 4, 7 … ; of those, "box1" matches box1, box10, box13, box16, box19.
+        page.WaitForAssertion(() => Assert.Equal("5 entries", page.Find("[data-testid=audit-count]").TextContent), Patience);
+        Assert.Equal(["20", "17", "14", "11", "2"], Sequences(page));
+        var href = page.Find("[data-testid=export-jsonl]").GetAttribute("href");
+        Assert.Equal("/audit/export.jsonl?group=group-b&q=box1", href);
+        Assert.EndsWith("/audit?group=group-b&q=box1", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pager_NextPage_ShowsOlderEntries()
+    {
+        var page = RenderPage();
+
+        page.Find("button[aria-label='Next page']").Click();
+
+        page.WaitForAssertion(() => Assert.Equal(["5", "4", "3", "2", "1"], Sequences(page)), Patience);
+    }
+
+    [Fact]
+    public void RowClick_Entry_DetailPanelShowsFullEntryAndLinks()
+    {
+        var page = RenderPage();
+
+        page.FindAll("[data-testid=audit-grid] tbody tr")[0].Click();
+
+        var detail = page.Find("[data-testid=audit-detail]");
+        Assert.Contains("Entry #30", detail.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Add-DistributionGroupMember -Identity 'group-c' -Member 'box29@contoso.com'", page.Find("[data-testid=detail-command]").TextContent);
+        Assert.Contains(detail.QuerySelectorAll("a"), a => a.GetAttribute("href") == "/audit?run=run-2");
+        Assert.Contains(detail.QuerySelectorAll("a"), a => a.GetAttribute("href") == "/audit?group=group-c");
+    }
+
+    [Fact]
+    public void Render_AsAuditor_OffersNoActionThatChangesAnything()
+    {
+        var page = RenderPage();
+
+        // Everything clickable with a label is filtering, paging, exporting (links) or the read-only verify.
+        var allowed = new HashSet<string> { "Verify now", "Apply", "Clear", "Export CSV", "Export JSON Lines" };
+        var labelled = page.FindAll("button, a.mud-button-root").Select(b => b.TextContent.Trim()).Where(t => t.Length > 0);
+        Assert.All(labelled, text => Assert.Contains(text, allowed));
+        Assert.Empty(page.FindAll("form[method=post], input[type=submit]"));
+        Assert.All(page.FindAll("a[href]").Select(a => a.GetAttribute("href")!),
+            href => Assert.StartsWith("/audit", href, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void VerifyNow_IntactChain_ShowsIntactStatusWithTime()
+    {
+        var page = RenderPage();
+        Assert.Contains("not been verified", page.Find("[data-testid=chain-status]").TextContent, StringComparison.Ordinal);
+
+        page.Find("[data-testid=verify-now]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains(
+            "Chain intact: 30 entries, verified at 2026-11-01 08:00:30 UTC by auditor@contoso.com",
+            page.Find("[data-testid=chain-status]").TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
+    public async Task ReadAllPolicy_PlainUserDeniedAuditorAndAdminAllowed()
+    {
+        var attribute = typeof(AuditPage).GetCustomAttributes(typeof(AuthorizeAttribute), true).Cast<AuthorizeAttribute>().Single();
+        Assert.Equal(PortalPolicies.ReadAll, attribute.Policy);
+        await using var services = new ServiceCollection().AddLogging().AddPortalAuthorizationPolicies().BuildServiceProvider();
+        var authorization = services.GetRequiredService<IAuthorizationService>();
+
+        static ClaimsPrincipal User(params string[] roles) =>
+            new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "u"), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test"));
+
+        Assert.False((await authorization.AuthorizeAsync(User(), PortalPolicies.ReadAll)).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(new ClaimsPrincipal(new ClaimsIdentity()), PortalPolicies.ReadAll)).Succeeded);
+        Assert.True((await authorization.AuthorizeAsync(User(PortalRoles.Auditor), PortalPolicies.ReadAll)).Succeeded);
+        Assert.True((await authorization.AuthorizeAsync(User(PortalRoles.Admin), PortalPolicies.ReadAll)).Succeeded);
+    }
+}

@@ -1,0 +1,63 @@
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dropzone.Portal.Tests.Audit;
+
+/// <summary>A migrated, seeded SQLite file in a temp folder for the audit page tests; deleted on dispose.</summary>
+public sealed class AuditTestDatabase : IDbContextFactory<PortalDbContext>, IDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+    private readonly DbContextOptions<PortalDbContext> _options;
+
+    public AuditTestDatabase(int entries = 30)
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-page-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Folder);
+        _options = new DbContextOptionsBuilder<PortalDbContext>()
+            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = Path.Combine(Folder, "portal.db"), Pooling = false }.ToString())
+            .Options;
+        Trail = new AuditTrail(Time);
+        using var db = CreateDbContext();
+        db.Database.Migrate();
+        // Entry i (sequence i + 1): groups cycle a/b/c, runs of ten, every fifth failed.
+        for (var i = 0; i < entries; i++)
+        {
+            Trail.Record(db, new AuditEvent(i % 2 == 0 ? AuditActions.MemberAdded : AuditActions.MemberRemoved,
+                AuditActor.User("oid-ada", "ada@contoso.com", "Ada"), i % 5 == 0 ? AuditOutcome.Failed : AuditOutcome.Succeeded)
+            {
+                Target = AuditTarget.Mailbox($"box{i}@contoso.com"),
+                GroupId = "group-" + (char)('a' + i % 3),
+                Command = $"Add-DistributionGroupMember -Identity 'group-{(char)('a' + i % 3)}' -Member 'box{i}@contoso.com'",
+                Answer = "Succeeded",
+                RunId = "run-" + (i / 10),
+            });
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+        db.SaveChanges();
+    }
+
+    public string Folder { get; }
+    public FakeTimeProvider Time { get; } = new(Start);
+    public AuditTrail Trail { get; }
+    public AuditQueryService Query => new(this, Options.Create(new AuditOptions()));
+    public AuditVerifier Verifier => new(this, Trail, Time);
+
+    public PortalDbContext CreateDbContext() => new(_options);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS temp cleanup.
+        }
+    }
+}
