@@ -78,6 +78,21 @@ public sealed class RequestPagesTests : RequestPagesContext
     }
 
     [Fact]
+    public async Task Requests_OwnerApprovesAndJobApplies_RequesterSeesAppliedWithoutReload()
+    {
+        var group = await CreateGroupAsync();
+        var request = await Requests.SubmitAsync(As(Plain), new SubmitMemberRequest(group.Id, MembershipChange.Add, null, "Phishing triage"));
+        SignIn(Plain);
+        var page = Render<RequestsPage>();
+        page.WaitForAssertion(() => Assert.Equal("Pending", page.Find("[data-testid=request-state]").GetAttribute("data-state")));
+
+        await Requests.DecideAsync(As(Owner), [request.Id], RequestDecision.Approve, null);
+        await ApplyQueuedAsync();
+
+        page.WaitForAssertion(() => Assert.Equal("Applied", page.Find("[data-testid=request-state]").GetAttribute("data-state")));
+    }
+
+    [Fact]
     public async Task Approvals_OwnerWithPendingRequest_ListsItWithWhoAndWhy()
     {
         var group = await CreateGroupAsync();
