@@ -130,8 +130,14 @@ public sealed partial class MemberRequestService(
     /// caller's own requests, which someone else must decide. Owners of groups with pending requests are read
     /// again from Exchange first, so a new owner sees the queue and a removed one does not.
     /// </summary>
-    public async Task<IReadOnlyList<MemberRequestItem>> GetApprovalQueueAsync(RequestCaller caller, CancellationToken cancellationToken = default)
+    /// <remarks>With <paramref name="readOwnersFromExchange"/> false (live refreshes) the stored owners are used.</remarks>
+    public async Task<IReadOnlyList<MemberRequestItem>> GetApprovalQueueAsync(
+        RequestCaller caller, bool readOwnersFromExchange = true, CancellationToken cancellationToken = default)
     {
+        if (!readOwnersFromExchange)
+        {
+            return await QueryQueueAsync(caller, cancellationToken);
+        }
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             var groupIds = await db.MemberRequests.AsNoTracking()

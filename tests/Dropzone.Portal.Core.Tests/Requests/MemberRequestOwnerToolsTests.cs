@@ -102,6 +102,36 @@ public sealed class MemberRequestOwnerToolsTests
     }
 
     [Fact]
+    public async Task ApplyAsync_RbacForApplicationsGroup_VerifiedWithServicePrincipalAuthorization()
+    {
+        await using var h = await CreateAsync();
+        var group = await h.CreateGroupAsync(withPolicy: false);
+        await using (var db = await h.CreateDbContextAsync())
+        {
+            var stored = await db.ManagedGroups.FindAsync(group.Id);
+            stored!.RestrictionMode = Groups.RestrictionMode.RbacForApplications;
+            await db.SaveChangesAsync();
+        }
+        foreach (var command in new[]
+        {
+            ExchangeCommands.NewServicePrincipal(DemoTenant.RestrictedAppId, DemoTenant.RestrictedServicePrincipalId, DemoTenant.RestrictedAppDisplayName),
+            ExchangeCommands.NewManagementScope("Dropzone Mailboxes scope", ExchangeCommands.MemberOfGroupFilter(group.DistinguishedName!)),
+            ExchangeCommands.NewManagementRoleAssignment("Dropzone Mail.Read", "Application Mail.Read", DemoTenant.RestrictedServicePrincipalId, "Dropzone Mailboxes scope"),
+        })
+        {
+            var result = await h.Exchange.InvokeAsync(command);
+            Assert.True(result.IsSuccess, $"{command.CmdletName}: {result.Outcome}");
+        }
+
+        var request = await h.Requests.ChangeMemberDirectlyAsync(As(Owner), group.Id, MembershipChange.Add, Plain.UserPrincipalName, null);
+        await h.ApplyQueuedAsync();
+
+        var applied = await h.ReloadAsync(request.Id);
+        Assert.Equal((MemberRequestState.Applied, "InScope"), (applied.State, applied.VerificationResult));
+        Assert.Contains(h.Tenant.Calls, c => c.Operation?.Contains("Test-ServicePrincipalAuthorization", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
     public async Task ApplyAsync_SameJobTwice_SecondDoesNothing()
     {
         await using var h = await CreateAsync();
