@@ -27,11 +27,12 @@ public static class PortalHost
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
         builder.AddAudit();
-        builder.Services.AddPortalAuthorizationPolicies();
 
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
         builder.AddPortalAuthentication(tenant);
+        builder.AddPortalSignIn();
+        builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
 
@@ -56,10 +57,11 @@ public static class PortalHost
         app.UseAntiforgery();
 
         app.MapPortalHealthChecks();
+        app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
         app.MapEmulatedTenant();
         app.MapAuditEndpoints();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -103,6 +103,7 @@ public static class PortalJobsDashboard
             DashboardTitle = "Dropzone Portal · Jobs",
             AppPath = "/",
             DisplayStorageConnectionString = false,
-            Authorization = [new Hangfire.Dashboard.LocalRequestsOnlyAuthorizationFilter()],
-        });
+            // The endpoint's authorization policy decides; Hangfire's own filter would only allow local requests.
+            Authorization = [],
+        }).RequireAuthorization(Dropzone.Portal.Core.Security.PortalPolicies.Admin);
 }

@@ -42,7 +42,8 @@ public static class EmulatedTenant
     {
         if (app.Services.GetRequiredService<TenantConnection>().IsEmulated)
         {
-            app.MapTenantEmulator();
+            // The emulated sign-in page and token endpoint are reached before anyone is signed in.
+            app.MapTenantEmulator().AllowAnonymous();
         }
         return app;
     }

@@ -147,7 +147,8 @@ public sealed class EmulatorPublicUrl(EmulatorOptions options, IServiceProvider 
             return "http://localhost";
         }
         // Kestrel reports wildcard bindings; a browser needs a host name.
-        return first.Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+        // Loopback IPs become "localhost" too: the browser must stay on one site, or the sign-in cookies are cross-site.
+        return first.Replace("://127.0.0.1", "://localhost", StringComparison.Ordinal).Replace("://[::1]", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
             .Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal).TrimEnd('/');
     }
 }

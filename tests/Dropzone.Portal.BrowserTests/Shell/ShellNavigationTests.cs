@@ -1,4 +1,5 @@
 using Dropzone.Portal.BrowserTests.Harness;
+using Dropzone.TenantEmulator.Directory;
 using Microsoft.Playwright;
 
 namespace Dropzone.Portal.BrowserTests.Shell;
@@ -13,8 +14,7 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
         var consoleErrors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add($"{message.Text} {message.Location}"); };
 
-        await page.GotoAsync("/");
-        await page.WaitForInteractivityAsync();
+        await page.SignInAsync(DemoTenant.AdminUpn);
 
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dropzone Portal");
         Assert.True(consoleErrors.Count == 0, string.Join(Environment.NewLine, consoleErrors)); // e.g. a Content-Security-Policy violation
@@ -27,8 +27,7 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
     public async Task Navigation_EachMenuEntry_OpensItsPageWithoutReload()
     {
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/");
-        await page.WaitForInteractivityAsync();
+        await page.SignInAsync(DemoTenant.AdminUpn);
 
         foreach (var (entry, path) in new[] { ("Setup", "/setup"), ("Groups", "/groups"), ("Requests", "/requests"), ("Audit", "/audit") })
         {
@@ -43,8 +42,7 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
     public async Task Navigation_JobsEntry_OpensTheJobDashboard()
     {
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/");
-        await page.WaitForInteractivityAsync();
+        await page.SignInAsync(DemoTenant.AdminUpn);
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Jobs", Exact = true }).ClickAsync();
 
@@ -56,8 +54,7 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
     public async Task ThemeToggle_Clicked_SwitchesToDarkPalette()
     {
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/");
-        await page.WaitForInteractivityAsync();
+        await page.SignInAsync(DemoTenant.AdminUpn);
         var before = await BackgroundColourAsync(page);
 
         await page.GetByTestId("theme-toggle").ClickAsync();

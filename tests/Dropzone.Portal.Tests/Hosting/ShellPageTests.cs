@@ -10,14 +10,24 @@ public sealed class ShellPageTests : IClassFixture<PortalApplicationFactory>
     public ShellPageTests(PortalApplicationFactory factory) => _factory = factory;
 
     [Fact]
-    public async Task UnknownAddress_Returns404WithFriendlyPage()
+    public async Task NotFoundPage_Anonymous_RendersFriendlyPage()
     {
         using var client = _factory.CreateClient();
 
+        var html = await client.GetStringAsync("/not-found");
+
+        Assert.Contains("Page not found", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownAddress_Anonymous_IsSentToSignIn()
+    {
+        using var client = _factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
         using var response = await client.GetAsync("/no-such-page");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/oauth2/v2.0/authorize", response.Headers.Location?.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
