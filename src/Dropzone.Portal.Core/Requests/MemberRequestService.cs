@@ -422,10 +422,16 @@ public sealed partial class MemberRequestService(
             throw new MemberRequestRuleException("The mailbox name contains control characters; type the address again.");
         }
         var own = string.IsNullOrEmpty(named);
-        var mailbox = await tenant.FindMailboxAsync(own ? caller.ObjectId : named!, cancellationToken);
-        return mailbox ?? throw new MemberRequestRuleException(own
+        var mailbox = await tenant.FindMailboxAsync(own ? caller.ObjectId : named!, cancellationToken) ?? throw new MemberRequestRuleException(own
             ? "Exchange has no mailbox for your account, so it cannot be a member. Name a shared mailbox or another person's mailbox instead."
             : $"Exchange has no mailbox \"{named}\". Check the address; only mailboxes can be members.");
+        if (mailbox.TypeDetails?.Contains("Group", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // Access policies and RBAC scopes look at direct members only: a nested group would grant nothing.
+            throw new MemberRequestRuleException(
+                $"{mailbox.Address} is a group, not a mailbox. Ask for the mailboxes themselves: members of a nested group are not covered by the restriction.");
+        }
+        return mailbox;
     }
 
     private async Task EnsureNoOpenRequestAsync(ManagedGroup group, TenantMailbox mailbox, CancellationToken cancellationToken)

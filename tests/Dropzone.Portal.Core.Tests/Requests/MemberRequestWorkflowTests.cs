@@ -210,6 +210,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory]
     [InlineData("nobody@contoso.example", "has no mailbox")]
     [InlineData("uma.unlicensed@contoso.example", "has no mailbox")]
+    [InlineData("all-staff@contoso.example", "is a group, not a mailbox")]
     public async Task SubmitAsync_UnknownOrMailboxlessMailbox_RefusedWithReason(string mailbox, string expected)
     {
         await using var h = await CreateAsync();
