@@ -6,6 +6,12 @@ using CsvHelper;
 
 namespace Dropzone.Portal.Core.Audit;
 
+public enum AuditExportFormat
+{
+    Csv,
+    JsonLines,
+}
+
 /// <summary>
 /// Writes entries as CSV or JSON Lines while they stream in: nothing is buffered beyond the writers' own
 /// buffers, which go out every few thousand rows so the client sees progress and memory stays flat.
@@ -15,14 +21,14 @@ public static class AuditExporter
 {
     private const int FlushEvery = 2_000;
 
-    private static readonly string[] Columns =
+    internal static readonly string[] ColumnNames =
     [
         "sequence", "occurredAt", "actorKind", "actorId", "actorUpn", "actorName", "action", "targetType", "targetId",
         "targetDisplay", "groupId", "outcome", "command", "answer", "runId", "stepAttemptId", "requestId", "traceId",
         "clientIp", "previousHash", "hash",
     ];
 
-    private static readonly CsvWriterOptions CsvOptions = new()
+    internal static readonly CsvWriterOptions CsvOptions = new()
     {
         // Entries hold text from the tenant and from users; a spreadsheet must not run it as a formula.
         Injection = CsvInjection.Escape,
@@ -31,7 +37,7 @@ public static class AuditExporter
     public static async Task<long> WriteCsvAsync(IAsyncEnumerable<AuditEntry> entries, Stream output, CancellationToken cancellationToken = default)
     {
         await using var csv = CsvWriter.Create(output, CsvOptions, leaveOpen: true);
-        csv.WriteHeader(Columns);
+        csv.WriteHeader(ColumnNames);
         long rows = 0;
         await foreach (var e in entries.WithCancellation(cancellationToken))
         {

@@ -74,13 +74,8 @@ internal static class SqliteChainScanner
         sequence.TryFormat(number, out var numberLength, default, CultureInfo.InvariantCulture);
         AuditChain.WriteUtf8(span, ref at, number[..numberLength]);
 
-        // Stored as EF's "yyyy-MM-dd HH:mm:ss.FFFFFFF"; hashed in the canonical ISO form.
-        var storedTime = raw.sqlite3_column_blob(statement, 1);
-        Span<char> timeChars = stackalloc char[storedTime.Length];
-        for (var i = 0; i < storedTime.Length; i++) timeChars[i] = (char)storedTime[i];
-        var time = AuditEntryReader.ParseTime(timeChars);
         Span<byte> timeBytes = stackalloc byte[32];
-        time.TryFormat(timeBytes, out var timeLength, AuditChain.TimeFormat, CultureInfo.InvariantCulture);
+        var timeLength = CanonicalTime(raw.sqlite3_column_blob(statement, 1), timeBytes);
         AuditChain.WriteUtf8(span, ref at, timeBytes[..timeLength]);
 
         for (var column = 2; column <= PreviousHashColumn; column++)
@@ -89,6 +84,15 @@ internal static class SqliteChainScanner
             else AuditChain.WriteUtf8(span, ref at, raw.sqlite3_column_blob(statement, column));
         }
         return at;
+    }
+
+    /// <summary>EF's stored "yyyy-MM-dd HH:mm:ss.FFFFFFF" as the canonical ISO form; returns the length written.</summary>
+    internal static int CanonicalTime(ReadOnlySpan<byte> stored, Span<byte> destination)
+    {
+        Span<char> chars = stackalloc char[Math.Min(stored.Length, 64)];
+        for (var i = 0; i < chars.Length; i++) chars[i] = (char)stored[i];
+        AuditEntryReader.ParseTime(chars).TryFormat(destination, out var length, AuditChain.TimeFormat, CultureInfo.InvariantCulture);
+        return length;
     }
 
     private static void ToHex(ReadOnlySpan<byte> bytes, Span<byte> hex)

@@ -59,6 +59,7 @@ public static class PortalHost
         app.MapPortalHealthChecks();
         app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
+        app.MapAuditEndpoints();
         app.MapEmulatedTenant();
         app.MapAuditEndpoints();
         app.MapStaticAssets().AllowAnonymous();

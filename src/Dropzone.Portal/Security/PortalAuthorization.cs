@@ -15,13 +15,20 @@ public static class PortalAuthorization
 {
     public static IHostApplicationBuilder AddPortalAuthorization(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddAuthorizationBuilder()
+        builder.Services.AddPortalAuthorizationPolicies();
+        return builder;
+    }
+
+    /// <summary>The policies and handlers alone (also what component tests register).</summary>
+    public static IServiceCollection AddPortalAuthorizationPolicies(this IServiceCollection services)
+    {
+        services.AddAuthorizationBuilder()
             .AddPolicy(PortalPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin))
             .AddPolicy(PortalPolicies.ReadAll, policy => policy.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin, PortalRoles.Auditor))
             .AddPolicy(PortalPolicies.SignedIn, policy => policy.RequireAuthenticatedUser())
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-        builder.Services.AddSingleton<IAuthorizationHandler, ManagedGroupAuthorizationHandler>();
-        return builder;
+        services.AddSingleton<IAuthorizationHandler, ManagedGroupAuthorizationHandler>();
+        return services;
     }
 
     /// <summary>

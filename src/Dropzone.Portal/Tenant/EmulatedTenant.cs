@@ -17,8 +17,8 @@ public static class EmulatedTenant
             return builder;
         }
         builder.Services.AddTenantEmulator(options => builder.Configuration.GetSection("TenantEmulator").Bind(options));
-        // Defaults only: anything configured explicitly (e.g. a certificate instead of the secret) wins.
-        var emulatorDefaults = new Dictionary<string, string?>
+        // The emulated tenant replaces whatever AzureAd says: half a real configuration plus the emulator cannot work.
+        var emulatorSettings = new Dictionary<string, string?>
         {
             ["AzureAd:Instance"] = DemoTenant.Instance,
             ["AzureAd:TenantId"] = DemoTenant.TenantId,
@@ -27,9 +27,9 @@ public static class EmulatedTenant
             ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
             ["AzureAd:ClientCredentials:0:ClientSecret"] = DemoTenant.PortalClientSecret,
         };
-        foreach (var (key, value) in emulatorDefaults)
+        foreach (var (key, value) in emulatorSettings)
         {
-            builder.Configuration[key] ??= value;
+            builder.Configuration[key] = value;
         }
         // Every HttpClient from IHttpClientFactory (MSAL, Graph, the Exchange client, the issuer validator's
         // named client) goes to the emulator; the handler is shared and survives handler rotation.

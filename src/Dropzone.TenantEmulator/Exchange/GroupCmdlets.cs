@@ -99,6 +99,7 @@ internal static partial class GroupCmdlets
         group.ManagedBy.AddRange(owners.Select(o => o.Id).Distinct());
         group.Members.AddRange(members.Select(m => m.Id));
         state.Objects.Add(group);
+        state.DirectoryChanged();
         ThrowIfAppliedTimeout(timeout);
         return [ExchangeShapes.Group(group, state)];
     }
@@ -162,6 +163,7 @@ internal static partial class GroupCmdlets
         }
         group.MemberJoinRestriction = p.Text("MemberJoinRestriction") ?? group.MemberJoinRestriction;
         group.RequireSenderAuthenticationEnabled = p.Bool("RequireSenderAuthenticationEnabled") ?? group.RequireSenderAuthenticationEnabled;
+        c.State.DirectoryChanged();
         return [];
     }
 
@@ -170,6 +172,7 @@ internal static partial class GroupCmdlets
         var group = c.Group(c.Parameters.Required("Identity"));
         RequireManagerBypass(c, group);
         c.State.Objects.Remove(group);
+        c.State.DirectoryChanged();
         foreach (var other in c.State.Objects.Where(o => o.IsGroup))
         {
             other.Members.Remove(group.Id);

@@ -17,6 +17,7 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
     public async Task<EmulatorResponse> DispatchAsync(EmulatorRequest request, CancellationToken cancellationToken = default)
     {
         var faults = state.Faults;
+        var receivedAt = state.Now;
         if (faults.Latency > TimeSpan.Zero && request.Service != EmulatedService.Control)
         {
             await Task.Delay(faults.Latency, state.Time, cancellationToken);
@@ -31,7 +32,7 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
         };
         if (request.Service != EmulatedService.Control)
         {
-            state.RecordCall(new CallRecord(state.Now, request.Service.ToString().ToLowerInvariant(), request.Method, request.Path, response.Operation, response.Status));
+            state.RecordCall(new CallRecord(receivedAt, state.Now, request.Service.ToString().ToLowerInvariant(), request.Method, request.Path, response.Operation, response.Status));
         }
         return response;
     }

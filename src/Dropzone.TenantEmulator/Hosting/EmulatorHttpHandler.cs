@@ -115,7 +115,8 @@ public sealed class EmulatorHttpHandler(EmulatorDispatcher dispatcher, EmulatorP
 /// <summary>Where a browser reaches the host that mounts the emulator; see <see cref="EmulatorOptions.PublicBaseUrl"/>.</summary>
 public sealed class EmulatorPublicUrl(EmulatorOptions options, IServiceProvider services)
 {
-    private string? _lastResolved;
+    private const string TestServerDefault = "http://localhost";
+    private string? _fromServer;
 
     public string Resolve()
     {
@@ -123,32 +124,32 @@ public sealed class EmulatorPublicUrl(EmulatorOptions options, IServiceProvider 
         {
             return options.PublicBaseUrl.TrimEnd('/');
         }
+        if (_fromServer is not null)
+        {
+            return _fromServer;
+        }
+        string? first = null;
         try
         {
-            return _lastResolved = FromServer();
+            var server = services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) as Microsoft.AspNetCore.Hosting.Server.IServer;
+            first = server?.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         }
         catch (ObjectDisposedException)
         {
-            // Identity.Web caches its issuer validator (and the HttpClient that reaches this handler) per
-            // process, so a host that has stopped can still be asked for metadata by a later one (tests host
-            // several portals in one process). The issuer does not depend on the public URL.
-            return _lastResolved ?? "http://localhost";
+            // Identity.Web caches its issuer validator, and the HttpClient inside it, per process: a later test
+            // host can reach this emulator after its own host is gone. Its metadata is still right; keep answering.
         }
-    }
-
-    private string FromServer()
-    {
-        var addresses = (services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) as Microsoft.AspNetCore.Hosting.Server.IServer)
-            ?.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
-        var first = addresses?.FirstOrDefault();
         if (first is null)
         {
-            // TestServer has no addresses; WebApplicationFactory's clients use http://localhost.
-            return "http://localhost";
+            // TestServer has no addresses and WebApplicationFactory's clients use http://localhost. Not cached:
+            // Kestrel may simply not have bound yet.
+            return TestServerDefault;
         }
         // Kestrel reports wildcard bindings; a browser needs a host name.
         // Loopback IPs become "localhost" too: the browser must stay on one site, or the sign-in cookies are cross-site.
-        return first.Replace("://127.0.0.1", "://localhost", StringComparison.Ordinal).Replace("://[::1]", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+        _fromServer = first.Replace("://127.0.0.1", "://localhost", StringComparison.Ordinal).Replace("://[::1]", "://localhost", StringComparison.Ordinal)
+            .Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
             .Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal).TrimEnd('/');
+        return _fromServer;
     }
 }

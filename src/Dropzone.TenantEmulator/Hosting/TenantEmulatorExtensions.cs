@@ -47,6 +47,11 @@ public static class TenantEmulatorExtensions
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
             }
+            // The emulator's status codes and bodies are the contract; a host's status code pages must not replace them.
+            if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
+            {
+                statusPages.Enabled = false;
+            }
             var request = await ToEmulatorRequestAsync(context, service.Value);
             var dispatcher = context.RequestServices.GetRequiredService<EmulatorDispatcher>();
             var response = await dispatcher.DispatchAsync(request, context.RequestAborted);

@@ -45,8 +45,39 @@ public sealed class DirectoryObject
     public bool IsMailEnabled => Kind != RecipientKind.None;
     public bool IsUser => Kind is RecipientKind.UserMailbox or RecipientKind.SharedMailbox or RecipientKind.None;
 
-    public string DistinguishedName =>
-        $"CN={Name},OU={Directory.DemoTenant.InitialDomain},OU=Microsoft Exchange Hosted Organizations,DC=EURPR01A001,DC=PROD,DC=OUTLOOK,DC=COM";
+    private string? _distinguishedName;
+    private string? _distinguishedNameOf;
+
+    /// <summary>Derived from the name, and cached because identity resolution compares it for every object.</summary>
+    public string DistinguishedName
+    {
+        get
+        {
+            if (!ReferenceEquals(_distinguishedNameOf, Name))
+            {
+                _distinguishedName = $"CN={Name},OU={Directory.DemoTenant.InitialDomain},OU=Microsoft Exchange Hosted Organizations,DC=EURPR01A001,DC=PROD,DC=OUTLOOK,DC=COM";
+                _distinguishedNameOf = Name;
+            }
+            return _distinguishedName!;
+        }
+    }
+
+    /// <summary>Every string Exchange accepts as this object's -Identity.</summary>
+    public IEnumerable<string> IdentityKeys()
+    {
+        foreach (var key in new[] { UserPrincipalName, Alias, Name, DistinguishedName, DisplayName })
+        {
+            if (key is not null)
+            {
+                yield return key;
+            }
+        }
+        foreach (var address in AllSmtpAddresses)
+        {
+            yield return address;
+            yield return "smtp:" + address;
+        }
+    }
 
     public IEnumerable<string> AllSmtpAddresses => SecondaryAddresses.Prepend(PrimarySmtpAddress);
 }
@@ -117,4 +148,5 @@ public sealed class ManagementRoleAssignment
 
 public sealed record SentMail(string From, IReadOnlyList<string> To, string Subject, string Body, DateTimeOffset SentAt);
 
-public sealed record CallRecord(DateTimeOffset At, string Service, string Method, string Path, string? Operation, int Status);
+/// <summary>One call received: when it arrived and when it was answered (the difference shows injected latency).</summary>
+public sealed record CallRecord(DateTimeOffset ReceivedAt, DateTimeOffset At, string Service, string Method, string Path, string? Operation, int Status);

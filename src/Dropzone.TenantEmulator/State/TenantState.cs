@@ -19,6 +19,8 @@ public sealed class TenantState
     private readonly List<CallRecord> _calls = [];
     private readonly List<SentMail> _sentMail = [];
     private int _idCounter;
+    private Dictionary<string, List<DirectoryObject>>? _identityIndex;
+    private Dictionary<Guid, DirectoryObject>? _guidIndex;
     private Random _random = new(1);
 
     public TenantState(TimeProvider timeProvider, EmulatorFaults? defaultFaults = null)
@@ -70,6 +72,7 @@ public sealed class TenantState
             Faults = DefaultFaults;
             _random = new Random(Faults.Seed);
             DemoSeed.Populate(this);
+            DirectoryChanged();
         }
     }
 
@@ -143,13 +146,15 @@ public sealed class TenantState
         lock (Gate)
         {
             var ids = new List<Guid>(count);
+            var first = Objects.Count;
             for (var i = 0; i < count; i++)
             {
-                var alias = $"{aliasPrefix}{Objects.Count + i:D5}";
+                var alias = $"{aliasPrefix}{first + i:D5}";
                 var user = DemoSeed.NewUser(this, NewId(), alias, $"Bulk {alias}", "Staff", "Bulk", hasMailbox: true);
                 Objects.Add(user);
                 ids.Add(user.Id);
             }
+            DirectoryChanged();
             return ids;
         }
     }
@@ -233,21 +238,56 @@ public sealed class TenantState
 
     internal bool IsVisible(DirectoryObject o) => o.VisibleFrom <= Now;
 
-    internal DirectoryObject? FindById(Guid id) => Objects.Find(o => o.Id == id);
+    internal DirectoryObject? FindById(Guid id)
+    {
+        BuildIndexIfNeeded();
+        return _guidIndex!.TryGetValue(id, out var found) && found.Id == id ? found : null;
+    }
+
+    /// <summary>Drops the identity index; call after adding, removing or renaming directory objects (under the gate).</summary>
+    internal void DirectoryChanged()
+    {
+        _identityIndex = null;
+        _guidIndex = null;
+    }
 
     /// <summary>Exchange -Identity resolution: object id, Exchange guid, UPN, any SMTP address, alias, name, DN, display name.</summary>
     internal DirectoryObject? ResolveVisible(string identity)
     {
+        // Indexed because bulk membership calls resolve thousands of identities against thousands of objects.
+        BuildIndexIfNeeded();
         var trimmed = identity.Trim();
         if (Guid.TryParse(trimmed, out var guid))
         {
-            return Objects.Find(o => (o.Id == guid || o.ExchangeGuid == guid) && IsVisible(o));
+            return _guidIndex!.TryGetValue(guid, out var byGuid) && IsVisible(byGuid) ? byGuid : null;
         }
-        return Objects.Find(o => IsVisible(o) && Matches(o, trimmed));
+        return _identityIndex!.TryGetValue(trimmed, out var candidates)
+            ? candidates.Find(o => IsVisible(o) && o.IdentityKeys().Any(k => Eq(k, trimmed)))
+            : null;
+    }
 
-        static bool Matches(DirectoryObject o, string value) =>
-            Eq(o.UserPrincipalName, value) || Eq(o.Alias, value) || Eq(o.Name, value) || Eq(o.DistinguishedName, value)
-            || Eq(o.DisplayName, value) || o.AllSmtpAddresses.Any(a => Eq(a, value) || Eq("smtp:" + a, value));
+    private void BuildIndexIfNeeded()
+    {
+        if (_identityIndex is not null && _guidIndex is not null)
+        {
+            return;
+        }
+        var identities = new Dictionary<string, List<DirectoryObject>>(StringComparer.OrdinalIgnoreCase);
+        var guids = new Dictionary<Guid, DirectoryObject>();
+        foreach (var o in Objects)
+        {
+            guids.TryAdd(o.Id, o);
+            guids.TryAdd(o.ExchangeGuid, o);
+            foreach (var key in o.IdentityKeys().Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (!identities.TryGetValue(key, out var list))
+                {
+                    identities[key] = list = [];
+                }
+                list.Add(o);
+            }
+        }
+        (_identityIndex, _guidIndex) = (identities, guids);
     }
 
     internal static bool Eq(string? a, string? b) => a is not null && b is not null && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

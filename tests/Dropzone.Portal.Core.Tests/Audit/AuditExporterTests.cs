@@ -24,7 +24,7 @@ public sealed class AuditExporterTests
         var filter = new AuditFilter { GroupId = "g-even", Outcome = AuditOutcome.Failed };
         using var output = new MemoryStream();
 
-        var rows = await AuditExporter.WriteCsvAsync(database.Query.StreamAsync(filter, AuditScope.All), output);
+        var rows = await database.Query.ExportAsync(filter, AuditScope.All, AuditExportFormat.Csv, output);
 
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(5, rows);
@@ -39,7 +39,7 @@ public sealed class AuditExporterTests
         await using var database = await SeededAsync();
         using var output = new MemoryStream();
 
-        await AuditExporter.WriteCsvAsync(database.Query.StreamAsync(new AuditFilter { TargetId = "m2@contoso.com" }, AuditScope.All), output);
+        await database.Query.ExportAsync(new AuditFilter { TargetId = "m2@contoso.com" }, AuditScope.All, AuditExportFormat.Csv, output);
 
         var csv = Encoding.UTF8.GetString(output.ToArray());
         Assert.DoesNotContain(",=HYPERLINK", csv, StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class AuditExporterTests
         await using var database = await SeededAsync();
         using var output = new MemoryStream();
 
-        var rows = await AuditExporter.WriteJsonLinesAsync(database.Query.StreamAsync(new AuditFilter { GroupId = "g-odd" }, AuditScope.All), output);
+        var rows = await database.Query.ExportAsync(new AuditFilter { GroupId = "g-odd" }, AuditScope.All, AuditExportFormat.JsonLines, output);
 
         var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(10, rows);
@@ -61,5 +61,29 @@ public sealed class AuditExporterTests
         Assert.All(entries, e => Assert.Equal("g-odd", e.GroupId));
         // What was exported is exactly what was hashed: every line re-verifies on its own.
         Assert.All(entries, e => Assert.True(AuditChain.HashMatches(e)));
+    }
+
+    [Theory]
+    [InlineData(AuditExportFormat.Csv)]
+    [InlineData(AuditExportFormat.JsonLines)]
+    public async Task Export_SqliteFastPath_ByteForByteAsEntityPath(AuditExportFormat format)
+    {
+        await using var database = await SeededAsync();
+        await database.SeedAsync(3, i => new AuditEvent(AuditActions.OwnerChanged, AuditActor.User("oid", "zoë@contoso.com", "Zoë \"Z\" 👋"))
+        {
+            GroupId = "g-odd",
+            Answer = i == 0 ? null : "line one\nline, two\t<tab> «ü»",
+        });
+        var filter = new AuditFilter { GroupId = "g-odd" };
+        using var fast = new MemoryStream();
+        using var entities = new MemoryStream();
+
+        await database.Query.ExportAsync(filter, AuditScope.Groups(["g-odd", "g-even"]), format, fast);
+        var entries = database.Query.StreamAsync(filter, AuditScope.All);
+        if (format == AuditExportFormat.Csv) await AuditExporter.WriteCsvAsync(entries, entities);
+        else await AuditExporter.WriteJsonLinesAsync(entries, entities);
+
+        Assert.Equal(Encoding.UTF8.GetString(entities.ToArray()), Encoding.UTF8.GetString(fast.ToArray()));
+        Assert.Equal(13, Encoding.UTF8.GetString(fast.ToArray()).Count(c => c == '\n') - (format == AuditExportFormat.Csv ? 3 : 0)); // CSV: a header and two quoted line breaks
     }
 }

@@ -24,6 +24,7 @@ namespace Dropzone.Portal.Tests.Security;
 /// The unchanged Microsoft.Identity.Web chain against the mounted emulator: an interactive code + PKCE sign-in
 /// followed through every redirect with a cookie container, then an app-only Exchange token. No network.
 /// </summary>
+[Collection(PortalHostCollection.Name)]
 public sealed partial class EmulatedSignInTests
 {
     /// <summary>Two tiny endpoints standing in for the sign-in UI another feature builds: challenge, and "who am I".</summary>

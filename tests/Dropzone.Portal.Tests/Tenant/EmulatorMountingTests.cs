@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Dropzone.Portal.Tests.Tenant;
 
+[Collection(PortalHostCollection.Name)]
 public sealed class EmulatorMountingTests
 {
     [Fact]
@@ -21,6 +22,18 @@ public sealed class EmulatorMountingTests
 
         Assert.Equal(DemoTenant.TenantId, state!["tenantId"]!.GetValue<string>());
         Assert.Equal($"http://localhost/_emulator/login/{DemoTenant.TenantId}/oauth2/v2.0/authorize", discovery!["authorization_endpoint"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Mount_EmptyErrorAnswer_NotReplacedByPortalStatusPage()
+    {
+        await using var factory = new PortalFactory("Development");
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostAsync($"/_emulator/outlook/adminapi/v1.0/{DemoTenant.TenantId}/InvokeCommand", new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

@@ -13,9 +13,9 @@ public static class AuditEndpoints
     {
         var audit = endpoints.MapGroup("/audit").RequireAuthorization(PortalPolicies.ReadAll);
         audit.MapGet("/export.csv", (HttpContext context, [AsParameters] AuditFilterQuery query, AuditQueryService audits) =>
-            ExportAsync(context, "text/csv; charset=utf-8", "csv", audits.StreamAsync(query.ToFilter(), ScopeOf(context), context.RequestAborted), AuditExporter.WriteCsvAsync));
+            ExportAsync(context, audits, query, AuditExportFormat.Csv, "text/csv; charset=utf-8", "csv"));
         audit.MapGet("/export.jsonl", (HttpContext context, [AsParameters] AuditFilterQuery query, AuditQueryService audits) =>
-            ExportAsync(context, "application/jsonl; charset=utf-8", "jsonl", audits.StreamAsync(query.ToFilter(), ScopeOf(context), context.RequestAborted), AuditExporter.WriteJsonLinesAsync));
+            ExportAsync(context, audits, query, AuditExportFormat.JsonLines, "application/jsonl; charset=utf-8", "jsonl"));
         return endpoints;
     }
 
@@ -23,12 +23,11 @@ public static class AuditEndpoints
     private static AuditScope ScopeOf(HttpContext context) => AuditScope.All;
 
     private static async Task ExportAsync(
-        HttpContext context, string contentType, string extension, IAsyncEnumerable<AuditEntry> entries,
-        Func<IAsyncEnumerable<AuditEntry>, Stream, CancellationToken, Task<long>> write)
+        HttpContext context, AuditQueryService audits, AuditFilterQuery query, AuditExportFormat format, string contentType, string extension)
     {
         var time = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         context.Response.ContentType = contentType;
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{time:yyyyMMdd-HHmmss}.{extension}\"";
-        await write(entries, context.Response.Body, context.RequestAborted);
+        await audits.ExportAsync(query.ToFilter(), ScopeOf(context), format, context.Response.Body, context.RequestAborted);
     }
 }

@@ -6,11 +6,61 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Dropzone.Portal.Core.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class GroupsAndRequests : Migration
+    public partial class PortalFeatures : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "AuditArchiveCuts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FromSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    ThroughSequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    ThroughHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    EntryCount = table.Column<long>(type: "INTEGER", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 260, nullable: false),
+                    FileSha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditArchiveCuts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ActorKind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ActorId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ActorUpn = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true, collation: "NOCASE"),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TargetType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    TargetId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    TargetDisplay = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    GroupId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Command = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: true),
+                    Answer = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: true),
+                    RunId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    StepAttemptId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    RequestId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    TraceId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ClientIp = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Sequence);
+                });
+
             migrationBuilder.CreateTable(
                 name: "ManagedGroups",
                 columns: table => new
@@ -105,6 +155,62 @@ namespace Dropzone.Portal.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditArchiveCuts_ThroughSequence",
+                table: "AuditArchiveCuts",
+                column: "ThroughSequence",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Action_Sequence_GroupId_Outcome",
+                table: "AuditEntries",
+                columns: new[] { "Action", "Sequence", "GroupId", "Outcome" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_ActorId_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "ActorId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_ActorUpn_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "ActorUpn", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_GroupId_Outcome_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "GroupId", "Outcome", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_GroupId_Sequence_Action_Outcome",
+                table: "AuditEntries",
+                columns: new[] { "GroupId", "Sequence", "Action", "Outcome" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_OccurredAt",
+                table: "AuditEntries",
+                column: "OccurredAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Outcome_Sequence_GroupId_Action",
+                table: "AuditEntries",
+                columns: new[] { "Outcome", "Sequence", "GroupId", "Action" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_RequestId_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "RequestId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_RunId_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "RunId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_TargetId_Sequence",
+                table: "AuditEntries",
+                columns: new[] { "TargetId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ManagedGroupOwners_GroupId",
                 table: "ManagedGroupOwners",
                 column: "GroupId");
@@ -144,6 +250,12 @@ namespace Dropzone.Portal.Core.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AuditArchiveCuts");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries");
+
             migrationBuilder.DropTable(
                 name: "ManagedGroupOwners");
 
