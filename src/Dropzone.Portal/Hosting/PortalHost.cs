@@ -9,6 +9,7 @@ using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
 using Dropzone.Portal.Security;
 using Dropzone.Portal.Tenant;
+using Dropzone.Portal.TenantClients;
 using MudBlazor.Services;
 
 namespace Dropzone.Portal.Hosting;
@@ -31,6 +32,7 @@ public static class PortalHost
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
         builder.AddPortalAuthentication(tenant);
+        builder.AddTenantClients();
         builder.AddPortalSignIn();
         builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -61,7 +63,6 @@ public static class PortalHost
         app.MapPortalJobsDashboard();
         app.MapAuditEndpoints();
         app.MapEmulatedTenant();
-        app.MapAuditEndpoints();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

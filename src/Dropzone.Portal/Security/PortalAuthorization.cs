@@ -31,19 +31,6 @@ public static class PortalAuthorization
         return services;
     }
 
-    /// <summary>
-    /// The role policies alone (no fallback policy, no group handler), for hosts and tests that only need the names
-    /// to resolve (the audit page and its endpoints).
-    /// </summary>
-    public static IServiceCollection AddPortalAuthorizationPolicies(this IServiceCollection services)
-    {
-        services.AddAuthorizationBuilder()
-            .AddPolicy(PortalPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin))
-            .AddPolicy(PortalPolicies.ReadAll, policy => policy.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin, PortalRoles.Auditor))
-            .AddPolicy(PortalPolicies.SignedIn, policy => policy.RequireAuthenticatedUser());
-        return services;
-    }
-
     /// <summary>The role a policy needs, in the words the access-denied page uses.</summary>
     public static string DescribePolicy(string? policy) => policy switch
     {
