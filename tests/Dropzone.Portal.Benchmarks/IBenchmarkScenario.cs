@@ -17,6 +17,9 @@ public interface IBenchmarkScenario
 /// <summary><c>--key value</c> options after the scenario name.</summary>
 public sealed class BenchmarkArguments(IReadOnlyList<string> args)
 {
+    /// <summary>The options as given, for scenarios that parse their own.</summary>
+    public string[] Raw => [.. args];
+
     public int Count(string name, int fallback)
     {
         var value = Value(name);

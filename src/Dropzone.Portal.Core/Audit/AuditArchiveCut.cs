@@ -3,7 +3,7 @@ namespace Dropzone.Portal.Core.Audit;
 /// <summary>
 /// A range of entries moved to an archive file. The cut keeps the hash of the last archived entry so the
 /// verifier can start the remaining chain from it, and it is what authorises the database to delete that
-/// range (see docs/decisions/007-audit-hash-chain.md). Append-only like the entries.
+/// range (see docs/decisions/006-audit-hash-chain.md). Append-only like the entries.
 /// </summary>
 public sealed class AuditArchiveCut
 {

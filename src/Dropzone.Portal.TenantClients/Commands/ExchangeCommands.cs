@@ -126,8 +126,24 @@ public static class ExchangeCommands
     public static ExchangeCommand GetRecipient(string identity) =>
         ExchangeCommand.Create("Get-Recipient").With("Identity", identity);
 
+    /// <summary>Recipient search: <paramref name="anr"/> is Exchange's ambiguous name resolution (name, alias, address prefix).</summary>
+    public static ExchangeCommand FindRecipients(string? anr = null, string? recipientTypeDetails = null, bool unlimited = false) =>
+        Search("Get-Recipient", anr, recipientTypeDetails, unlimited);
+
     public static ExchangeCommand GetMailbox(string identity) =>
         ExchangeCommand.Create("Get-Mailbox").With("Identity", identity);
+
+    /// <summary>Mailbox search, e.g. <c>recipientTypeDetails: "SharedMailbox"</c> to list shared mailboxes.</summary>
+    public static ExchangeCommand FindMailboxes(string? anr = null, string? recipientTypeDetails = null, bool unlimited = false) =>
+        Search("Get-Mailbox", anr, recipientTypeDetails, unlimited);
+
+    private static ExchangeCommand Search(string cmdlet, string? anr, string? recipientTypeDetails, bool unlimited)
+    {
+        var command = ExchangeCommand.Create(cmdlet)
+            .WithOptional("Anr", anr)
+            .WithOptional("RecipientTypeDetails", recipientTypeDetails);
+        return unlimited ? command.With("ResultSize", "Unlimited") : command;
+    }
 
     public static ExchangeCommand GetAcceptedDomain() => ExchangeCommand.Create("Get-AcceptedDomain");
 

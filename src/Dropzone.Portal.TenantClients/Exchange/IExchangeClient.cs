@@ -5,7 +5,8 @@ namespace Dropzone.Portal.TenantClients.Exchange;
 /// <summary>
 /// Runs Exchange cmdlets. Today over the admin API's InvokeCommand (see docs/decisions); an interface so
 /// an official endpoint or a PowerShell host can replace it without touching callers.
-/// Never throws for an Exchange answer, only for cancellation by the caller: every answer is an
+/// Never throws for an Exchange answer, only for cancellation by the caller or a missing tenant id
+/// (configuration): every answer is an
 /// <see cref="ExchangeOutcome"/>.
 /// </summary>
 public interface IExchangeClient

@@ -77,14 +77,14 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
 
     private EmulatorResponse Invoke(EmulatorRequest request, JsonNode? body, string appId)
     {
-        var input = Property(body, "CmdletInput");
-        var name = Property(input, "CmdletName") is { } n && n.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>() : null;
+        var input = JsonProperties.Get(body, "CmdletInput");
+        var name = JsonProperties.Get(input, "CmdletName") is { } n && n.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>() : null;
         if (name is null || !Cmdlets.TryGetValue(name, out var cmdlet))
         {
             // Measured: an unknown cmdlet is a 403 whose body is NUL bytes.
             return Forbidden(name);
         }
-        var parameters = new CmdletParameters(Property(input, "Parameters") as JsonObject);
+        var parameters = new CmdletParameters(JsonProperties.Get(input, "Parameters") as JsonObject);
         var unknown = parameters.Names.FirstOrDefault(n => !cmdlet.Parameters.Contains(n, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Contains(n));
         if (unknown is not null)
         {
@@ -140,7 +140,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
 
     private EmulatorResponse Batch(EmulatorRequest request, string appId)
     {
-        if (request.JsonBody()?["requests"] is not JsonArray requests || requests.Count == 0 || requests.Count > MaxBatchSize)
+        if (JsonProperties.Get(request.JsonBody(), "requests") is not JsonArray requests || requests.Count == 0 || requests.Count > MaxBatchSize)
         {
             return ExchangeCmdletException.BadParameter($"A batch holds between 1 and {MaxBatchSize} requests.").ToResponse("$batch");
         }
@@ -173,10 +173,6 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         }
         return EmulatorResponse.Json(200, new JsonObject { ["responses"] = responses });
     }
-
-    /// <summary>OData property names are matched case-insensitively, as the service does.</summary>
-    private static JsonNode? Property(JsonNode? node, string name) =>
-        node is JsonObject o ? o.FirstOrDefault(kv => kv.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value : null;
 
     private static int PageSize(EmulatorRequest request)
     {

@@ -171,14 +171,16 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         {
             return Error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
         }
-        var message = r.JsonBody()?["message"];
-        var to = (message?["toRecipients"] as JsonArray)?.Select(x => x?["emailAddress"]?["address"]?.GetValue<string>()).OfType<string>().ToList() ?? [];
+        // Graph reads property names case-insensitively, and the Graph SDK sends "Message" and "SaveToSentItems".
+        var message = JsonProperties.Get(r.JsonBody(), "message");
+        var to = (JsonProperties.Get(message, "toRecipients") as JsonArray)?
+            .Select(x => JsonProperties.Text(JsonProperties.Get(JsonProperties.Get(x, "emailAddress"), "address"))).OfType<string>().ToList() ?? [];
         if (message is null || to.Count == 0)
         {
             return Error(400, "ErrorInvalidRecipients", "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
         }
-        state.RecordMail(new SentMail(user.PrimarySmtpAddress, to, message["subject"]?.GetValue<string>() ?? "",
-            message["body"]?["content"]?.GetValue<string>() ?? "", state.Now));
+        state.RecordMail(new SentMail(user.PrimarySmtpAddress, to, JsonProperties.Text(JsonProperties.Get(message, "subject")) ?? "",
+            JsonProperties.Text(JsonProperties.Get(JsonProperties.Get(message, "body"), "content")) ?? "", state.Now));
         return EmulatorResponse.Empty(202);
     }
 
@@ -345,8 +347,8 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
     private static EmulatorResponse CreateGroup(EmulatorRequest r)
     {
         var body = r.JsonBody();
-        var mailEnabled = body?["mailEnabled"]?.GetValueKind() == System.Text.Json.JsonValueKind.True;
-        var isUnified = (body?["groupTypes"] as JsonArray)?.Any(x => x?.GetValue<string>() == "Unified") == true;
+        var mailEnabled = JsonProperties.Get(body, "mailEnabled")?.GetValueKind() == System.Text.Json.JsonValueKind.True;
+        var isUnified = (JsonProperties.Get(body, "groupTypes") as JsonArray)?.Any(x => JsonProperties.Text(x) == "Unified") == true;
         return mailEnabled && !isUnified
             ? Error(400, "Request_BadRequest", "Cannot Create a mail-enabled security groups and or distribution list.")
             : Error(403, "Authorization_RequestDenied", "The emulator creates groups through Exchange only.");
@@ -418,7 +420,7 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
 
     private async Task<EmulatorResponse> BatchAsync(EmulatorRequest request)
     {
-        if (request.JsonBody()?["requests"] is not JsonArray requests || requests.Count == 0)
+        if (JsonProperties.Get(request.JsonBody(), "requests") is not JsonArray requests || requests.Count == 0)
         {
             return Error(400, "BadRequest", "Invalid batch payload format.");
         }

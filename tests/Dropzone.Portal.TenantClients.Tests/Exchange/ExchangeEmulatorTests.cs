@@ -155,6 +155,18 @@ public class ExchangeEmulatorTests
     }
 
     [Fact]
+    public async Task FindMailboxes_SharedMailboxes_ListsThePhishingMailbox()
+    {
+        using var tenant = TenantHarness.Create();
+
+        var shared = await tenant.Exchange.InvokeAsync(ExchangeCommands.FindMailboxes(recipientTypeDetails: "SharedMailbox", unlimited: true));
+        var byAnr = await tenant.Exchange.InvokeAsync(ExchangeCommands.FindRecipients(anr: "phishing"));
+
+        Assert.Contains(shared.Rows.Select(RecipientInfo.From), r => string.Equals(r.PrimarySmtpAddress, DemoTenant.PhishingReportMailbox, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(byAnr.Rows.Select(RecipientInfo.From), r => string.Equals(r.PrimarySmtpAddress, DemoTenant.PhishingReportMailbox, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task ApplicationAccessPolicy_Lifecycle_RestrictsToGroupMembers()
     {
         using var tenant = TenantHarness.Create();

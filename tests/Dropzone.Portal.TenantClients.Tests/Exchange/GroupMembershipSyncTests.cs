@@ -19,7 +19,7 @@ public class GroupMembershipSyncTests
         Assert.True(created.IsSuccess, created.Outcome.ToString());
         var aliasPrefix = "sync" + bulkUsers;
         tenant.State.AddBulkMailboxUsers(bulkUsers, aliasPrefix);
-        var recipients = await tenant.Exchange.InvokeAsync(ExchangeCommand.Create("Get-Recipient").With("ResultSize", "Unlimited"));
+        var recipients = await tenant.Exchange.InvokeAsync(ExchangeCommands.FindRecipients(unlimited: true));
         return [.. recipients.Rows.Select(RecipientInfo.From).Where(r => r.Name?.StartsWith(aliasPrefix, StringComparison.Ordinal) == true).Select(r => r.PrimarySmtpAddress!)];
     }
 

@@ -214,6 +214,43 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SetDistributionGroup_NewPrimaryAddress_ResolvesByNewAndOldAddress()
+    {
+        await _host.NewSecurityGroupAsync("Renamed");
+
+        await _host.InvokeOkAsync("Set-DistributionGroup", new { Identity = "Renamed", PrimarySmtpAddress = "renamed-new@contoso.example", DisplayName = "Renamed group", BypassSecurityGroupManagerCheck = true });
+        var byNew = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "renamed-new@contoso.example" });
+        var byOld = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "renamed@contoso.example" });
+
+        Assert.Equal("renamed-new@contoso.example", byNew["value"]![0]!["PrimarySmtpAddress"]!.GetValue<string>());
+        Assert.Equal("Renamed group", byOld["value"]![0]!["DisplayName"]!.GetValue<string>());
+        Assert.Contains("smtp:renamed@contoso.example", byOld["value"]![0]!["EmailAddresses"]!.AsArray().Select(a => a!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task SetDistributionGroup_AddressOfAnotherRecipient_400ProxyAddressExists()
+    {
+        await _host.NewSecurityGroupAsync("Clash");
+
+        using var response = await _host.InvokeAsync("Set-DistributionGroup", new { Identity = "Clash", PrimarySmtpAddress = DemoTenant.AdminUpn, BypassSecurityGroupManagerCheck = true });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.EndsWith("ProxyAddressExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+    }
+
+    [Fact]
+    public async Task GetDistributionGroup_NoIdentity_ListsGroupsFilteredByType()
+    {
+        await _host.NewSecurityGroupAsync("Listed");
+
+        var security = await _host.InvokeOkAsync("Get-DistributionGroup", new { RecipientTypeDetails = "MailUniversalSecurityGroup" });
+        var all = await _host.InvokeOkAsync("Get-DistributionGroup");
+
+        Assert.Equal(["Listed"], security["value"]!.AsArray().Select(g => g!["Name"]!.GetValue<string>()));
+        Assert.Equal(2, all["value"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task RemoveDistributionGroup_ThenGet_404()
     {
         await _host.NewSecurityGroupAsync("Doomed");

@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Hosting;
+using Microsoft.Graph;
+using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Kiota.Abstractions.Authentication;
+
+namespace Dropzone.TenantEmulator.Tests.Graph;
+
+/// <summary>The Microsoft Graph SDK (Kiota) against the emulator, through the in-process handler.</summary>
+public sealed class GraphSdkCompatibilityTests : IAsyncLifetime
+{
+    private readonly InProcessTenant _tenant = InProcessTenant.Create();
+    private HttpClient _http = null!;
+    private GraphServiceClient _graph = null!;
+
+    private sealed class FixedToken(string token) : IAccessTokenProvider
+    {
+        public AllowedHostsValidator AllowedHostsValidator { get; } = new(["graph.microsoft.com"]);
+
+        public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(token);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _http = _tenant.CreateHttpClient();
+        using var response = await _http.PostAsync($"https://login.microsoftonline.com/{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = "https://graph.microsoft.com/.default",
+        }));
+        var token = (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+        _graph = new GraphServiceClient(_http, new BaseBearerTokenAuthenticationProvider(new FixedToken(token)));
+    }
+
+    public Task DisposeAsync()
+    {
+        _graph.Dispose();
+        _http.Dispose();
+        _tenant.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Users_SearchWithConsistencyLevel_ParsedBySdk()
+    {
+        var page = await _graph.Users.GetAsync(r =>
+        {
+            r.QueryParameters.Search = "\"displayName:olivia\" OR \"mail:olivia\"";
+            r.QueryParameters.Select = ["id", "displayName", "userPrincipalName", "mail"];
+            r.QueryParameters.Top = 20;
+            r.Headers.Add("ConsistencyLevel", "eventual");
+        });
+
+        var user = Assert.Single(page!.Value!);
+        Assert.Equal(DemoTenant.OwnerUpn, user.UserPrincipalName);
+        Assert.Equal(DemoTenant.UserId(3).ToString(), user.Id);
+    }
+
+    [Fact]
+    public async Task Users_SearchWithoutConsistencyLevel_ODataErrorWithCode()
+    {
+        var error = await Assert.ThrowsAsync<ODataError>(() => _graph.Users.GetAsync(r => r.QueryParameters.Search = "\"displayName:olivia\""));
+
+        Assert.Equal("Request_UnsupportedQuery", error.Error!.Code);
+        Assert.Equal(400, error.ResponseStatusCode);
+    }
+
+    [Fact]
+    public async Task ServicePrincipalWithAppId_AndItsGrants_ParsedBySdk()
+    {
+        var sp = await _graph.ServicePrincipalsWithAppId(DemoTenant.RestrictedAppId).GetAsync();
+        var grants = await _graph.ServicePrincipals[sp!.Id].AppRoleAssignments.GetAsync();
+
+        Assert.Equal(DemoTenant.RestrictedServicePrincipalId, sp.Id);
+        Assert.Equal(Guid.Parse("810c84a8-4a9e-49e6-bf7d-12d183f40d01"), Assert.Single(grants!.Value!).AppRoleId);
+    }
+
+    [Fact]
+    public async Task Domains_ParsedBySdk()
+    {
+        var domains = await _graph.Domains.GetAsync();
+
+        Assert.Contains(domains!.Value!, d => d.Id == DemoTenant.Domain && d.IsDefault == true);
+    }
+
+    [Fact]
+    public async Task SendMail_ThroughSdk_Recorded()
+    {
+        await _graph.Users[DemoTenant.AdminUpn].SendMail.PostAsync(new Microsoft.Graph.Users.Item.SendMail.SendMailPostRequestBody
+        {
+            Message = new Microsoft.Graph.Models.Message
+            {
+                Subject = "Membership request",
+                Body = new Microsoft.Graph.Models.ItemBody { Content = "Please approve", ContentType = Microsoft.Graph.Models.BodyType.Text },
+                ToRecipients = [new Microsoft.Graph.Models.Recipient { EmailAddress = new Microsoft.Graph.Models.EmailAddress { Address = DemoTenant.OwnerUpn } }],
+            },
+            SaveToSentItems = false,
+        });
+
+        Assert.Equal("Membership request", Assert.Single(_tenant.State.SentMail).Subject);
+    }
+}
