@@ -9,12 +9,6 @@ var scenarios = Assembly.GetExecutingAssembly().GetTypes()
     .OrderBy(s => s.Name, StringComparer.Ordinal)
     .ToList();
 
-// The audit scenario predates the scenario interface and keeps its own argument parsing.
-if (args.FirstOrDefault() == "audit")
-{
-    return await AuditScenario.RunAsync(args[1..]);
-}
-
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
 {
     Console.WriteLine("Scenarios:");
