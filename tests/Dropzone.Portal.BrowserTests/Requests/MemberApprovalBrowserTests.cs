@@ -51,6 +51,36 @@ public sealed class MemberApprovalBrowserTests(PortalBrowserFixture fixture)
         Assert.Contains(mail, m => m.To.Contains(DemoTenant.PlainUserUpn, StringComparer.OrdinalIgnoreCase) && m.Subject.StartsWith("Request approved", StringComparison.Ordinal));
     }
 
+    [BrowserFact]
+    public async Task GroupMembers_OwnerAddsThenRemovesAMailbox_ExchangeFollowsAndHistoryShowsApplied()
+    {
+        var group = await CreateGroupAsync();
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync(DemoTenant.OwnerUpn, $"/groups/{group.Id}/members");
+        await Assertions.Expect(page.GetByTestId("members")).ToContainTextAsync(DemoTenant.PhishingReportMailbox);
+
+        await page.Locator("#member-mailbox").FillAsync(DemoTenant.SecurityTeamMailbox);
+        await page.GetByTestId("member-add").ClickAsync();
+        var added = page.GetByTestId("group-requests").Locator("tr", new() { HasText = DemoTenant.SecurityTeamMailbox }).GetByTestId("request-state");
+        await Assertions.Expect(added).ToHaveAttributeAsync("data-state", "Applied", new() { Timeout = 30_000 });
+        var row = page.GetByTestId("members").Locator("tr", new() { HasText = DemoTenant.SecurityTeamMailbox });
+        await Assertions.Expect(row).ToBeVisibleAsync();
+
+        await row.GetByTestId("member-remove").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await PortalBrowserFixture.ScreenshotAsync(page, "group-members");
+        Assert.DoesNotContain(DemoTenant.SecurityTeamMailbox, await MembersInExchangeAsync(group));
+    }
+
+    private async Task<IReadOnlyList<string>> MembersInExchangeAsync(ManagedGroup group)
+    {
+        using var scope = fixture.Portal.Services.CreateScope();
+        var members = await scope.ServiceProvider.GetRequiredService<IExchangeClient>().GetMembersAsync(group.PrimarySmtpAddress);
+        return [.. members!.Select(m => m.PrimarySmtpAddress ?? "")];
+    }
+
     private TenantState Tenant => fixture.Portal.Services.GetRequiredService<TenantState>();
 
     /// <summary>The group as a setup run would leave it: in Exchange (owned by Olivia, restricted to Dropzone AI) and in the portal.</summary>

@@ -21,8 +21,8 @@ public interface IMailSender
 /// </summary>
 /// <remarks>
 /// The body is written here rather than by the Graph SDK: the SDK (6.x) names the top-level properties
-/// <c>Message</c> and <c>SaveToSentItems</c>, which Graph tolerates but the documented form is lower camel case,
-/// and a strict reader (the tenant emulator) finds no message in it.
+/// <c>Message</c> and <c>SaveToSentItems</c>. Graph matches names case-insensitively, but the documented form is
+/// lower camel case, and sending exactly that keeps the request readable in logs and strict readers happy.
 /// </remarks>
 public sealed class GraphMailSender(IHttpClientFactory httpClientFactory, ITenantTokenProvider tokens, IOptions<TenantClientsOptions> options)
     : IMailSender
