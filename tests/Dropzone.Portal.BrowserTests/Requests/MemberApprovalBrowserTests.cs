@@ -1,4 +1,5 @@
 using Dropzone.Portal.BrowserTests.Harness;
+using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.TenantClients.Commands;
@@ -49,6 +50,18 @@ public sealed class MemberApprovalBrowserTests(PortalBrowserFixture fixture)
         var mail = Tenant.SentMail.Skip(mailBefore).ToList();
         Assert.Contains(mail, m => m.To.Contains(DemoTenant.OwnerUpn, StringComparer.OrdinalIgnoreCase) && m.Subject.Contains(group.DisplayName, StringComparison.Ordinal));
         Assert.Contains(mail, m => m.To.Contains(DemoTenant.PlainUserUpn, StringComparer.OrdinalIgnoreCase) && m.Subject.StartsWith("Request approved", StringComparison.Ordinal));
+
+        // The history names who did what from where: Pat asked, Olivia approved, the job applied.
+        using var scope = fixture.Portal.Services.CreateScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var groupId = group.Id.ToString();
+        var history = await db.AuditEntries.AsNoTracking().Where(e => e.GroupId == groupId).OrderBy(e => e.Sequence).ToListAsync();
+        var submitted = history.Single(e => e.Action == AuditActions.RequestSubmitted);
+        var approved = history.Single(e => e.Action == AuditActions.RequestApproved);
+        Assert.Equal(DemoTenant.PlainUserUpn, submitted.ActorUpn, ignoreCase: true);
+        Assert.Equal(DemoTenant.OwnerUpn, approved.ActorUpn, ignoreCase: true);
+        Assert.False(string.IsNullOrEmpty(approved.ClientIp));
+        Assert.Contains(history, e => e.Action == AuditActions.RequestApplied);
     }
 
     [BrowserFact]

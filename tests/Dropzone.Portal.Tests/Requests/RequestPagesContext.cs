@@ -73,6 +73,8 @@ public abstract class RequestPagesContext : PortalComponentContext, IAsyncLifeti
         Services.AddSingleton(Backend.GetRequiredService<MemberRequestEvents>());
         Services.AddSingleton(Backend.GetRequiredService<IOptions<MemberRequestOptions>>());
         Services.AddScoped<PendingApprovalsBadge>();
+        Services.AddHttpContextAccessor();
+        Services.AddScoped<ClientAddress>();
     }
 
     // Explicit: BunitContext has its own DisposeAsync. It must run first: MudBlazor's services only dispose

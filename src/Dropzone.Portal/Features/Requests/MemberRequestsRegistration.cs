@@ -36,6 +36,9 @@ public static class MemberRequestsRegistration
         // Pages check ManageMembers/View with IAuthorizationService; the handler must exist whatever else is wired.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ManagedGroupAuthorizationHandler>());
         services.AddScoped<PendingApprovalsBadge>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<ClientAddress>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, ClientAddressCircuitHandler>());
         services.AddScoped<IOverviewContributor, PendingRequestsOverview>();
         services.AddHostedService<MemberRequestsSchedule>();
         return builder;
