@@ -37,7 +37,7 @@ public class PortalApplicationFactory : WebApplicationFactory<Program>
         Environment = environment;
         _settings["ConnectionStrings:Portal"] = $"Data Source={DatabasePath}";
         // Keep test logs beside the test database instead of the source tree.
-        _settings["Serilog:WriteTo:1:Args:path"] = Path.Combine(DataDirectory, "logs", "portal-.log");
+        _settings["Logging:File:Path"] = Path.Combine(DataDirectory, "logs", "portal-.log");
     }
 
     public string DataDirectory { get; }

@@ -40,8 +40,9 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
 
     /// <summary>
     /// Free text: one LIKE scan over the newest <see cref="AuditOptions.FreeTextWindow"/> sequence numbers
-    /// (up to the newest entry matching the other filters) collects the matching sequences (up to the count limit); the page is then read by key. In sequence
-    /// order, so the count and the page come from the same scan; other sort orders sort the collected matches.
+    /// (ending at the newest entry matching the other filters) collects the matching sequences, up to the count
+    /// limit, and the page is then read by key: count and page come from the same scan. Other sort orders sort
+    /// the window's matches.
     /// </summary>
     private async Task<AuditPage> GetTextPageAsync(
         PortalDbContext db, IQueryable<AuditEntry> query, string text, AuditPageRequest request, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Requests;
+using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Verification;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,6 +21,14 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ManagedGroup> ManagedGroups => Set<ManagedGroup>();
 
     public DbSet<MemberRequest> MemberRequests => Set<MemberRequest>();
+
+    public DbSet<SetupRun> SetupRuns => Set<SetupRun>();
+
+    public DbSet<SetupStep> SetupSteps => Set<SetupStep>();
+
+    public DbSet<StepAttempt> StepAttempts => Set<StepAttempt>();
+
+    public DbSet<VerificationResult> VerificationResults => Set<VerificationResult>();
 
     /// <summary>The append-only audit history (see <see cref="AuditTrail"/>).</summary>
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

@@ -28,12 +28,14 @@ public static class PortalHost
         builder.AddPortalHealthChecks();
         builder.AddPortalJobs();
         builder.AddAudit();
+        builder.AddSetupRuns();
 
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
         builder.AddPortalAuthentication(tenant);
         builder.AddTenantClients();
         builder.AddPortalSignIn();
+        builder.AddSignInAudit();
         builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();

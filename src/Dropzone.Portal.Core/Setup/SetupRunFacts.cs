@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace Dropzone.Portal.Core.Setup;
+
+/// <summary>
+/// What the steps of a run learned from the tenant, saved with the run after every step so a resumed run
+/// (another worker, after a restart) knows what the earlier steps found without asking again.
+/// </summary>
+public sealed class SetupRunFacts
+{
+    public string? AppServicePrincipalId { get; set; }
+
+    public string? AppDisplayName { get; set; }
+
+    /// <summary>The group's ExternalDirectoryObjectId (Graph id), the identity later commands use.</summary>
+    public string? GroupIdentity { get; set; }
+
+    public string? GroupDistinguishedName { get; set; }
+
+    /// <summary>This run's New-DistributionGroup succeeded (owners and, when they fit, members were set by it).</summary>
+    public bool GroupCreatedByRun { get; set; }
+
+    public bool OwnersSetAtCreate { get; set; }
+
+    /// <summary>A create got no clear answer (timeout, transient): it may or may not have happened.</summary>
+    public bool GroupCreateAmbiguous { get; set; }
+
+    /// <summary>Exchange said the group exists although it cannot be read yet (replication): only poll from now on.</summary>
+    public bool GroupCreateAcknowledged { get; set; }
+
+    public bool MembersSetAtCreate { get; set; }
+
+    /// <summary>This run created the group without members in this very attempt: no need to read its membership back.</summary>
+    public bool MembershipKnownEmpty { get; set; }
+
+    /// <summary>The group was seen after creation (replication done).</summary>
+    public bool GroupVisible { get; set; }
+
+    public DateTime? ReplicationWaitStartedAt { get; set; }
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static SetupRunFacts Parse(string json) =>
+        string.IsNullOrWhiteSpace(json) ? new() : JsonSerializer.Deserialize<SetupRunFacts>(json, Json) ?? new();
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+/// <summary>How plans are stored: web casing, enums as text, so stored runs stay readable in diagnostics.</summary>
+public static class SetupPlanJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    public static string Serialize(SetupPlan plan) => JsonSerializer.Serialize(plan, Options);
+
+    public static SetupPlan Deserialize(string json) =>
+        JsonSerializer.Deserialize<SetupPlan>(json, Options) ?? throw new InvalidOperationException("The run's plan is empty.");
+}

@@ -1,0 +1,123 @@
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Verification;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dropzone.Portal.Jobs;
+
+public static class SetupRunJobs
+{
+    /// <summary>
+    /// Setup runs: launcher, engine, verification and drift re-checks, read service, diagnostics, script renderer,
+    /// the progress notifier, the Hangfire jobs that drive them, and start-up recovery of unfinished runs.
+    /// Settings: the <c>Setup</c> section (<see cref="SetupOptions"/>). Needs the tenant clients, the portal
+    /// database and Hangfire (AddPortalJobs).
+    /// </summary>
+    public static IHostApplicationBuilder AddSetupRuns(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SetupOptions>().Bind(builder.Configuration.GetSection(SetupOptions.SectionName))
+            .Validate(o => o.BulkMemberThreshold >= 1, "Setup:BulkMemberThreshold must be at least 1.")
+            .Validate(o => o.MemberCallConcurrency >= 1, "Setup:MemberCallConcurrency must be at least 1.")
+            .Validate(o => o.LeaseDuration > TimeSpan.Zero, "Setup:LeaseDuration must be positive.");
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<IRunProgressNotifier, RunProgressNotifier>();
+        services.TryAddSingleton<GroupVerifier>();
+        services.TryAddSingleton<SetupScriptRenderer>();
+        services.TryAddSingleton<ISetupRunScheduler, HangfireSetupRunScheduler>();
+        // Transient: they hold typed HttpClients, which must not be captured for the life of the process.
+        services.TryAddTransient<SetupRunEngine>();
+        services.TryAddTransient<ISetupRunLauncher, SetupRunLauncher>();
+        services.TryAddTransient<SetupRunReader>();
+        services.TryAddTransient<SetupDiagnostics>();
+        services.TryAddTransient<GroupRechecker>();
+        services.TryAddTransient<SetupRunJob>();
+        services.TryAddTransient<GroupRecheckJob>();
+        services.AddHostedService<SetupRunRecovery>();
+        return builder;
+    }
+}
+
+/// <summary>"Advance run X" and "advance it at T", as Hangfire jobs.</summary>
+public sealed class HangfireSetupRunScheduler(IBackgroundJobClient jobs) : ISetupRunScheduler
+{
+    public void Enqueue(Guid runId) => jobs.Enqueue<SetupRunJob>(j => j.AdvanceAsync(runId, CancellationToken.None));
+
+    public void Schedule(Guid runId, DateTimeOffset at) => jobs.Schedule<SetupRunJob>(j => j.AdvanceAsync(runId, CancellationToken.None), at);
+}
+
+/// <summary>
+/// The thin job: advance one run. Hangfire retries it when the process fails mid-way; the engine's lease makes
+/// a duplicate harmless, and its own step retries handle Exchange's transient answers.
+/// </summary>
+public sealed class SetupRunJob(SetupRunEngine engine, IHostApplicationLifetime lifetime)
+{
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 60, 120, 300])]
+    [JobDisplayName("Advance setup run {0}")]
+    public async Task AdvanceAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        // Hangfire's token fires only when its own shutdown timeout ends; the host's "stopping" fires at once.
+        // Stopping mid-step then leaves the attempt to the next worker instead of recording answers that the
+        // teardown itself produced (disposed clients).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        await engine.AdvanceAsync(runId, linked.Token);
+    }
+}
+
+/// <summary>The recurring job: re-verify every group whose next check is due.</summary>
+public sealed class GroupRecheckJob(GroupRechecker rechecker)
+{
+    public const string RecurringJobId = "groups-recheck";
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [JobDisplayName("Re-verify due groups")]
+    public Task CheckDueAsync(CancellationToken cancellationToken) => rechecker.CheckDueAsync(cancellationToken);
+}
+
+/// <summary>
+/// At start-up: queues every run left pending or running (a process killed mid-run resumes from its persisted
+/// step), at its lease's expiry when a dead worker still holds it, and registers the recurring re-check.
+/// </summary>
+public sealed class SetupRunRecovery(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    ISetupRunScheduler scheduler,
+    IRecurringJobManager recurringJobs,
+    TimeProvider time,
+    ILogger<SetupRunRecovery> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        recurringJobs.AddOrUpdate<GroupRecheckJob>(GroupRecheckJob.RecurringJobId, j => j.CheckDueAsync(CancellationToken.None), "*/5 * * * *");
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.SetupRuns.AsNoTracking()
+            .Where(r => r.State == SetupRunState.Pending || r.State == SetupRunState.Running)
+            .Select(r => new { r.Id, r.LeaseExpiresAt, r.NextAttemptAt })
+            .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var run in runs)
+        {
+            var at = new[] { run.LeaseExpiresAt, run.NextAttemptAt }.Where(t => t > now).Max();
+            if (at is { } later)
+            {
+                scheduler.Schedule(run.Id, new DateTimeOffset(DateTime.SpecifyKind(later, DateTimeKind.Utc)));
+            }
+            else
+            {
+                scheduler.Enqueue(run.Id);
+            }
+        }
+
+        if (runs.Count > 0)
+        {
+            logger.LogInformation("Resuming {Count} unfinished setup run(s)", runs.Count);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,161 @@
+using System.Text;
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.TenantClients.Commands;
+using Dropzone.TenantEmulator.Directory;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dropzone.Portal.Core.Tests.Setup;
+
+public sealed class SetupIdempotencyTests
+{
+    [Theory]
+    [InlineData(RestrictionMode.ApplicationAccessPolicy)]
+    [InlineData(RestrictionMode.RbacForApplications)]
+    public async Task AdvanceAsync_SameSetupRunTwice_OneObjectEachAndEveryEnsureStepSkipped(RestrictionMode mode)
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        var request = SetupTestBed.Request(bed.DemoMailboxes().Take(4).ToList(), mode) with { AdoptExisting = true };
+        var first = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
+        Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(first));
+
+        var second = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
+        Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(second));
+
+        var run = await bed.RunAsync(second);
+        var ensures = run.Steps.Where(s => s.Kind is not (SetupStepKind.EnsureApp or SetupStepKind.WaitForReplication or SetupStepKind.Verify)).ToList();
+        Assert.All(ensures, s => Assert.True(s.State == SetupStepState.Skipped, $"{s.Kind}: {s.State} {s.Summary}"));
+        Assert.All(ensures, s => Assert.Contains("nothing sent", s.Summary ?? "", StringComparison.OrdinalIgnoreCase));
+        var snapshot = bed.Snapshot();
+        Assert.Single(snapshot["groups"]!.AsArray(), g => g!["primarySmtpAddress"]!.GetValue<string>() == request.GroupAddress);
+        var writes = run.Steps.SelectMany(s => s.AttemptLog).Select(a => a.Commands ?? "").Where(c => c.Contains("New-", StringComparison.Ordinal) || c.Contains("Set-", StringComparison.Ordinal) || c.Contains("Update-", StringComparison.Ordinal));
+        Assert.Empty(writes);
+        if (mode == RestrictionMode.ApplicationAccessPolicy)
+        {
+            Assert.Single(snapshot["policies"]!.AsArray());
+        }
+        else
+        {
+            Assert.Single(snapshot["managementScopes"]!.AsArray());
+            Assert.Single(snapshot["assignments"]!.AsArray());
+        }
+
+        await using var db = bed.CreateDbContext();
+        var skippedAudits = await db.AuditEntries.Where(e => e.RunId == second.ToString() && e.Action == AuditActions.RunStepSucceeded).ToListAsync();
+        Assert.True(skippedAudits.Count(e => e.Outcome == AuditOutcome.Skipped) >= ensures.Count);
+    }
+
+    [Fact]
+    public async Task AdvanceAsync_GroupExistsWithoutAdopt_FailsWithAdoptRemedy()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        var request = SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList());
+        await bed.Exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup("Someone else's", [DemoTenant.OwnerUpn], alias: request.GroupAlias, primarySmtpAddress: request.GroupAddress));
+
+        var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
+
+        Assert.Equal(AdvanceOutcome.Failed, await bed.DriveAsync(runId));
+        var run = await bed.RunAsync(runId);
+        Assert.Equal(SetupStepKind.EnsureGroup, run.Steps.Single(s => s.State == SetupStepState.Failed).Kind);
+        Assert.Contains("adopt", run.FailureRemedy, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task AdvanceAsync_PolicyAlreadyPresent_StepSkippedAndRecorded()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        var request = SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()) with { AdoptExisting = true };
+        await bed.Exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup(request.GroupDisplayName, [DemoTenant.OwnerUpn], request.GroupDisplayName, request.GroupAlias, request.GroupAddress,
+            members: request.Members.Select(m => m.Address)));
+        await bed.Exchange.InvokeAsync(ExchangeCommands.NewApplicationAccessPolicy(request.RestrictedAppId, request.GroupAddress, ApplicationAccessRight.RestrictAccess));
+
+        var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
+
+        Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(runId));
+        var step = (await bed.RunAsync(runId)).Steps.Single(s => s.Kind == SetupStepKind.EnsureAccessPolicy);
+        Assert.Equal(SetupStepState.Skipped, step.State);
+        Assert.Equal(StepAttemptOutcome.Skipped, step.AttemptLog.Single().Outcome);
+        Assert.Single(bed.Snapshot()["policies"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task AdvanceAsync_CreateTimesOutAlthoughAppliedDuringReplication_NoSecondGroup()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        // Members above the emulator's bulk threshold make New-DistributionGroup time out although it created the group.
+        bed.SetFaults(f => f with { BulkTimeoutAppliedThreshold = 3, ReplicationDelay = TimeSpan.FromSeconds(30) });
+        var request = SetupTestBed.Request(bed.DemoMailboxes().Take(6).ToList());
+
+        var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
+
+        Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(runId));
+        var snapshot = bed.Snapshot();
+        Assert.Single(snapshot["groups"]!.AsArray(), g => g!["primarySmtpAddress"]!.GetValue<string>() == request.GroupAddress);
+        Assert.Equal(6, (await bed.GroupMembersAsync(request.GroupAddress)).Count);
+        var creates = (await bed.RunAsync(runId)).Steps.Single(s => s.Kind == SetupStepKind.EnsureGroup).AttemptLog
+            .Sum(a => (a.Commands ?? "").Split('\n').Count(l => l.StartsWith("New-DistributionGroup", StringComparison.Ordinal)));
+        Assert.True(creates <= 2, $"{creates} New-DistributionGroup calls");
+    }
+
+    [Fact]
+    public async Task RecheckAsync_PolicyRemovedAndMemberAddedOutsidePortal_DriftRecordedAndAudited()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        var mailboxes = bed.DemoMailboxes();
+        var request = SetupTestBed.Request(mailboxes.Take(3).ToList());
+        var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
+        Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(runId));
+        var rechecker = bed.NewRechecker();
+        await using (var db = bed.CreateDbContext())
+        {
+            var group = await db.ManagedGroups.SingleAsync();
+            Assert.Equal(bed.Clock.GetUtcNow() + TimeSpan.FromMinutes(15), group.NextCheckAt);
+        }
+
+        bed.Clock.Advance(TimeSpan.FromMinutes(16));
+        Assert.Equal(1, await rechecker.CheckDueAsync());
+        await using (var db = bed.CreateDbContext())
+        {
+            var group = await db.ManagedGroups.SingleAsync();
+            Assert.Equal(ManagedGroupStatus.Rechecked, group.Status);
+            Assert.Null(group.DriftSummary);
+        }
+
+        await bed.Exchange.InvokeAsync(ExchangeCommands.RemoveApplicationAccessPolicy(request.RestrictedAppId));
+        await bed.Exchange.InvokeAsync(ExchangeCommands.AddDistributionGroupMember(request.GroupAddress, mailboxes[10]));
+        // Asked directly rather than at the next due time: the emulator's tokens live an hour of its (fake) time.
+        bed.Clock.Advance(TimeSpan.FromMinutes(1));
+        var groupId = (await bed.Reader.ListGroupsAsync()).Single().Id;
+        Assert.Equal(ManagedGroupStatus.Drifted, (await rechecker.RecheckAsync(groupId))!.Status);
+
+        await using (var db = bed.CreateDbContext())
+        {
+            var group = await db.ManagedGroups.SingleAsync();
+            Assert.Equal(ManagedGroupStatus.Drifted, group.Status);
+            Assert.Contains("policy was removed", group.DriftSummary, StringComparison.Ordinal);
+            Assert.Contains("Members changed", group.DriftSummary, StringComparison.Ordinal);
+            var audit = await db.AuditEntries.Where(e => e.Action == AuditActions.VerificationCompleted).ToListAsync();
+            Assert.Contains(audit, e => e.Outcome == AuditOutcome.Failed && (e.Answer ?? "").Contains("Drift", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task ExportAsync_FailedRun_HasStepsAttemptsAndAnswersButNoSecrets()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        bed.Tenant.SetExchangeAdministrator(DemoTenant.PortalClientId, granted: false);
+        var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
+        await bed.DriveAsync(runId);
+
+        var bytes = await new SetupDiagnostics(bed.Reader, bed.Clock).ExportAsync(runId);
+
+        var json = Encoding.UTF8.GetString(bytes!);
+        Assert.Contains("\"attempts\"", json, StringComparison.Ordinal);
+        Assert.Contains("Get-DistributionGroup", json, StringComparison.Ordinal);
+        Assert.Contains("\"failureRemedy\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(DemoTenant.PortalClientSecret, json, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bearer", json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("eyJ", json, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Verification;
+using Dropzone.Portal.TenantClients;
+using Dropzone.Portal.TenantClients.Exchange;
+using Dropzone.Portal.TenantClients.Graph;
+using Dropzone.TenantEmulator;
+using Dropzone.TenantEmulator.Control;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Hosting;
+using Dropzone.TenantEmulator.State;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dropzone.Portal.Core.Tests.Setup;
+
+/// <summary>Records what the engine asked the job system for, so a test can play the scheduler.</summary>
+public sealed class RecordingScheduler : ISetupRunScheduler
+{
+    public ConcurrentQueue<(Guid RunId, DateTimeOffset? At)> Requests { get; } = new();
+
+    public void Enqueue(Guid runId) => Requests.Enqueue((runId, null));
+
+    public void Schedule(Guid runId, DateTimeOffset at) => Requests.Enqueue((runId, at));
+}
+
+/// <summary>
+/// The engine's real collaborators: a migrated SQLite file, the real tenant clients (HTTP, tokens, retries)
+/// talking to the in-process emulator, and one FakeTimeProvider shared by the emulator and the engine, so
+/// replication and propagation delays pass when the test moves the clock, never by sleeping. The clients'
+/// own retry backoff is set to milliseconds (real time) so their retries do not depend on the fake clock.
+/// </summary>
+public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDisposable
+{
+    public static readonly PortalUser Admin = new("dd0e0000-0000-4000-8001-000000000001", DemoTenant.AdminUpn, "Adele Admin");
+
+    private readonly DbContextOptions<PortalDbContext> _dbOptions;
+    private readonly ServiceProvider _emulator;
+    private readonly IHost _clients;
+
+    private SetupTestBed(string folder, SetupOptions options)
+    {
+        Folder = folder;
+        Options = options;
+        var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db"), Pooling = false, DefaultTimeout = 30 }.ToString();
+        _dbOptions = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(connection).Options;
+        Clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+
+        _emulator = new ServiceCollection().AddSingleton<TimeProvider>(Clock).AddTenantEmulator().BuildServiceProvider();
+        var handler = _emulator.GetRequiredService<EmulatorHttpHandler>();
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureAd:Instance"] = DemoTenant.Instance,
+            ["AzureAd:TenantId"] = DemoTenant.TenantId,
+            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
+            ["AzureAd:ClientSecret"] = DemoTenant.PortalClientSecret,
+            ["TenantClients:RetryBaseDelay"] = "00:00:00.001",
+            ["TenantClients:MaxRetryAfter"] = "00:00:00.010",
+            ["TenantClients:MaxConcurrencyPerTenant"] = "4",
+        });
+        builder.AddTenantClients(_ => handler);
+        _clients = builder.Build();
+        Exchange = _clients.Services.GetRequiredService<IExchangeClient>();
+        Directory = _clients.Services.GetRequiredService<IDirectoryClient>();
+        Trail = new AuditTrail(Clock);
+        Engine = NewEngine();
+        Launcher = new SetupRunLauncher(this, Scheduler, Notifier, Microsoft.Extensions.Options.Options.Create(Options), Clock);
+        Reader = new SetupRunReader(this, Exchange);
+    }
+
+    public string Folder { get; }
+    public SetupOptions Options { get; }
+    public FakeTimeProvider Clock { get; }
+    public TenantState Tenant => _emulator.GetRequiredService<TenantState>();
+    public IExchangeClient Exchange { get; }
+    public IDirectoryClient Directory { get; }
+    public AuditTrail Trail { get; }
+    public RecordingScheduler Scheduler { get; } = new();
+    public RunProgressNotifier Notifier { get; } = new();
+    public SetupRunEngine Engine { get; }
+    public SetupRunLauncher Launcher { get; }
+    public SetupRunReader Reader { get; }
+
+    public static async Task<SetupTestBed> CreateAsync(Action<SetupOptions>? configure = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "dropzone-setup-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(folder);
+        var options = new SetupOptions
+        {
+            RetryBaseDelay = TimeSpan.FromSeconds(1),
+            MaxRetryDelay = TimeSpan.FromSeconds(10),
+            ReplicationPollInterval = TimeSpan.FromSeconds(5),
+            MaxStepAttempts = 30,
+        };
+        configure?.Invoke(options);
+        var bed = new SetupTestBed(folder, options);
+        await using var db = bed.CreateDbContext();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        await db.Database.MigrateAsync();
+        return bed;
+    }
+
+    public SetupRunEngine NewEngine() => new(this, Exchange, Directory, new GroupVerifier(), Trail, Notifier, Scheduler,
+        Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<SetupRunEngine>.Instance);
+
+    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, new GroupVerifier(), Trail,
+        Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<GroupRechecker>.Instance);
+
+    public PortalDbContext CreateDbContext() => new(_dbOptions);
+
+    public void SetFaults(Func<EmulatorFaults, EmulatorFaults> change) => Tenant.SetFaults(change(Tenant.Faults));
+
+    /// <summary>Mailbox addresses of the seeded demo users (people with a mailbox), in a stable order.</summary>
+    public IReadOnlyList<string> DemoMailboxes() =>
+        [.. Users().Where(u => u["mail"] is not null && u["recipientTypeDetails"]!.GetValue<string>() == "UserMailbox")
+            .Select(u => u["mail"]!.GetValue<string>())];
+
+    /// <summary>Adds <paramref name="count"/> mailbox users and answers their addresses.</summary>
+    public IReadOnlyList<string> AddMailboxes(int count, string prefix)
+    {
+        var ids = Tenant.AddBulkMailboxUsers(count, prefix).Select(i => i.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. Users().Where(u => ids.Contains(u["id"]!.GetValue<string>())).Select(u => u["mail"]!.GetValue<string>())];
+    }
+
+    private IEnumerable<JsonNode> Users() =>
+        new ControlService(Tenant, new EmulatorOptions()).Snapshot()["users"]!.AsArray().OfType<JsonNode>();
+
+    public JsonObject Snapshot() => new ControlService(Tenant, new EmulatorOptions()).Snapshot();
+
+    public static SetupRequest Request(IReadOnlyList<string> members, RestrictionMode mode = RestrictionMode.ApplicationAccessPolicy, string alias = "dropzone-scope") => new()
+    {
+        RestrictedAppId = DemoTenant.RestrictedAppId,
+        RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
+        RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
+        GroupDisplayName = "Dropzone scope " + alias,
+        GroupAlias = alias,
+        GroupAddress = $"{alias}@{DemoTenant.Domain}",
+        GroupDescription = "Mailboxes Dropzone may read",
+        Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
+        Members = [.. members.Select(m => new SetupMember(m))],
+        RestrictionMode = mode,
+    };
+
+    /// <summary>Plays the job system: advances the run, and when it waits, moves the clock to its next attempt.</summary>
+    public async Task<AdvanceOutcome> DriveAsync(Guid runId, int maxAdvances = 200)
+    {
+        for (var i = 0; i < maxAdvances; i++)
+        {
+            var outcome = await Engine.AdvanceAsync(runId);
+            if (outcome != AdvanceOutcome.Waiting)
+            {
+                return outcome;
+            }
+
+            await using var db = CreateDbContext();
+            var next = await db.SetupRuns.Where(r => r.Id == runId).Select(r => r.NextAttemptAt).SingleAsync();
+            if (next is { } at && at > Clock.GetUtcNow().UtcDateTime)
+            {
+                Clock.SetUtcNow(new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)));
+            }
+        }
+
+        throw new InvalidOperationException($"Run {runId} did not finish in {maxAdvances} advances.");
+    }
+
+    public async Task<SetupRun> RunAsync(Guid runId)
+    {
+        await using var db = CreateDbContext();
+        return await db.SetupRuns.AsNoTracking().Include(r => r.Steps).ThenInclude(s => s.AttemptLog).SingleAsync(r => r.Id == runId);
+    }
+
+    public async Task<IReadOnlyList<string>> GroupMembersAsync(string group)
+    {
+        var members = await Exchange.GetMembersAsync(group) ?? throw new InvalidOperationException("Group not found.");
+        return [.. members.Select(m => m.PrimarySmtpAddress!)];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _clients.StopAsync();
+        _clients.Dispose();
+        await _emulator.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

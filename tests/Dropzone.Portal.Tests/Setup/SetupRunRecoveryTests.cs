@@ -1,0 +1,99 @@
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Testing;
+using Dropzone.TenantEmulator.Directory;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dropzone.Portal.Tests.Setup;
+
+public sealed class SetupRunRecoveryTests
+{
+    private static readonly PortalUser Admin = new(DemoTenant.UserId(1).ToString(), DemoTenant.AdminUpn, "Adele Admin");
+
+    [Fact]
+    public async Task StartAsync_HostStoppedMidStep_RunCompletesAfterRestartWithoutDuplicates()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "dropzone-portal-tests", "crash-" + Guid.NewGuid().ToString("N"));
+        // A short lease so the restarted host may take the run over quickly; the first host's lease dies with it.
+        var settings = new Dictionary<string, string?> { ["Setup:LeaseDuration"] = "00:00:02" };
+        var first = await SetupHost.StartAsync(folder, settings);
+        var tenant = first.Tenant;
+        tenant.SetFaults(tenant.Faults with { Latency = TimeSpan.FromMilliseconds(400) });
+        var inGroupStep = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.Services.GetRequiredService<IRunProgressNotifier>().Progress += p =>
+        {
+            if (p.StepIndex == 1 && p.StepState == SetupStepState.Running)
+            {
+                inGroupStep.TrySetResult();
+            }
+        };
+        var request = new SetupRequest
+        {
+            RestrictedAppId = DemoTenant.RestrictedAppId,
+            RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
+            GroupDisplayName = "Crash test scope",
+            GroupAlias = "crash-scope",
+            GroupAddress = "crash-scope@" + DemoTenant.Domain,
+            Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
+            Members = [new SetupMember(DemoTenant.OwnerUpn), new SetupMember(DemoTenant.PlainUserUpn)],
+        };
+        var runId = await first.Services.GetRequiredService<ISetupRunLauncher>().StartAsync(request, Admin);
+        if (await Task.WhenAny(inGroupStep.Task, Task.Delay(TimeSpan.FromSeconds(20))) != inGroupStep.Task)
+        {
+            await using var probe = await first.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            var r = await probe.SetupRuns.Include(x => x.Steps).SingleAsync(x => x.Id == runId);
+            Assert.Fail($"run {r.State} step {r.CurrentStep} lease {r.LeaseOwner}: " + string.Join("; ", r.Steps.OrderBy(x => x.Index).Select(x => $"{x.Kind} {x.State} {x.Summary}")));
+        }
+
+        await first.StopAbruptlyAsync();
+
+        tenant.SetFaults(tenant.Faults with { Latency = TimeSpan.Zero });
+        await using var second = await SetupHost.StartAsync(folder, settings, tenant);
+        var done = new TaskCompletionSource<SetupRunState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        second.Services.GetRequiredService<IRunProgressNotifier>().Progress += p =>
+        {
+            if (p.RunId == runId && p.RunState is SetupRunState.Succeeded or SetupRunState.Failed or SetupRunState.Cancelled)
+            {
+                done.TrySetResult(p.RunState);
+            }
+        };
+        var factory = second.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using (var check = await factory.CreateDbContextAsync())
+        {
+            var state = await check.SetupRuns.Where(r => r.Id == runId).Select(r => r.State).SingleAsync();
+            if (state == SetupRunState.Succeeded)
+            {
+                done.TrySetResult(state);
+            }
+        }
+
+        if (await Task.WhenAny(done.Task, Task.Delay(TimeSpan.FromSeconds(30))) != done.Task)
+        {
+            await using var probe = await factory.CreateDbContextAsync();
+            var r = await probe.SetupRuns.Include(x => x.Steps).SingleAsync(x => x.Id == runId);
+            Assert.Fail($"after restart: run {r.State} step {r.CurrentStep} lease {r.LeaseOwner} {r.LeaseExpiresAt:O} next {r.NextAttemptAt:O} now {DateTime.UtcNow:O}: " + string.Join("; ", r.Steps.OrderBy(x => x.Index).Select(x => $"{x.Kind} {x.State} {x.Attempts} {x.Summary}")));
+        }
+
+        Assert.Equal(SetupRunState.Succeeded, await done.Task);
+
+        var snapshot = new TenantEmulator.Control.ControlService(tenant, new TenantEmulator.EmulatorOptions()).Snapshot();
+        Assert.Single(snapshot["groups"]!.AsArray(), g => g!["primarySmtpAddress"]!.GetValue<string>() == request.GroupAddress);
+        Assert.Single(snapshot["policies"]!.AsArray(), p => p!["appId"]!.GetValue<string>() == DemoTenant.RestrictedAppId);
+        await using var db = await factory.CreateDbContextAsync();
+        var attempts = await db.StepAttempts.Where(a => a.RunId == runId).ToListAsync();
+        var audited = await db.AuditEntries.Where(e => e.RunId == runId.ToString() && e.StepAttemptId != null).Select(e => e.StepAttemptId).ToListAsync();
+        Assert.Contains(attempts, a => a.Answer != null && a.Answer.Contains("Interrupted", StringComparison.Ordinal));
+        Assert.All(attempts, a => Assert.Contains(a.Id.ToString(), audited));
+        Assert.DoesNotContain(attempts, a => a.Outcome == StepAttemptOutcome.Running);
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
