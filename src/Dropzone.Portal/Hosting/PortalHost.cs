@@ -3,6 +3,7 @@ using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
 using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
+using Dropzone.Portal.Features.Requests;
 using Dropzone.Portal.Features.Runs;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
@@ -44,6 +45,7 @@ public static class PortalHost
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddMemberRequests();
         return builder;
     }
 
