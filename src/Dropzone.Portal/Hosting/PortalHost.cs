@@ -40,6 +40,7 @@ public static class PortalHost
         builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
+        builder.Services.AddScoped<IOverviewContributor, SetupOverviewContributor>();
         builder.Services.AddSetupRunActions();
         builder.Services.AddScoped<Dropzone.Portal.Features.Groups.GroupViews>();
 
