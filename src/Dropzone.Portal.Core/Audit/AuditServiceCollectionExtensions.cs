@@ -34,4 +34,8 @@ public sealed class AuditJobs(AuditVerifier verifier, AuditArchiver archiver)
 
     public Task<AuditArchiveCut?> ArchiveDueAsync(CancellationToken cancellationToken = default) =>
         archiver.ArchiveDueAsync(cancellationToken);
+
+    /// <summary>Re-reads the archive files and checks their chain up to the newest cut (occasional, e.g. monthly).</summary>
+    public Task<AuditVerificationResult> VerifyArchivesAsync(CancellationToken cancellationToken = default) =>
+        archiver.VerifyArchivesAsync(cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dropzone.Portal.Core.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Audit;
 
@@ -26,6 +27,11 @@ public sealed record AuditVerificationResult(
     bool Intact, long EntriesChecked, DateTimeOffset VerifiedAt,
     long? BrokenAtSequence = null, AuditBreakKind? Break = null, string? Detail = null)
 {
+    /// <summary>The last entry that verified (its sequence and hash): worth keeping outside the database.</summary>
+    public long HeadSequence { get; init; }
+
+    public string HeadHash { get; init; } = AuditChain.GenesisHash;
+
     public string Summary => Intact
         ? string.Create(CultureInfo.InvariantCulture, $"Chain intact: {EntriesChecked:N0} entries")
         : string.Create(CultureInfo.InvariantCulture, $"Chain broken at sequence {BrokenAtSequence}: {Break} ({Detail})");
@@ -36,7 +42,8 @@ public sealed record AuditVerificationResult(
 /// the newest archive cut, and reports the first broken link. Also the recurring-job hook
 /// (<see cref="VerifyAndRecordAsync"/>) and the source of the page's chain status (<see cref="LastResultAsync"/>).
 /// </summary>
-public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, AuditTrail trail, TimeProvider timeProvider)
+public sealed class AuditVerifier(
+    IDbContextFactory<PortalDbContext> dbFactory, AuditTrail trail, TimeProvider timeProvider, ILogger<AuditVerifier>? logger = null)
 {
     public async Task<AuditVerificationResult> VerifyAsync(CancellationToken cancellationToken = default)
     {
@@ -52,10 +59,10 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
             try
             {
                 // Off the caller's thread: the scan is synchronous and a Blazor circuit must stay responsive.
-                var (broken, scanned) = await Task.Run(
+                var (broken, scanned, headSequence, headHash) = await Task.Run(
                     () => SqliteChainScanner.Scan(sqlite, expectedSequence - 1, expectedPrevious, cancellationToken), cancellationToken);
-                if (broken is not null) return broken with { EntriesChecked = scanned, VerifiedAt = timeProvider.GetUtcNow() };
-                return new AuditVerificationResult(true, scanned, timeProvider.GetUtcNow());
+                var result = broken ?? new AuditVerificationResult(true, 0, default);
+                return result with { EntriesChecked = scanned, VerifiedAt = timeProvider.GetUtcNow(), HeadSequence = headSequence, HeadHash = headHash };
             }
             finally
             {
@@ -67,12 +74,23 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
         await foreach (var entry in entries.WithCancellation(cancellationToken))
         {
             var broken = Check(entry, expectedSequence, expectedPrevious);
-            if (broken is not null) return broken with { EntriesChecked = checkedCount, VerifiedAt = timeProvider.GetUtcNow() };
+            if (broken is not null)
+            {
+                return broken with
+                {
+                    EntriesChecked = checkedCount, VerifiedAt = timeProvider.GetUtcNow(),
+                    HeadSequence = expectedSequence - 1, HeadHash = expectedPrevious,
+                };
+            }
             checkedCount++;
             expectedSequence = entry.Sequence + 1;
             expectedPrevious = entry.Hash;
         }
-        return new AuditVerificationResult(true, checkedCount, timeProvider.GetUtcNow());
+        return new AuditVerificationResult(true, checkedCount, timeProvider.GetUtcNow())
+        {
+            HeadSequence = expectedSequence - 1,
+            HeadHash = expectedPrevious,
+        };
     }
 
     /// <summary>
@@ -118,6 +136,10 @@ public sealed class AuditVerifier(IDbContextFactory<PortalDbContext> dbFactory, 
     public async Task<AuditVerificationResult> VerifyAndRecordAsync(AuditActor actor, string? traceId = null, CancellationToken cancellationToken = default)
     {
         var result = await VerifyAsync(cancellationToken);
+        // The log files live outside the database: a head written there each day lets a later check notice a
+        // history that was cut short or rewritten wholesale, which the chain alone cannot show.
+        logger?.LogInformation("Audit chain verified: {Summary}; head {HeadSequence} {HeadHash}", result.Summary, result.HeadSequence, result.HeadHash);
+        if (!result.Intact) logger?.LogError("Audit chain broken at {Sequence}: {Break} ({Detail})", result.BrokenAtSequence, result.Break, result.Detail);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         trail.Record(db, new AuditEvent(AuditActions.AuditVerified, actor, result.Intact ? AuditOutcome.Succeeded : AuditOutcome.Failed)
         {

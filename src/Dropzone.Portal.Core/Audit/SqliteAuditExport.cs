@@ -75,8 +75,9 @@ internal static class SqliteAuditExport
         csv.WriteField(time[..SqliteChainScanner.CanonicalTime(raw.sqlite3_column_blob(statement, ordinals[1]), time)]);
         for (var i = 2; i < ordinals.Length; i++)
         {
-            if (raw.sqlite3_column_type(statement, ordinals[i]) == raw.SQLITE_NULL) csv.WriteField((string?)null);
-            else csv.WriteField(raw.sqlite3_column_blob(statement, ordinals[i]));
+            var value = raw.sqlite3_column_blob(statement, ordinals[i]);
+            if (value.IsEmpty && raw.sqlite3_column_type(statement, ordinals[i]) == raw.SQLITE_NULL) csv.WriteField((string?)null);
+            else csv.WriteField(value);
         }
     }
 
@@ -109,8 +110,9 @@ internal static class SqliteAuditExport
         json.WriteString(JsonNames[1], time[..SqliteChainScanner.CanonicalTime(raw.sqlite3_column_blob(statement, ordinals[1]), time)]);
         for (var i = 2; i < ordinals.Length; i++)
         {
-            if (raw.sqlite3_column_type(statement, ordinals[i]) == raw.SQLITE_NULL) json.WriteNull(JsonNames[i]);
-            else json.WriteString(JsonNames[i], raw.sqlite3_column_blob(statement, ordinals[i]));
+            var value = raw.sqlite3_column_blob(statement, ordinals[i]);
+            if (value.IsEmpty && raw.sqlite3_column_type(statement, ordinals[i]) == raw.SQLITE_NULL) json.WriteNull(JsonNames[i]);
+            else json.WriteString(JsonNames[i], value);
         }
         json.WriteEndObject();
         json.Flush();

@@ -23,8 +23,8 @@ internal static class SqliteChainScanner
     private const int HashColumn = 20;
     private const int PreviousHashColumn = 19;
 
-    /// <summary>Returns the first break (or null) and the number of intact entries before it.</summary>
-    public static (AuditVerificationResult? Broken, long Checked) Scan(
+    /// <summary>Returns the first break (or null), the number of intact entries before it, and the last link checked.</summary>
+    public static (AuditVerificationResult? Broken, long Checked, long HeadSequence, string HeadHash) Scan(
         SqliteConnection connection, long afterSequence, string startHash, CancellationToken cancellationToken)
     {
         var rc = raw.sqlite3_prepare_v2(connection.Handle, Sql, out var statement);
@@ -33,6 +33,8 @@ internal static class SqliteChainScanner
         {
             raw.sqlite3_bind_int64(statement, 1, afterSequence);
             var buffer = new byte[64 * 1024];
+            // One reusable hash context: creating a context per entry costs about as much as hashing it.
+            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             Span<byte> expectedPrevious = stackalloc byte[64];
             System.Text.Encoding.ASCII.GetBytes(startHash, expectedPrevious);
             Span<byte> computed = stackalloc byte[SHA256.HashSizeInBytes];
@@ -44,44 +46,44 @@ internal static class SqliteChainScanner
                 if ((checkedCount & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
                 var sequence = raw.sqlite3_column_int64(statement, 0);
                 var length = Canonicalize(statement, sequence, ref buffer);
-                SHA256.HashData(buffer.AsSpan(0, length), computed);
+                sha256.AppendData(buffer, 0, length);
+                sha256.GetHashAndReset(computed);
                 ToHex(computed, computedHex);
                 var stored = raw.sqlite3_column_blob(statement, HashColumn);
                 var previous = raw.sqlite3_column_blob(statement, PreviousHashColumn);
                 var broken = AuditVerifier.Classify(sequence, expectedSequence,
                     hashMatches: stored.SequenceEqual(computedHex),
                     namesPredecessor: previous.SequenceEqual(expectedPrevious));
-                if (broken is not null) return (broken, checkedCount);
+                if (broken is not null) return (broken, checkedCount, expectedSequence - 1, System.Text.Encoding.ASCII.GetString(expectedPrevious));
                 stored.CopyTo(expectedPrevious);
                 expectedSequence = sequence + 1;
                 checkedCount++;
             }
             if (rc != raw.SQLITE_DONE) throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc);
-            return (null, checkedCount);
+            return (null, checkedCount, expectedSequence - 1, System.Text.Encoding.ASCII.GetString(expectedPrevious));
         }
     }
 
     private static int Canonicalize(sqlite3_stmt statement, long sequence, ref byte[] buffer)
     {
-        var needed = AuditChain.HeaderBytes.Length + 21 * 12 + 64;
-        for (var i = 1; i < 20; i++) needed += raw.sqlite3_column_bytes(statement, i);
-        if (buffer.Length < needed) buffer = new byte[needed * 2];
-        var span = buffer.AsSpan();
-        AuditChain.HeaderBytes.CopyTo(span);
+        AuditChain.HeaderBytes.CopyTo(buffer);
         var at = AuditChain.HeaderBytes.Length;
 
         Span<byte> number = stackalloc byte[20];
         sequence.TryFormat(number, out var numberLength, default, CultureInfo.InvariantCulture);
-        AuditChain.WriteUtf8(span, ref at, number[..numberLength]);
+        AuditChain.WriteUtf8(buffer, ref at, number[..numberLength]);
 
         Span<byte> timeBytes = stackalloc byte[32];
         var timeLength = CanonicalTime(raw.sqlite3_column_blob(statement, 1), timeBytes);
-        AuditChain.WriteUtf8(span, ref at, timeBytes[..timeLength]);
+        AuditChain.WriteUtf8(buffer, ref at, timeBytes[..timeLength]);
 
         for (var column = 2; column <= PreviousHashColumn; column++)
         {
-            if (raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) AuditChain.WriteNull(span, ref at);
-            else AuditChain.WriteUtf8(span, ref at, raw.sqlite3_column_blob(statement, column));
+            // Each call crosses into native code; the type is only needed to tell NULL from an empty value.
+            var value = raw.sqlite3_column_blob(statement, column);
+            if (buffer.Length - at < value.Length + 16) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + value.Length + 1024));
+            if (value.IsEmpty && raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) AuditChain.WriteNull(buffer, ref at);
+            else AuditChain.WriteUtf8(buffer, ref at, value);
         }
         return at;
     }

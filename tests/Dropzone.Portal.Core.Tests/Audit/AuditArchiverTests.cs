@@ -97,4 +97,40 @@ public sealed class AuditArchiverTests
         await using var db = database.CreateDbContext();
         Assert.Equal(4, await db.AuditEntries.CountAsync());
     }
+
+    [Fact]
+    public async Task VerifyArchives_TwoCuts_WholeArchivedChainVerifies()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        database.AuditOptions.ArchiveAfterDays = 1;
+        await database.SeedAsync(4);
+        database.Time.Advance(TimeSpan.FromDays(2));
+        await database.Archiver.ArchiveDueAsync();
+        await database.SeedAsync(3);
+        database.Time.Advance(TimeSpan.FromDays(2));
+        await database.Archiver.ArchiveDueAsync();
+
+        var result = await database.Archiver.VerifyArchivesAsync();
+
+        Assert.True(result.Intact, result.Summary);
+        Assert.Equal(8, result.EntriesChecked); // 4 + the first Audit.Archived entry + 3
+    }
+
+    [Fact]
+    public async Task VerifyArchives_FileEdited_ReportsTheCut()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        database.AuditOptions.ArchiveAfterDays = 1;
+        await database.SeedAsync(4);
+        database.Time.Advance(TimeSpan.FromDays(2));
+        var cut = await database.Archiver.ArchiveDueAsync();
+        var path = Path.Combine(database.Folder, "archive", cut!.FileName);
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("user2@", "user9@", StringComparison.Ordinal));
+
+        var result = await database.Archiver.VerifyArchivesAsync();
+
+        Assert.False(result.Intact);
+        Assert.Equal(AuditBreakKind.ContentEdited, result.Break);
+        Assert.Equal(1, result.BrokenAtSequence);
+    }
 }

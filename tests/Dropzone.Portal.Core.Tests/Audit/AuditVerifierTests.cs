@@ -28,6 +28,8 @@ public sealed class AuditVerifierTests
         Assert.Equal(10, result.EntriesChecked);
         Assert.Equal(database.Time.GetUtcNow(), result.VerifiedAt);
         Assert.Equal("Chain intact: 10 entries", result.Summary);
+        await using var db = database.CreateDbContext();
+        Assert.Equal((10L, (await db.AuditEntries.SingleAsync(e => e.Sequence == 10)).Hash), (result.HeadSequence, result.HeadHash));
     }
 
     [Fact]
