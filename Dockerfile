@@ -17,7 +17,7 @@ COPY --from=build /app ./
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ConnectionStrings__Portal="Data Source=/data/portal.db" \
     ConnectionStrings__Jobs="Data Source=/data/jobs.db" \
-    Serilog__WriteTo__1__Args__path=/data/logs/portal-.log
+    Logging__File__Path=/data/logs/portal-.log
 VOLUME ["/data"]
 EXPOSE 8080
 USER $APP_UID

@@ -3,6 +3,8 @@ using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
 using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
+using Dropzone.Portal.Features.Requests;
+using Dropzone.Portal.Features.Runs;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
@@ -34,12 +36,16 @@ public static class PortalHost
         builder.AddPortalAuthentication(tenant);
         builder.AddTenantClients();
         builder.AddPortalSignIn();
+        builder.AddSignInAudit();
         builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
+        builder.Services.AddSetupRunActions();
+        builder.Services.AddScoped<Dropzone.Portal.Features.Groups.GroupViews>();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddMemberRequests();
         return builder;
     }
 
@@ -61,6 +67,7 @@ public static class PortalHost
         app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
         app.MapAuditEndpoints();
+        app.MapSetupRunEndpoints();
         app.MapEmulatedTenant();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
