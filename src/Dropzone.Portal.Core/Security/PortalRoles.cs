@@ -19,6 +19,9 @@ public static class PortalPolicies
     /// <summary>Portal.Admin or Portal.Auditor: read groups, runs and audit.</summary>
     public const string ReadAll = "Portal.Policy.ReadAll";
 
+    /// <summary>The audit history: admins and auditors (everything), owners (entries of their own groups).</summary>
+    public const string ReadAudit = "Portal.Policy.ReadAudit";
+
     /// <summary>Any signed-in user of the tenant.</summary>
     public const string SignedIn = "Portal.Policy.SignedIn";
 }

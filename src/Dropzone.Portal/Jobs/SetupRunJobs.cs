@@ -38,6 +38,7 @@ public static class SetupRunJobs
         services.TryAddTransient<SetupRunJob>();
         services.TryAddTransient<GroupRecheckJob>();
         services.AddHostedService<SetupRunRecovery>();
+        services.AddHostedService<AuditMaintenanceJobs>();
         return builder;
     }
 }

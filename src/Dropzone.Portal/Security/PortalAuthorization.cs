@@ -16,6 +16,9 @@ public static class PortalAuthorization
     public static IHostApplicationBuilder AddPortalAuthorization(this IHostApplicationBuilder builder)
     {
         builder.Services.AddPortalAuthorizationPolicies();
+        // Needs the portal database (who owns which group), so it is added with the host, not with the bare policies.
+        builder.Services.AddSingleton<Features.Audit.AuditViewerScope>();
+        builder.Services.AddSingleton<IAuthorizationHandler, Features.Audit.AuditReaderHandler>();
         return builder;
     }
 
@@ -25,6 +28,7 @@ public static class PortalAuthorization
         services.AddAuthorizationBuilder()
             .AddPolicy(PortalPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin))
             .AddPolicy(PortalPolicies.ReadAll, policy => policy.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin, PortalRoles.Auditor))
+            .AddPolicy(PortalPolicies.ReadAudit, policy => policy.RequireAuthenticatedUser().AddRequirements(new Features.Audit.AuditReaderRequirement()))
             .AddPolicy(PortalPolicies.SignedIn, policy => policy.RequireAuthenticatedUser())
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddSingleton<IAuthorizationHandler, ManagedGroupAuthorizationHandler>();
@@ -36,6 +40,7 @@ public static class PortalAuthorization
     {
         PortalPolicies.Admin => PortalRoles.Admin,
         PortalPolicies.ReadAll => $"{PortalRoles.Admin} or {PortalRoles.Auditor}",
+        PortalPolicies.ReadAudit => $"{PortalRoles.Admin}, {PortalRoles.Auditor} or the owner of a managed group",
         _ => "a signed-in user of the tenant",
     };
 }

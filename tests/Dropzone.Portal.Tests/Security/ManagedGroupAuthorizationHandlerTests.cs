@@ -70,7 +70,7 @@ public sealed class ManagedGroupAuthorizationHandlerTests
     private static IAuthorizationService BuildAuthorizationService()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.AddPortalAuthorization();
+        builder.Services.AddPortalAuthorizationPolicies();
         builder.Services.AddLogging();
         return builder.Build().Services.GetRequiredService<IAuthorizationService>();
     }

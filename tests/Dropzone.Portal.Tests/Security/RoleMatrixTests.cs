@@ -66,9 +66,10 @@ public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Portal>
         ["/groups/{GroupId:guid}/members"] = ("GET", "/groups/{owned}/members", [L, H, H, A, A, A]),
         ["/requests"] = ("GET", "/requests", [L, A, A, A, A, A]),
         ["/requests/approvals"] = ("GET", "/requests/approvals", [L, A, A, A, A, A]),
-        ["/audit"] = ("GET", "/audit", [L, D, D, D, A, A]),
-        ["/audit/export.csv"] = ("GET", "/audit/export.csv", [L, D, D, D, A, A]),
-        ["/audit/export.jsonl"] = ("GET", "/audit/export.jsonl", [L, D, D, D, A, A]),
+        // Owners read the entries of their own groups (scoping is tested in AuditOwnerScopeTests).
+        ["/audit"] = ("GET", "/audit", [L, D, A, A, A, A]),
+        ["/audit/export.csv"] = ("GET", "/audit/export.csv", [L, D, A, A, A, A]),
+        ["/audit/export.jsonl"] = ("GET", "/audit/export.jsonl", [L, D, A, A, A, A]),
         ["/runs/{RunId:guid}"] = ("GET", "/runs/{run}", [L, D, D, D, A, A]),
         ["/runs/{runId:guid}/diagnostics"] = ("GET", "/runs/{run}/diagnostics", [L, D, D, D, D, A]),
         ["/jobs/{**path}"] = ("GET", "/jobs", [L, D, D, D, D, A]),
@@ -165,10 +166,12 @@ public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Portal>
 
         public Guid RunId { get; } = Guid.NewGuid();
 
+        public Guid OtherGroupId { get; private set; }
+
         public async Task InitializeAsync()
         {
             OwnedGroupId = await CreateGroupAsync("Matrix Owned", "matrix-owned", DemoTenant.OwnerUpn);
-            await CreateGroupAsync("Matrix Other", "matrix-other", PersonaUpn["other-owner"]);
+            OtherGroupId = await CreateGroupAsync("Matrix Other", "matrix-other", PersonaUpn["other-owner"]);
         }
 
         public async Task<HttpClient> ClientForAsync(string persona)

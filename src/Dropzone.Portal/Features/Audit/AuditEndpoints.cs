@@ -11,7 +11,7 @@ public static class AuditEndpoints
 {
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var audit = endpoints.MapGroup("/audit").RequireAuthorization(PortalPolicies.ReadAll);
+        var audit = endpoints.MapGroup("/audit").RequireAuthorization(PortalPolicies.ReadAudit);
         audit.MapGet("/export.csv", (HttpContext context, [AsParameters] AuditFilterQuery query, AuditQueryService audits) =>
             ExportAsync(context, audits, query, AuditExportFormat.Csv, "text/csv; charset=utf-8", "csv"));
         audit.MapGet("/export.jsonl", (HttpContext context, [AsParameters] AuditFilterQuery query, AuditQueryService audits) =>
@@ -19,15 +19,20 @@ public static class AuditEndpoints
         return endpoints;
     }
 
-    // Admins and auditors (the ReadAll policy) see every group; owner scoping arrives with group ownership.
-    private static AuditScope ScopeOf(HttpContext context) => AuditScope.All;
 
     private static async Task ExportAsync(
         HttpContext context, AuditQueryService audits, AuditFilterQuery query, AuditExportFormat format, string contentType, string extension)
     {
+        // The policy let the caller in; the scope decides which rows they get (owners: their groups only).
+        var scope = await context.RequestServices.GetRequiredService<AuditViewerScope>().ForAsync(context.User, context.RequestAborted);
+        if (scope is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
         var time = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         context.Response.ContentType = contentType;
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{time:yyyyMMdd-HHmmss}.{extension}\"";
-        await audits.ExportAsync(query.ToFilter(), ScopeOf(context), format, context.Response.Body, context.RequestAborted);
+        await audits.ExportAsync(query.ToFilter(), scope, format, context.Response.Body, context.RequestAborted);
     }
 }

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Testing;
+using Dropzone.TenantEmulator.Directory;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dropzone.Portal.Tests.Security;
+
+/// <summary>An owner reads the audit entries of the groups they own, and nothing else; an auditor reads all.</summary>
+public sealed class AuditOwnerScopeTests : IClassFixture<RoleMatrixTests.Portal>
+{
+    private readonly RoleMatrixTests.Portal _portal;
+
+    public AuditOwnerScopeTests(RoleMatrixTests.Portal portal) => _portal = portal;
+
+    [Fact]
+    public async Task Export_AsOwner_HoldsOnlyTheEntriesOfTheirGroup()
+    {
+        await RecordAsync(_portal.OwnedGroupId, "owned-group-entry");
+        await RecordAsync(_portal.OtherGroupId, "other-group-entry");
+        using var owner = await _portal.SignInAsync(DemoTenant.OwnerUpn);
+        using var auditor = await _portal.SignInAsync(DemoTenant.AuditorUpn);
+
+        var ownerRows = await ExportAsync(owner);
+        var auditorRows = await ExportAsync(auditor);
+
+        Assert.Contains(ownerRows, r => r.Contains("owned-group-entry", StringComparison.Ordinal));
+        Assert.DoesNotContain(ownerRows, r => r.Contains("other-group-entry", StringComparison.Ordinal));
+        Assert.All(ownerRows, r => Assert.Equal(_portal.OwnedGroupId.ToString(), JsonDocument.Parse(r).RootElement.GetProperty("groupId").GetString()));
+        Assert.Contains(auditorRows, r => r.Contains("other-group-entry", StringComparison.Ordinal));
+        Assert.Contains(auditorRows, r => r.Contains("owned-group-entry", StringComparison.Ordinal));
+    }
+
+    private static async Task<List<string>> ExportAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("/audit/export.jsonl");
+        response.EnsureSuccessStatusCode();
+        return [.. (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+    }
+
+    private async Task RecordAsync(Guid groupId, string marker)
+    {
+        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        _portal.Services.GetRequiredService<AuditTrail>().Record(db, new AuditEvent(AuditActions.MemberAdded, AuditActor.System)
+        {
+            GroupId = groupId.ToString(),
+            Target = AuditTarget.Mailbox($"{marker}@contoso.example"),
+            Answer = marker,
+        });
+        await AuditTrail.SaveChangesAsync(db);
+    }
+}
