@@ -52,12 +52,13 @@ public sealed class MemberListResolver(IDirectoryClient directory)
             MalformedData = CsvMalformedDataHandling.Recover,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             MissingField = CsvMissingFieldHandling.ReturnEmpty,
+            // Problem rows are reported by their line in the file, as the admin's editor numbers them.
+            TrackLineNumbers = true,
         };
         using var csv = CsvReader.FromText(text, options);
-        var row = 0;
         while (csv.Read())
         {
-            row++;
+            var row = (int)csv.LineNumber;
             var value = (csv.FieldCount > 0 ? csv.GetString(0) : "").Trim().Trim('\uFEFF');
             if (value.Length == 0)
             {

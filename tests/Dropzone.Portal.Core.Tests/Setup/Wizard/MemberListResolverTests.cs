@@ -19,6 +19,7 @@ public sealed class MemberListResolverTests : IAsyncLifetime
     {
         var rows = MemberListResolver.Parse("Email,Name\n\nann.archer@contoso.example,Ann\n  ben.archer@contoso.example ; x\n");
         Assert.Equal(["ann.archer@contoso.example", "ben.archer@contoso.example ; x"], rows.Select(r => r.Value));
+        Assert.Equal(3, rows[0].Row);
 
         var noHeader = MemberListResolver.Parse("ann.archer@contoso.example\nben.archer@contoso.example");
         Assert.Equal(2, noHeader.Count);
@@ -45,7 +46,7 @@ public sealed class MemberListResolverTests : IAsyncLifetime
             result.Rows.Select(r => r.Status));
         Assert.Equal(["ann.archer@contoso.example", DemoTenant.PhishingReportMailbox], result.ValidMembers.Select(m => m.Address));
         Assert.All(result.ValidMembers, m => Assert.False(string.IsNullOrEmpty(m.ObjectId)));
-        Assert.Equal(2, result.Rows[1].Row);
+        Assert.Equal(3, result.Rows[1].Row); // the line in the file, header included
     }
 
     [Fact]
