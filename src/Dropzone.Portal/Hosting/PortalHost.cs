@@ -3,6 +3,7 @@ using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
 using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
+using Dropzone.Portal.Features.Setup;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
@@ -28,6 +29,7 @@ public static class PortalHost
         builder.AddPortalJobs();
         builder.AddAudit();
         builder.AddSetupRuns();
+        builder.AddSetupWizard();
 
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
@@ -62,6 +64,7 @@ public static class PortalHost
         app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
         app.MapAuditEndpoints();
+        app.MapSetupWizardEndpoints();
         app.MapEmulatedTenant();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -15,6 +15,9 @@ public sealed record StepCheck(IReadOnlyList<string> Errors, IReadOnlyList<strin
     public static StepCheck Error(string message) => new([message], []);
 }
 
+/// <summary>The group step's answer and what it found at the address.</summary>
+public sealed record GroupCheck(StepCheck Check, ExistingGroupReport? Existing);
+
 /// <summary>What the group step found at the address.</summary>
 public sealed record ExistingGroupReport(string Address, string? RecipientType, string? DisplayName, bool IsSecurityGroup, IReadOnlyList<string> Changes);
 
@@ -110,26 +113,26 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
         return new ExistingGroupReport(address, info.RecipientTypeDetails, info.DisplayName ?? info.Name, true, changes);
     }
 
-    public async Task<(StepCheck Check, ExistingGroupReport? Existing)> CheckGroupAsync(SetupWizardState state, CancellationToken cancellationToken = default)
+    public async Task<GroupCheck> CheckGroupAsync(SetupWizardState state, CancellationToken cancellationToken = default)
     {
         var names = CheckGroupNames(state);
         if (!names.IsValid)
         {
-            return (names, null);
+            return new GroupCheck(names, null);
         }
         var existing = await FindExistingAsync(state, cancellationToken);
         if (existing is null)
         {
             state.AdoptExisting = false;
-            return (StepCheck.Ok, null);
+            return new GroupCheck(StepCheck.Ok, null);
         }
         if (!existing.IsSecurityGroup)
         {
-            return (StepCheck.Error($"{existing.Address} already belongs to {existing.DisplayName ?? "a recipient"} ({Describe(existing.RecipientType)}). Choose another alias: the restriction needs a mail-enabled security group."), existing);
+            return new GroupCheck(StepCheck.Error($"{existing.Address} already belongs to {existing.DisplayName ?? "a recipient"} ({Describe(existing.RecipientType)}). Choose another alias: the restriction needs a mail-enabled security group."), existing);
         }
         return state.AdoptExisting
-            ? (new StepCheck([], [$"{existing.Address} exists and will be adopted."]), existing)
-            : (StepCheck.Error($"A mail-enabled security group {existing.Address} ({existing.DisplayName}) already exists. Tick \"Adopt the existing group\" to take it over, or choose another alias."), existing);
+            ? new GroupCheck(new StepCheck([], [$"{existing.Address} exists and will be adopted."]), existing)
+            : new GroupCheck(StepCheck.Error($"A mail-enabled security group {existing.Address} ({existing.DisplayName}) already exists. Tick \"Adopt the existing group\" to take it over, or choose another alias."), existing);
     }
 
     private static string Describe(string? type) => type switch
