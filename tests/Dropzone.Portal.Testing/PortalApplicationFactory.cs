@@ -36,6 +36,9 @@ public class PortalApplicationFactory : WebApplicationFactory<Program>
         Directory.CreateDirectory(DataDirectory);
         Environment = environment;
         _settings["ConnectionStrings:Portal"] = $"Data Source={DatabasePath}";
+        // Job storage too: hosts sharing the default data/jobs.db under the project would take each other's
+        // jobs (an apply job picked up by another test's portal finds no request and is lost).
+        _settings["ConnectionStrings:Jobs"] = $"Data Source={Path.Combine(DataDirectory, "jobs.db")}";
         // Keep test logs beside the test database instead of the source tree.
         _settings["Logging:File:Path"] = Path.Combine(DataDirectory, "logs", "portal-.log");
     }

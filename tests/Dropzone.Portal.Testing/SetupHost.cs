@@ -51,7 +51,7 @@ public sealed class SetupHost : IAsyncDisposable
             ["AzureAd:TenantId"] = DemoTenant.TenantId,
             ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
             ["AzureAd:ClientSecret"] = DemoTenant.PortalClientSecret,
-            ["Jobs:QueuePollInterval"] = "00:00:00.100",
+            ["Jobs:QueuePollInterval"] = "00:00:00.050",
         });
         if (settings is not null)
         {

@@ -188,6 +188,7 @@ public sealed class SetupRunEngine(
         // The attempt is saved before anything is sent, so a crash mid-call leaves a "running" attempt behind
         // and the next attempt knows an earlier one may have acted.
         var attempt = new StepAttempt { StepId = step.Id, RunId = run.Id, Number = step.Attempts + 1, StartedAt = Now, Outcome = StepAttemptOutcome.Running, WorkerId = worker };
+        var hadAttempts = step.Attempts > 0;
         step.Attempts++;
         step.State = SetupStepState.Running;
         step.StartedAt ??= Now;
@@ -195,7 +196,11 @@ public sealed class SetupRunEngine(
         run.NextAttemptAt = null;
         run.UpdatedAt = Now;
         db.StepAttempts.Add(attempt);
-        await MarkEarlierAttemptsInterruptedAsync(db, step, attempt, cancellationToken);
+        if (hadAttempts)
+        {
+            await MarkEarlierAttemptsInterruptedAsync(db, step, attempt, cancellationToken);
+        }
+
         await SaveAsync(db, cancellationToken);
         Publish(run, step);
 

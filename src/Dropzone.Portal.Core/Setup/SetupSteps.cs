@@ -58,6 +58,26 @@ public static class SetupSteps
         c.Facts.AppServicePrincipalId = sp.Id;
         c.Facts.AppDisplayName = sp.DisplayName;
         c.Note($"Found {sp.DisplayName} (service principal {sp.Id})");
+        if (c.Request.RestrictionMode == RestrictionMode.RbacForApplications)
+        {
+            // RBAC grants add to Entra consent: an unscoped Mail.* application grant would make the scope restrict nothing.
+            try
+            {
+                var grants = await c.CallDirectoryAsync($"GET /servicePrincipals/{sp.Id}/appRoleAssignments", d => d.GetMailGrantsAsync(sp.Id, ct));
+                if (grants.HasUnscopedMailGrant)
+                {
+                    return new StepResult.Done(
+                        $"Found {sp.DisplayName ?? c.Request.RestrictedAppId}. WARNING: it still holds the tenant-wide Entra permission(s) " +
+                        $"{string.Join(", ", grants.UnscopedMailPermissions)}, so the RBAC scope will restrict nothing until an administrator removes them " +
+                        "(Entra ID > Enterprise applications > the app > Permissions).");
+                }
+            }
+            catch (DirectoryException ex)
+            {
+                c.Note($"The application's Entra grants could not be read: {ex.Message}");
+            }
+        }
+
         return new StepResult.Done($"Found {sp.DisplayName ?? c.Request.RestrictedAppId}.");
     }
 

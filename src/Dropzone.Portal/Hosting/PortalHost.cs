@@ -3,6 +3,8 @@ using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
 using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
+using Dropzone.Portal.Features.Requests;
+using Dropzone.Portal.Features.Runs;
 using Dropzone.Portal.Features.Setup;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
@@ -40,9 +42,13 @@ public static class PortalHost
         builder.AddPortalAuthorization();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<PortalOverviewService>();
+        builder.Services.AddScoped<IOverviewContributor, SetupOverviewContributor>();
+        builder.Services.AddSetupRunActions();
+        builder.Services.AddScoped<Dropzone.Portal.Features.Groups.GroupViews>();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddMemberRequests();
         return builder;
     }
 
@@ -64,6 +70,7 @@ public static class PortalHost
         app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
         app.MapAuditEndpoints();
+        app.MapSetupRunEndpoints();
         app.MapSetupWizardEndpoints();
         app.MapEmulatedTenant();
         app.MapStaticAssets().AllowAnonymous();

@@ -182,4 +182,28 @@ public sealed class SetupRunEngineTests
         // Queued, started, then running + finished per step, then completed.
         Assert.True(seen.Count >= 2 * plan + 2, $"{seen.Count} notifications for {plan} steps");
     }
+
+    [Fact]
+    public async Task CancelAsync_RunningRun_StopsBeforeTheNextStep()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
+        var cancelled = false;
+        bed.Notifier.Progress += p =>
+        {
+            if (!cancelled && p.StepIndex == 1 && p.StepState == SetupStepState.Running)
+            {
+                cancelled = true;
+                // Raised on the worker mid-step: the request is recorded now and honoured between steps.
+                bed.Engine.CancelAsync(runId, SetupTestBed.Admin).GetAwaiter().GetResult();
+            }
+        };
+
+        Assert.Equal(AdvanceOutcome.Cancelled, await bed.Engine.AdvanceAsync(runId));
+
+        var run = await bed.RunAsync(runId);
+        Assert.Equal(SetupRunState.Cancelled, run.State);
+        Assert.Equal(2, run.CurrentStep);
+        Assert.All(run.Steps.Where(s => s.Index >= 2), s => Assert.Equal(0, s.Attempts));
+    }
 }

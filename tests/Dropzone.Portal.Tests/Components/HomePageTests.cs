@@ -11,6 +11,7 @@ public sealed class HomePageTests : PortalComponentContext
     [Fact]
     public void Home_EmulatedTenantWithNothingYet_SaysEmulatedAndShowsZeros()
     {
+        AddAuthorization().SetAuthorized("Pat Plain");
         Services.AddSingleton(new TenantConnection(IsEmulated: true, TenantId: null, Domain: null));
         Services.AddSingleton<PortalOverviewService>();
 
@@ -20,11 +21,13 @@ public sealed class HomePageTests : PortalComponentContext
         Assert.Equal("0", page.Find("[data-testid=count-groups]").TextContent.Trim());
         Assert.Equal("0", page.Find("[data-testid=count-requests]").TextContent.Trim());
         Assert.Equal("0", page.Find("[data-testid=count-runs]").TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=connection-check]")); // the connection check is for admins only
     }
 
     [Fact]
     public void Home_ConnectedTenantWithFigures_ShowsTenantAndContributedCounts()
     {
+        AddAuthorization().SetAuthorized("Pat Plain");
         Services.AddSingleton(new TenantConnection(IsEmulated: false, TenantId: "7f0c5b8e-1111-2222-3333-444455556666", Domain: null));
         Services.AddSingleton<IOverviewContributor>(new FixedFigures(groups: 3, requests: 2));
         Services.AddSingleton<PortalOverviewService>();

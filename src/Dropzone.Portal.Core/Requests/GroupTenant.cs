@@ -1,0 +1,116 @@
+using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.TenantClients.Commands;
+using Dropzone.Portal.TenantClients.Exchange;
+
+namespace Dropzone.Portal.Core.Requests;
+
+/// <summary>A mailbox as Exchange knows it.</summary>
+public sealed record TenantMailbox(string Address, string? ObjectId, string DisplayName, string? TypeDetails);
+
+/// <summary>
+/// What the request services read from Exchange: a group's current owners and members, and the mailbox a
+/// request names. Exchange, not the portal's copy, is the authority for all three.
+/// </summary>
+public sealed class GroupTenant(IExchangeClient exchange)
+{
+    /// <summary>The identity Exchange accepts for the group: its directory object id once known, else its address.</summary>
+    public static string IdentityOf(ManagedGroup group) =>
+        string.IsNullOrWhiteSpace(group.DirectoryObjectId) ? group.PrimarySmtpAddress : group.DirectoryObjectId;
+
+    /// <summary>
+    /// Reads ManagedBy from Exchange and resolves each owner to an Entra object id. Fails closed: when Exchange
+    /// cannot answer, nobody is treated as an owner (the caller gets a message, not a stale yes).
+    /// </summary>
+    public async Task<IReadOnlyList<GroupOwner>> ReadOwnersAsync(ManagedGroup group, CancellationToken cancellationToken = default)
+    {
+        var result = await exchange.InvokeAsync(ExchangeCommands.GetDistributionGroup(IdentityOf(group)), cancellationToken);
+        if (!result.IsSuccess || result.FirstRow is not { } row)
+        {
+            throw new MemberRequestRuleException(
+                $"Exchange could not confirm the current owners of {group.DisplayName}, so no decision was taken: {Plain(result.Outcome)}");
+        }
+
+        // ManagedBy holds names, not ids (as in Exchange Online); each is looked up to get its object id.
+        var names = DistributionGroupInfo.From(row).ManagedBy;
+        if (names.Count == 0)
+        {
+            return [];
+        }
+        var lookups = await exchange.InvokeBatchAsync([.. names.Select(ExchangeCommands.GetRecipient)], cancellationToken);
+        var owners = new List<GroupOwner>();
+        foreach (var lookup in lookups)
+        {
+            if (!lookup.IsSuccess)
+            {
+                if (lookup.Outcome is ExchangeOutcome.NotFound)
+                {
+                    continue; // An owner deleted from the directory owns nothing.
+                }
+                throw new MemberRequestRuleException(
+                    $"Exchange could not confirm the current owners of {group.DisplayName}, so no decision was taken: {Plain(lookup.Outcome)}");
+            }
+            if (lookup.FirstRow is { } recipientRow && RecipientInfo.From(recipientRow) is { ExternalDirectoryObjectId: { Length: > 0 } id } recipient)
+            {
+                owners.Add(new GroupOwner
+                {
+                    ObjectId = id,
+                    UserPrincipalName = recipient.PrimarySmtpAddress ?? "",
+                    DisplayName = recipient.DisplayName ?? recipient.Name ?? id,
+                });
+            }
+        }
+        return owners;
+    }
+
+    /// <summary>Finds the mailbox a request names (address, UPN or object id); null when Exchange has no such mailbox.</summary>
+    public async Task<TenantMailbox?> FindMailboxAsync(string identity, CancellationToken cancellationToken = default)
+    {
+        var result = await exchange.InvokeAsync(ExchangeCommands.GetRecipient(identity.Trim()), cancellationToken);
+        if (result.Outcome is ExchangeOutcome.NotFound || (result.IsSuccess && result.FirstRow is null))
+        {
+            return null;
+        }
+        if (!result.IsSuccess)
+        {
+            throw new MemberRequestRuleException($"Exchange could not look up {identity}: {Plain(result.Outcome)}");
+        }
+        var recipient = RecipientInfo.From(result.FirstRow!.Value);
+        if (recipient.PrimarySmtpAddress is null)
+        {
+            return null;
+        }
+        return new TenantMailbox(recipient.PrimarySmtpAddress, recipient.ExternalDirectoryObjectId,
+            recipient.DisplayName ?? recipient.Name ?? recipient.PrimarySmtpAddress, recipient.RecipientTypeDetails);
+    }
+
+    /// <summary>The group's direct members as Exchange lists them now (all pages).</summary>
+    public async Task<IReadOnlyList<RecipientInfo>> ReadMembersAsync(ManagedGroup group, CancellationToken cancellationToken = default)
+    {
+        var result = await exchange.InvokeAsync(ExchangeCommands.GetDistributionGroupMember(IdentityOf(group)), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            throw new MemberRequestRuleException($"Exchange could not list the members of {group.DisplayName}: {Plain(result.Outcome)}");
+        }
+        return [.. result.Rows.Select(RecipientInfo.From)];
+    }
+
+    public async Task<bool> IsMemberAsync(ManagedGroup group, TenantMailbox mailbox, CancellationToken cancellationToken = default)
+    {
+        var members = await ReadMembersAsync(group, cancellationToken);
+        return members.Any(m => IsSame(m, mailbox));
+    }
+
+    public static bool IsSame(RecipientInfo member, TenantMailbox mailbox) =>
+        (mailbox.ObjectId is not null && string.Equals(member.ExternalDirectoryObjectId, mailbox.ObjectId, StringComparison.OrdinalIgnoreCase))
+        || string.Equals(member.PrimarySmtpAddress, mailbox.Address, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An outcome in words for people: Exchange's own message, and the remedy when it is a permission.</summary>
+    public static string Plain(ExchangeOutcome outcome) => outcome switch
+    {
+        ExchangeOutcome.PermissionMissing p => $"{p.Message} {p.Remedy}".Trim(),
+        ExchangeOutcome.Throttled or ExchangeOutcome.Transient or ExchangeOutcome.Timeout =>
+            $"Exchange is busy or did not answer in time ({(string.IsNullOrWhiteSpace(outcome.Message) ? outcome.Kind : outcome.Message)}). Try again in a few minutes.",
+        _ when string.IsNullOrWhiteSpace(outcome.Message) => outcome.Kind,
+        _ => outcome.Message,
+    };
+}

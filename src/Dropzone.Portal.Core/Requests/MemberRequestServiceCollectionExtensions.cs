@@ -1,0 +1,35 @@
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Requests.Notifications;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dropzone.Portal.Core.Requests;
+
+public static class MemberRequestServiceCollectionExtensions
+{
+    /// <summary>
+    /// The request services with the <c>Requests</c> and <c>Notifications</c> settings. Needs the portal database
+    /// factory, the tenant clients and <see cref="AuditTrail"/>; the host chooses the <see cref="IMemberRequestQueue"/>
+    /// (Hangfire by default) and schedules <see cref="MemberRequestSweep"/>.
+    /// </summary>
+    public static IServiceCollection AddMemberRequestServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MemberRequestOptions>()
+            .Bind(configuration.GetSection(MemberRequestOptions.SectionName))
+            .Validate(o => o.ExpireAfterDays >= 1, "Requests:ExpireAfterDays must be at least 1.")
+            .Validate(o => o.MembersPageSize is >= 1 and <= 500, "Requests:MembersPageSize must be between 1 and 500.");
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<MemberRequestEvents>();
+        services.TryAddTransient<IMailSender, GraphMailSender>();
+        services.TryAddTransient<IMemberRequestQueue, HangfireMemberRequestQueue>();
+        services.AddTransient<RequestNotifier>();
+        services.AddTransient<GroupTenant>();
+        services.AddTransient<MemberRequestService>();
+        services.AddTransient<MemberRequestApplier>();
+        services.AddTransient<MemberRequestSweep>();
+        return services;
+    }
+}

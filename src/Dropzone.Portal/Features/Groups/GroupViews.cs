@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Security;
+using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dropzone.Portal.Features.Groups;
+
+/// <summary>
+/// What each person may see of the managed groups: admins and auditors see all of them, owners see the
+/// groups they own, others none. Checked here, per group, with the same handler the actions use.
+/// </summary>
+public sealed class GroupViews(IDbContextFactory<PortalDbContext> dbFactory, SetupRunReader reader, IAuthorizationService authorization)
+{
+    public async Task<IReadOnlyList<GroupListItem>> ListVisibleAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        var all = await reader.ListGroupsAsync(cancellationToken);
+        if (user.IsInRole(PortalRoles.Admin) || user.IsInRole(PortalRoles.Auditor))
+        {
+            return all;
+        }
+        var objectId = user.GetObjectId();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var owned = await db.ManagedGroups.AsNoTracking()
+            .Where(g => g.Owners.Any(o => o.ObjectId == objectId))
+            .Select(g => g.Id)
+            .ToListAsync(cancellationToken);
+        return [.. all.Where(g => owned.Contains(g.Id))];
+    }
+
+    /// <summary>The group, or null when it does not exist or the user may not view it (the page says "not found" either way).</summary>
+    public async Task<ManagedGroup?> GetViewableAsync(ClaimsPrincipal user, Guid groupId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var group = await db.ManagedGroups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == groupId, cancellationToken);
+        if (group is null || !(await authorization.AuthorizeAsync(user, group, GroupOperations.View)).Succeeded)
+        {
+            return null;
+        }
+        return group;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using Dropzone.Portal.Core.Security;
+using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Security;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Dropzone.Portal.Features.Runs;
+
+public sealed record SetupRunActionResult(bool Succeeded, string Message);
+
+/// <summary>
+/// The state-changing actions on a run, each checked against the admin policy here on the server:
+/// hiding the buttons is a courtesy, this is the rule.
+/// </summary>
+public sealed class SetupRunActions(IAuthorizationService authorization, SetupRunEngine engine)
+{
+    public async Task<SetupRunActionResult> CancelAsync(ClaimsPrincipal user, Guid runId, CancellationToken cancellationToken = default)
+    {
+        if (!await IsAdminAsync(user))
+        {
+            return Denied;
+        }
+        return await engine.CancelAsync(runId, user.ToPortalUser(), cancellationToken)
+            ? new(true, "Cancellation requested.")
+            : new(false, "The run has already finished; there is nothing to cancel.");
+    }
+
+    public async Task<SetupRunActionResult> RetryFromStepAsync(ClaimsPrincipal user, Guid runId, int stepIndex, CancellationToken cancellationToken = default)
+    {
+        if (!await IsAdminAsync(user))
+        {
+            return Denied;
+        }
+        return await engine.RetryFromStepAsync(runId, stepIndex, user.ToPortalUser(), cancellationToken)
+            ? new(true, $"Retrying from step {stepIndex + 1}.")
+            : new(false, "Only a failed run can be retried, from its failed step or an earlier one.");
+    }
+
+    private async Task<bool> IsAdminAsync(ClaimsPrincipal user) =>
+        (await authorization.AuthorizeAsync(user, PortalPolicies.Admin)).Succeeded;
+
+    private static readonly SetupRunActionResult Denied = new(false, $"Only a {PortalRoles.Admin} can change a run.");
+}

@@ -1,0 +1,233 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Requests;
+using Dropzone.Portal.Core.Requests.Notifications;
+using Dropzone.Portal.TenantClients;
+using Dropzone.Portal.TenantClients.Authentication;
+using Dropzone.Portal.TenantClients.Commands;
+using Dropzone.Portal.TenantClients.Exchange;
+using Dropzone.TenantEmulator;
+using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Hosting;
+using Dropzone.TenantEmulator.State;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dropzone.Portal.Core.Tests.Requests;
+
+/// <summary>
+/// The request services wired as the portal wires them, over a migrated temp SQLite file and the in-process
+/// tenant emulator (real token, HTTP and error paths). Approved requests wait in <see cref="Queue"/> until a
+/// test runs them with <see cref="ApplyQueuedAsync"/>, the way Hangfire would.
+/// </summary>
+public sealed class RequestsHarness : IAsyncDisposable
+{
+    public static readonly PortalUser Admin = Person(1, "adele.admin", "Adele Admin");
+    public static readonly PortalUser Owner = Person(3, "olivia.owner", "Olivia Owner");
+    public static readonly PortalUser Plain = Person(4, "pat.plain", "Pat Plain");
+    public static readonly PortalUser Sam = Person(5, "sam.sample", "Sam Sample");
+    public static readonly PortalUser Riley = Person(6, "riley.regular", "Riley Regular");
+    public static readonly PortalUser Unlicensed = Person(7, "uma.unlicensed", "Uma Unlicensed");
+
+    public const string SenderMailbox = "security-team@" + DemoTenant.Domain;
+    public const string GroupAddress = "dropzone-mailboxes@" + DemoTenant.Domain;
+
+    private readonly IHost _host;
+    private readonly string _folder;
+
+    private RequestsHarness(IHost host, string folder)
+    {
+        _host = host;
+        _folder = folder;
+    }
+
+    public IServiceProvider Services => _host.Services;
+    public FakeTimeProvider Time => (FakeTimeProvider)Services.GetRequiredService<TimeProvider>();
+    public TenantState Tenant => Services.GetRequiredService<TenantState>();
+    public IExchangeClient Exchange => Services.GetRequiredService<IExchangeClient>();
+    public MemberRequestService Requests => Services.GetRequiredService<MemberRequestService>();
+    public MemberRequestSweep Sweep => Services.GetRequiredService<MemberRequestSweep>();
+    public RecordingQueue Queue => (RecordingQueue)Services.GetRequiredService<IMemberRequestQueue>();
+    public MemberRequestEvents Events => Services.GetRequiredService<MemberRequestEvents>();
+
+    public static RequestCaller As(PortalUser user, bool isAdmin = false) => new(user, isAdmin, ClientIp: "203.0.113.7");
+
+    public static async Task<RequestsHarness> CreateAsync(
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, bool freshTokens = false)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "dropzone-request-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db"), Pooling = false }.ToString();
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var configuration = new Dictionary<string, string?>
+        {
+            ["AzureAd:Instance"] = DemoTenant.Instance,
+            ["AzureAd:TenantId"] = DemoTenant.TenantId,
+            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
+            ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
+            ["AzureAd:ClientCredentials:0:ClientSecret"] = DemoTenant.PortalClientSecret,
+            ["Notifications:SenderMailbox"] = SenderMailbox,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
+        builder.Services.AddTenantEmulator();
+        builder.AddTenantClients(sp => sp.GetRequiredService<EmulatorHttpHandler>());
+        builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(connectionString));
+        builder.Services.AddSingleton<IMemberRequestQueue, RecordingQueue>();
+        builder.Services.AddMemberRequestServices(builder.Configuration);
+        if (freshTokens)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton<ITenantTokenProvider, FreshTokenProvider>());
+        }
+        configure?.Invoke(builder.Services);
+        var harness = new RequestsHarness(builder.Build(), folder);
+
+        await using var db = await harness.CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        return harness;
+    }
+
+    public Task<PortalDbContext> CreateDbContextAsync() =>
+        Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+    /// <summary>
+    /// Creates the MESG in the emulator through Exchange (owned by Olivia, restricted to Dropzone AI by an access
+    /// policy) and records it as a managed group whose stored owner list is <paramref name="storedOwners"/>.
+    /// </summary>
+    public async Task<ManagedGroup> CreateGroupAsync(
+        bool ownersApprove = true, IEnumerable<string>? members = null, IEnumerable<PortalUser>? storedOwners = null, bool withPolicy = true)
+    {
+        var created = await Exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup("Dropzone Mailboxes", [Owner.UserPrincipalName],
+            alias: "dropzone-mailboxes", primarySmtpAddress: GroupAddress, members: members ?? [DemoTenant.PhishingReportMailbox]));
+        Assert.True(created.IsSuccess, created.Outcome.ToString());
+        var info = DistributionGroupInfo.From(created.Rows.Single());
+        if (withPolicy)
+        {
+            var policy = await Exchange.InvokeAsync(ExchangeCommands.NewApplicationAccessPolicy(
+                DemoTenant.RestrictedAppId, GroupAddress, ApplicationAccessRight.RestrictAccess, "Dropzone AI reads only the group's mailboxes"));
+            Assert.True(policy.IsSuccess, policy.Outcome.ToString());
+        }
+        var group = new ManagedGroup
+        {
+            DisplayName = "Dropzone Mailboxes",
+            Alias = "dropzone-mailboxes",
+            PrimarySmtpAddress = GroupAddress,
+            DirectoryObjectId = info.ExternalDirectoryObjectId,
+            DistinguishedName = info.DistinguishedName,
+            OwnersApproveMembers = ownersApprove,
+            RestrictionMode = RestrictionMode.ApplicationAccessPolicy,
+            RestrictedAppId = DemoTenant.RestrictedAppId,
+            RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
+            Status = ManagedGroupStatus.VerifiedInExchange,
+            CreatedAt = Time.GetUtcNow(),
+            Owners = [.. (storedOwners ?? [Owner]).Select(o => new GroupOwner { ObjectId = o.ObjectId, UserPrincipalName = o.UserPrincipalName, DisplayName = o.DisplayName })],
+        };
+        await using var db = await CreateDbContextAsync();
+        db.ManagedGroups.Add(group);
+        await db.SaveChangesAsync();
+        return group;
+    }
+
+    /// <summary>Runs every queued apply job, as the Hangfire worker would.</summary>
+    public async Task ApplyQueuedAsync()
+    {
+        while (Queue.TryTake(out var id))
+        {
+            await Services.GetRequiredService<MemberRequestApplier>().ApplyAsync(id);
+        }
+    }
+
+    public async Task<MemberRequest> ReloadAsync(Guid requestId)
+    {
+        await using var db = await CreateDbContextAsync();
+        return await db.MemberRequests.AsNoTracking().SingleAsync(r => r.Id == requestId);
+    }
+
+    public async Task<List<AuditEntry>> AuditAsync(Guid requestId)
+    {
+        await using var db = await CreateDbContextAsync();
+        var id = requestId.ToString();
+        return await db.AuditEntries.AsNoTracking().Where(e => e.RequestId == id).OrderBy(e => e.Sequence).ToListAsync();
+    }
+
+    /// <summary>The emulator's own view (its control surface): the group's member addresses.</summary>
+    public async Task<IReadOnlyList<string>> EmulatorMembersAsync()
+    {
+        using var http = new HttpClient(Services.GetRequiredService<EmulatorHttpHandler>(), disposeHandler: false);
+        var state = await http.GetFromJsonAsync<JsonObject>("https://emulator.test/_emulator/_control/state");
+        var group = state!["groups"]!.AsArray().Single(g => (string?)g!["primarySmtpAddress"] == GroupAddress)!;
+        return [.. group["members"]!.AsArray().Select(m => (string)m!)];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _host.Dispose();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on some platform: the OS cleans its temp folder eventually.
+        }
+        await Task.CompletedTask;
+    }
+
+    private static PortalUser Person(int index, string alias, string name) =>
+        new(DemoTenant.UserId(index).ToString(), $"{alias}@{DemoTenant.Domain}", name);
+}
+
+/// <summary>Keeps approved requests until the test applies them.</summary>
+public sealed class RecordingQueue : IMemberRequestQueue
+{
+    private readonly Queue<Guid> _ids = new();
+
+    public int Count => _ids.Count;
+
+    public void EnqueueApply(Guid requestId) => _ids.Enqueue(requestId);
+
+    public bool TryTake(out Guid id) => _ids.TryDequeue(out id);
+}
+
+/// <summary>
+/// Asks the emulator for a new app token on every call. MSAL caches tokens by the machine clock, so after a test
+/// moves the tenant's clock days ahead a cached token is expired in the emulator's eyes; only those tests use this.
+/// </summary>
+public sealed class FreshTokenProvider(EmulatorHttpHandler handler) : ITenantTokenProvider
+{
+    public async Task<string> GetAuthorizationHeaderAsync(string scope, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(handler, disposeHandler: false);
+        using var response = await http.PostAsync($"{DemoTenant.Instance}{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["scope"] = scope,
+        }), cancellationToken);
+        var token = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+        return "Bearer " + (string)token!["access_token"]!;
+    }
+}
+
+/// <summary>A mail sender that always fails, to show that mail never blocks a request.</summary>
+public sealed class FailingMailSender : IMailSender
+{
+    public Task SendAsync(string senderMailbox, MailMessage message, CancellationToken cancellationToken = default) =>
+        throw new HttpRequestException("Mail server unreachable");
+}

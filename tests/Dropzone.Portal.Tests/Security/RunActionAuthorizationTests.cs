@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using Dropzone.Portal.Core.Security;
+using Dropzone.Portal.Features.Runs;
+using Dropzone.Portal.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dropzone.Portal.Tests.Security;
+
+/// <summary>The run actions behind the progress page's buttons refuse everyone but admins, even when called directly.</summary>
+public sealed class RunActionAuthorizationTests : IClassFixture<PortalApplicationFactory>
+{
+    private readonly PortalApplicationFactory _factory;
+
+    public RunActionAuthorizationTests(PortalApplicationFactory factory) => _factory = factory;
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(PortalRoles.Auditor)]
+    public async Task CancelAndRetry_NonAdmin_AreRefusedNamingTheRole(string? role)
+    {
+        using var scope = _factory.Services.CreateScope();
+        var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
+        var user = Principal(role);
+
+        var cancel = await actions.CancelAsync(user, Guid.NewGuid());
+        var retry = await actions.RetryFromStepAsync(user, Guid.NewGuid(), 0);
+
+        Assert.False(cancel.Succeeded);
+        Assert.False(retry.Succeeded);
+        Assert.Contains(PortalRoles.Admin, cancel.Message, StringComparison.Ordinal);
+        Assert.Contains(PortalRoles.Admin, retry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancel_AdminOnUnknownRun_PassesAuthorizationAndSaysNothingToCancel()
+    {
+        using var scope = _factory.Services.CreateScope();
+        var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
+
+        var result = await actions.CancelAsync(Principal(PortalRoles.Admin), Guid.NewGuid());
+
+        Assert.False(result.Succeeded);
+        Assert.DoesNotContain(PortalRoles.Admin, result.Message, StringComparison.Ordinal);
+    }
+
+    private static ClaimsPrincipal Principal(string? role)
+    {
+        var claims = new List<Claim> { new("oid", Guid.NewGuid().ToString()), new("name", "Someone"), new("preferred_username", "someone@contoso.example") };
+        if (role is not null)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, role));
+        }
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, "oidc", "name", ClaimTypes.Role));
+    }
+}
