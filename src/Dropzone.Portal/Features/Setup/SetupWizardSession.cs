@@ -40,6 +40,11 @@ public sealed class SetupWizardSession(
 
     public DateTimeOffset? DraftRestoredFrom { get; private set; }
 
+    /// <summary>Raised after every action, so every part of the wizard shows the new state.</summary>
+    public event Action? Changed;
+
+    private void Notify() => Changed?.Invoke();
+
     public async Task LoadAsync(PortalUser user, CancellationToken cancellationToken = default)
     {
         _user = user;
@@ -74,6 +79,7 @@ public sealed class SetupWizardSession(
         Check = check ?? Check;
         if (check is null || !check.IsValid)
         {
+            Notify();
             return false;
         }
         if (Step < SetupWizardSteps.Review)
@@ -138,6 +144,7 @@ public sealed class SetupWizardSession(
     public async Task CheckCurrentAsync(CancellationToken cancellationToken = default)
     {
         Check = await CheckStepAsync(Step, cancellationToken) ?? Check;
+        Notify();
     }
 
     /// <summary>Looks up the address as the admin types it, so the adopt offer appears before Next.</summary>
@@ -156,6 +163,7 @@ public sealed class SetupWizardSession(
             Check = g.Check;
             ExistingGroup = g.Existing;
         }
+        Notify();
     }
 
     public async Task<IReadOnlyList<DirectoryUser>> SearchPeopleAsync(string text, CancellationToken cancellationToken) =>
@@ -237,6 +245,7 @@ public sealed class SetupWizardSession(
         if (checks.Failed is { } stop)
         {
             Check = new StepCheck([$"Step {stop.Step + 1}: {string.Join(" ", stop.Check.Errors)}"], []);
+            Notify();
             return null;
         }
         try
@@ -251,6 +260,7 @@ public sealed class SetupWizardSession(
         catch (SetupRejectedException ex)
         {
             Check = StepCheck.Error(ex.Message);
+            Notify();
             return null;
         }
     }
@@ -266,6 +276,7 @@ public sealed class SetupWizardSession(
             ExistingGroup = null;
             CsvResult = null;
             DraftRestoredFrom = null;
+            Notify();
         }
     }
 
@@ -275,6 +286,7 @@ public sealed class SetupWizardSession(
         {
             await drafts.SaveAsync(user.ObjectId, Step, State, cancellationToken);
         }
+        Notify();
     }
 
     /// <summary>Runs a tenant call in its own scope; a tenant failure becomes the step's message instead of a broken circuit.</summary>
@@ -301,6 +313,7 @@ public sealed class SetupWizardSession(
         finally
         {
             Busy = false;
+            Notify();
         }
     }
 

@@ -100,6 +100,9 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
 
     public RecordingLauncher Launcher { get; } = new();
 
+    /// <summary>Where MudBlazor renders dropdowns (the picker's results).</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = null!;
+
     public TenantState Tenant => _emulator.GetRequiredService<TenantState>();
 
     public SetupDraftStore Drafts => Services.GetRequiredService<SetupDraftStore>();
@@ -133,7 +136,7 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
         {
             await Drafts.SaveAsync(AdminObjectId, s, state ?? ValidState());
         }
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
         var page = Render<Dropzone.Portal.Components.Pages.Setup.Setup>();
         page.WaitForElement("[data-testid=wizard-back]", TimeSpan.FromSeconds(10));
         return page;
