@@ -69,6 +69,10 @@ public sealed class SetupWizardTests(PortalBrowserFixture fixture)
         await Assertions.Expect(page.GetByTestId("script")).ToContainTextAsync("New-ApplicationAccessPolicy");
         await Assertions.Expect(page.GetByTestId("review-members")).ToHaveTextAsync("25");
         await PortalBrowserFixture.ScreenshotAsync(page, "wizard-6-review");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("script-download").ClickAsync());
+        var downloaded = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.Contains($"{alias}@{DemoTenant.Domain}", downloaded, StringComparison.Ordinal);
+        Assert.Equal((await page.GetByTestId("script").TextContentAsync())!.Trim(), downloaded.Trim());
         await page.GetByTestId("wizard-apply").ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-f-]{36}$"));
