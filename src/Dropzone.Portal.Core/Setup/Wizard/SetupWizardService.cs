@@ -107,7 +107,7 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
             if (existing.RequireSenderAuthenticationEnabled == state.AllowExternalSenders)
                 changes.Add(state.AllowExternalSenders ? "People outside the organization will be able to send to it." : "Only people inside the organization will be able to send to it.");
             if (!string.Equals(existing.MemberJoinRestriction, "Closed", StringComparison.OrdinalIgnoreCase))
-                changes.Add($"Joining becomes Closed (today: {existing.MemberJoinRestriction ?? "unknown"}): only owners and the portal add members.");
+                changes.Add($"Joining becomes Closed (today: {existing.MemberJoinRestriction ?? "unknown"}, which Exchange does not enforce for security groups): members are added through the portal.");
             changes.Add("The restriction is scoped to this group; existing restrictions of other apps are left alone.");
         }
         return new ExistingGroupReport(address, info.RecipientTypeDetails, info.DisplayName ?? info.Name, true, changes);

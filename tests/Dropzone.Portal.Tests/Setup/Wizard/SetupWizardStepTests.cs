@@ -1,6 +1,7 @@
 using Bunit;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Setup.Wizard;
+using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.TenantEmulator.Directory;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +57,28 @@ public sealed class SetupWizardStepTests : WizardTestContext
         var page = await OpenWizardAsync(SetupWizardSteps.Group, state);
         page.Find("[data-testid=wizard-next]").Click();
         page.WaitForAssertion(() => Assert.Contains("belongs to Phishing Reports (a shared mailbox)", Errors(page), StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Group_ExistingSecurityGroup_OfferedForAdoption_WithChanges_NextOnlyOnceTicked()
+    {
+        var created = await Exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup(
+            "Old scope", [DemoTenant.AdminUpn], "Old scope", "dropzone-scope", "dropzone-scope@contoso.example",
+            memberJoinRestriction: "ApprovalRequired", requireSenderAuthenticationEnabled: false));
+        Assert.True(created.IsSuccess, created.Outcome.Message);
+        var page = await OpenWizardAsync(SetupWizardSteps.Group);
+
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForAssertion(() => Assert.Contains("already exists. Tick \"Adopt the existing group\"", Errors(page), StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var offer = page.Find("[data-testid=adopt-offer]").TextContent;
+        Assert.Contains("Owners are replaced", offer, StringComparison.Ordinal);
+        Assert.Contains("Joining becomes Closed (today: ApprovalRequired", offer, StringComparison.Ordinal);
+        Assert.Contains("Only people inside the organization will be able to send", offer, StringComparison.Ordinal);
+
+        page.Find("[data-testid=group-adopt] input, input[data-testid=group-adopt]").Change(true);
+        page.Find("[data-testid=wizard-next]").Click();
+        page.WaitForElement("[data-testid=owner-picker]", TimeSpan.FromSeconds(10));
+        Assert.True((await Drafts.LoadAsync(AdminObjectId))!.State.AdoptExisting);
     }
 
     [Fact]

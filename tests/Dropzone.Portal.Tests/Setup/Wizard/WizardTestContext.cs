@@ -105,6 +105,8 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
 
     public TenantState Tenant => _emulator.GetRequiredService<TenantState>();
 
+    public IExchangeClient Exchange => _clients.Services.GetRequiredService<IExchangeClient>();
+
     public SetupDraftStore Drafts => Services.GetRequiredService<SetupDraftStore>();
 
     public async Task InitializeAsync()
