@@ -1,8 +1,11 @@
 using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Dropzone.Portal.Features.Setup;
 
@@ -17,6 +20,8 @@ public sealed class SetupWizardSession(
     SetupDraftStore drafts,
     SetupScriptRenderer renderer,
     IConfiguration configuration,
+    AuthenticationStateProvider authentication,
+    IAuthorizationService authorization,
     ILogger<SetupWizardSession> logger)
 {
     private PortalUser? _user;
@@ -237,6 +242,14 @@ public sealed class SetupWizardSession(
     public async Task<Guid?> ApplyAsync(CancellationToken cancellationToken = default)
     {
         var user = _user ?? throw new InvalidOperationException("The wizard was not loaded for a user.");
+        // The page was authorized when the circuit opened; a role removed since must not still start a run.
+        var principal = (await authentication.GetAuthenticationStateAsync()).User;
+        if (!(await authorization.AuthorizeAsync(principal, PortalPolicies.Admin)).Succeeded)
+        {
+            Check = StepCheck.Error("Only portal administrators can apply a setup; your session no longer has that role.");
+            Notify();
+            return null;
+        }
         var checks = await RunAsync(async s => new AllChecks(await s.CheckAllAsync(State, cancellationToken)));
         if (checks is null)
         {

@@ -165,6 +165,28 @@ public sealed class SetupWizardStepTests : WizardTestContext
     }
 
     [Fact]
+    public async Task Review_AdminRoleGoneSinceTheCircuitOpened_ApplyRefused()
+    {
+        var page = await OpenWizardAsync(SetupWizardSteps.Review);
+        Authorization.SetPolicies();
+        page.Find("[data-testid=wizard-apply]").Click();
+        page.WaitForAssertion(() => Assert.Contains("Only portal administrators", Errors(page), StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Null(Launcher.Request);
+    }
+
+    [Fact]
+    public async Task Members_CsvUploaded_ResolvedLikeAPaste()
+    {
+        var state = ValidState();
+        state.PickedMembers = [];
+        var page = await OpenWizardAsync(SetupWizardSteps.Members, state);
+        page.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(
+            InputFileContent.CreateFromText("Email;Name\nann.archer@contoso.example;Ann\nben.archer@contoso.example;Ben\nghost@contoso.example;Nobody\n", "members.csv"));
+        page.WaitForAssertion(() => Assert.Contains("2 valid, 1 unknown", page.Find("[data-testid=csv-counts]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Contains("ghost@contoso.example", page.Find("[data-testid=csv-problem]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Review_Rejected_ShowsMessage_KeepsDraft()
     {
         Launcher.Reject = "A setup run for dropzone-scope@contoso.example is already in progress.";

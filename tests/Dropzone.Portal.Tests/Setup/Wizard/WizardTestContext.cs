@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Bunit;
+using Bunit.TestDoubles;
 using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Features.Setup;
@@ -94,11 +96,15 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
         Services.AddTransient<SetupWizardService>();
         Services.AddSingleton<SetupDraftStore>();
         Services.AddScoped<SetupWizardSession>();
-        AddAuthorization().SetAuthorized("Adele Admin").SetClaims(
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("Adele Admin").SetClaims(
             new Claim("oid", AdminObjectId), new Claim("preferred_username", DemoTenant.AdminUpn), new Claim("name", "Adele Admin"));
+        Authorization.SetPolicies(PortalPolicies.Admin);
     }
 
     public RecordingLauncher Launcher { get; } = new();
+
+    protected BunitAuthorizationContext Authorization { get; }
 
     /// <summary>Where MudBlazor renders dropdowns (the picker's results).</summary>
     protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = null!;
