@@ -8,7 +8,7 @@ namespace Dropzone.Portal.Features.Setup;
 public static class SetupWizardFeature
 {
     /// <summary>The wizard's services. Needs the tenant clients, the database and the setup runs (AddSetupRuns).</summary>
-    public static WebApplicationBuilder AddSetupWizard(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSetupWizard(this IHostApplicationBuilder builder)
     {
         // Transient: it holds the scoped tenant clients and is resolved from a fresh scope per wizard action.
         builder.Services.AddTransient<SetupWizardService>();
