@@ -72,7 +72,7 @@ public sealed class GroupRechecker(
             return null;
         }
 
-        var plan = SetupPlanJson.Deserialize(run.PlanJson);
+        var plan = await WithAppliedRequestsAsync(db, SetupPlanJson.Deserialize(run.PlanJson), groupId, run.FinishedAt, cancellationToken);
         var facts = SetupRunFacts.Parse(run.FactsJson);
         var context = new SetupStepContext(new SetupRun { Id = Guid.Empty, GroupId = groupId }, new SetupStep { Attempts = 1, Kind = SetupStepKind.Verify },
             plan, facts, group, _options, exchange, directory, time);
@@ -149,6 +149,39 @@ public sealed class GroupRechecker(
     }
 
     private const string GroupDeleted = "The group no longer exists in Exchange";
+
+    /// <summary>
+    /// The members the portal itself expects now: the setup's list, then every membership request applied since
+    /// (owners' approvals and direct changes), in order. Without this, the portal's own changes would look like drift.
+    /// </summary>
+    private static async Task<SetupPlan> WithAppliedRequestsAsync(
+        PortalDbContext db, SetupPlan plan, Guid groupId, DateTime? since, CancellationToken cancellationToken)
+    {
+        var applied = (await db.MemberRequests.AsNoTracking()
+                .Where(q => q.GroupId == groupId && q.State == Requests.MemberRequestState.Applied)
+                .ToListAsync(cancellationToken))
+            .Where(q => since is null || q.AppliedAt?.UtcDateTime >= since)
+            .OrderBy(q => q.AppliedAt)
+            .ToList();
+        if (applied.Count == 0)
+        {
+            return plan;
+        }
+        var members = plan.Request.Members.ToList();
+        foreach (var change in applied)
+        {
+            members.RemoveAll(m => SameMailbox(m, change.MailboxAddress, change.MailboxObjectId));
+            if (change.Change == Requests.MembershipChange.Add)
+            {
+                members.Add(new SetupMember(change.MailboxAddress, change.MailboxObjectId, change.MailboxDisplayName));
+            }
+        }
+        return plan with { Request = plan.Request with { Members = members } };
+    }
+
+    private static bool SameMailbox(SetupMember member, string address, string? objectId) =>
+        string.Equals(member.Address, address, StringComparison.OrdinalIgnoreCase)
+        || (objectId is not null && string.Equals(member.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
 
     private async Task<List<string>?> FindDriftAsync(SetupStepContext c, CancellationToken ct)
     {

@@ -20,20 +20,25 @@ public static class PortalJobs
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         var databasePath = ResolveDatabasePath(builder.Configuration, builder.Environment.ContentRootPath);
 
+        // The storage is this host's own singleton, registered before AddHangfire (which only adds one if none
+        // exists). Hangfire's default hands every host the process-wide JobStorage.Current, so two hosts in one
+        // process (tests, a benchmark) could enqueue into each other's storage.
+        builder.Services.AddSingleton<JobStorage>(_ => new SQLiteStorage(databasePath, new SQLiteStorageOptions
+        {
+            // A job whose worker died (process killed) becomes visible again after this long.
+            InvisibilityTimeout = options.InvisibilityTimeout,
+            QueuePollInterval = options.QueuePollInterval,
+        }));
         builder.Services.AddHangfire(configuration => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseSQLiteStorage(databasePath, new SQLiteStorageOptions
-            {
-                // A job whose worker died (process killed) becomes visible again after this long.
-                InvisibilityTimeout = options.InvisibilityTimeout,
-                QueuePollInterval = options.QueuePollInterval,
-            }));
+            .UseRecommendedSerializerSettings());
         if (options.RunServer)
         {
-            builder.Services.AddHangfireServer(server =>
+            builder.Services.AddHangfireServer((services, server) =>
             {
+                // This host's activator, not the process-wide JobActivator.Current that the last configured host set.
+                server.Activator = services.GetRequiredService<JobActivator>();
                 server.WorkerCount = options.WorkerCount;
                 server.SchedulePollingInterval = options.QueuePollInterval;
                 server.ServerName = $"portal-{Environment.MachineName}";

@@ -141,6 +141,36 @@ public sealed class SetupIdempotencyTests
     }
 
     [Fact]
+    public async Task RecheckAsync_MemberAddedByAnAppliedRequest_IsNotDrift()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        var mailboxes = bed.DemoMailboxes();
+        var request = SetupTestBed.Request(mailboxes.Take(3).ToList());
+        var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
+        Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(runId));
+        var groupId = (await bed.Reader.ListGroupsAsync()).Single().Id;
+
+        // What the approvals feature does: the member goes into Exchange and an applied request records it.
+        bed.Clock.Advance(TimeSpan.FromMinutes(1));
+        await bed.Exchange.InvokeAsync(ExchangeCommands.AddDistributionGroupMember(request.GroupAddress, mailboxes[10]));
+        await using (var db = bed.CreateDbContext())
+        {
+            var owner = new Dropzone.Portal.Core.Identity.PortalUser(SetupTestBed.Admin.ObjectId, SetupTestBed.Admin.UserPrincipalName, SetupTestBed.Admin.DisplayName);
+            var applied = Dropzone.Portal.Core.Requests.MemberRequest.Submit(groupId, Dropzone.Portal.Core.Requests.MembershipChange.Add,
+                mailboxes[10], null, mailboxes[10], "joins the phishing rota", owner, bed.Clock.GetUtcNow());
+            applied.Approve(owner, null, bed.Clock.GetUtcNow());
+            applied.MarkApplied("Granted", bed.Clock.GetUtcNow());
+            db.MemberRequests.Add(applied);
+            await db.SaveChangesAsync();
+        }
+
+        var outcome = await bed.NewRechecker().RecheckAsync(groupId);
+
+        Assert.NotNull(outcome);
+        Assert.DoesNotContain(outcome.Drift, d => d.Contains("Members changed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ExportAsync_FailedRun_HasStepsAttemptsAndAnswersButNoSecrets()
     {
         await using var bed = await SetupTestBed.CreateAsync();

@@ -45,7 +45,10 @@ public sealed class SetupRunRecoveryTests
         {
             await using var probe = await first.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
             var r = await probe.SetupRuns.Include(x => x.Steps).SingleAsync(x => x.Id == runId);
-            Assert.Fail($"run {r.State} step {r.CurrentStep} lease {r.LeaseOwner}: " + string.Join("; ", r.Steps.OrderBy(x => x.Index).Select(x => $"{x.Kind} {x.State} {x.Summary}")));
+            var monitor = first.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+            var failed = string.Join(" | ", monitor.FailedJobs(0, 5).Select(j => j.Value.ExceptionMessage));
+            Assert.Fail($"run {r.State} step {r.CurrentStep} lease {r.LeaseOwner}: " + string.Join("; ", r.Steps.OrderBy(x => x.Index).Select(x => $"{x.Kind} {x.State} {x.Summary}"))
+                + $" | jobs: enqueued {monitor.EnqueuedCount("default")}, processing {monitor.ProcessingCount()}, scheduled {monitor.ScheduledCount()}, failed {monitor.FailedCount()}, servers {monitor.Servers().Count} {failed}");
         }
 
         await first.StopAbruptlyAsync();
