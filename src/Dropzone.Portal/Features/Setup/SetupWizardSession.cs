@@ -293,6 +293,9 @@ public sealed class SetupWizardSession(
         }
     }
 
+    /// <summary>For fields: saved when they lose focus or change, so a closed tab keeps what was typed.</summary>
+    public Task SaveDraftAsync() => SaveAsync();
+
     public async Task SaveAsync(CancellationToken cancellationToken = default)
     {
         if (_user is { } user)

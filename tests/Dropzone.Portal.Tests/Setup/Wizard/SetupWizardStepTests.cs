@@ -138,6 +138,22 @@ public sealed class SetupWizardStepTests : WizardTestContext
     }
 
     [Fact]
+    public async Task Draft_TypedFieldsAndTicks_SavedWithoutNext()
+    {
+        var page = await OpenWizardAsync(SetupWizardSteps.Group);
+        page.Find("[data-testid=group-description] textarea, textarea[data-testid=group-description]").Change("typed, then the tab was closed");
+        page.Find("[data-testid=group-description] textarea, textarea[data-testid=group-description]").Blur();
+        page.Find("[data-testid=group-external] input, input[data-testid=group-external]").Change(true);
+
+        await page.WaitForAssertionAsync(async () =>
+        {
+            var draft = (await Drafts.LoadAsync(AdminObjectId))!;
+            Assert.Equal("typed, then the tab was closed", draft.State.GroupDescription);
+            Assert.True(draft.State.AllowExternalSenders);
+        });
+    }
+
+    [Fact]
     public async Task Draft_ReopenedWhereTheAdminLeft()
     {
         var state = ValidState();
