@@ -2,6 +2,7 @@ using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Requests;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Core.Verification;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -27,6 +28,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<SetupStep> SetupSteps => Set<SetupStep>();
 
     public DbSet<StepAttempt> StepAttempts => Set<StepAttempt>();
+
+    /// <summary>Each admin's unfinished setup wizard.</summary>
+    public DbSet<SetupDraft> SetupDrafts => Set<SetupDraft>();
 
     public DbSet<VerificationResult> VerificationResults => Set<VerificationResult>();
 

@@ -5,6 +5,7 @@ using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Features.Home;
 using Dropzone.Portal.Features.Requests;
 using Dropzone.Portal.Features.Runs;
+using Dropzone.Portal.Features.Setup;
 using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
@@ -30,6 +31,7 @@ public static class PortalHost
         builder.AddPortalJobs();
         builder.AddAudit();
         builder.AddSetupRuns();
+        builder.AddSetupWizard();
 
         builder.Services.AddSingleton(tenant);
         builder.AddEmulatedTenant(tenant);
@@ -69,6 +71,7 @@ public static class PortalHost
         app.MapPortalJobsDashboard();
         app.MapAuditEndpoints();
         app.MapSetupRunEndpoints();
+        app.MapSetupWizardEndpoints();
         app.MapEmulatedTenant();
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

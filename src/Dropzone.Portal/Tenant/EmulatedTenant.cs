@@ -31,6 +31,8 @@ public static class EmulatedTenant
         {
             builder.Configuration[key] = value;
         }
+        // The wizard's default app: the demo tenant's Dropzone AI, unless configuration names another.
+        builder.Configuration["RestrictedApp:ClientId"] ??= DemoTenant.RestrictedAppId;
         // Every HttpClient from IHttpClientFactory (MSAL, Graph, the Exchange client, the issuer validator's
         // named client) goes to the emulator; the handler is shared and survives handler rotation.
         builder.Services.ConfigureHttpClientDefaults(http =>

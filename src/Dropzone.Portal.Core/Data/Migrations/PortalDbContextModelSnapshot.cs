@@ -576,6 +576,27 @@ namespace Dropzone.Portal.Core.Data.Migrations
                     b.ToTable("StepAttempts", (string)null);
                 });
 
+            modelBuilder.Entity("Dropzone.Portal.Core.Setup.Wizard.SetupDraft", b =>
+                {
+                    b.Property<string>("OwnerObjectId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StateJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OwnerObjectId");
+
+                    b.ToTable("SetupDrafts", (string)null);
+                });
+
             modelBuilder.Entity("Dropzone.Portal.Core.Verification.VerificationResult", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dropzone.Portal.Core.Setup.Wizard;
+
+/// <summary>
+/// The wizard as an admin left it: one per admin, rewritten on every step so that closing the tab loses nothing.
+/// The state is JSON because its shape belongs to the wizard, not to queries.
+/// </summary>
+public sealed class SetupDraft
+{
+    public required string OwnerObjectId { get; set; }
+
+    /// <summary>Index of the step the admin was on (0 = application … 5 = review).</summary>
+    public int Step { get; set; }
+
+    public required string StateJson { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal sealed class SetupDraftConfiguration : IEntityTypeConfiguration<SetupDraft>
+{
+    public void Configure(EntityTypeBuilder<SetupDraft> builder)
+    {
+        builder.ToTable("SetupDrafts");
+        builder.HasKey(d => d.OwnerObjectId);
+        builder.Property(d => d.OwnerObjectId).HasMaxLength(64);
+        builder.Property(d => d.StateJson).IsRequired();
+    }
+}
