@@ -22,6 +22,8 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Assertions wait as long as actions do: a loaded CI machine can take seconds for a sign-in round trip.
+        Assertions.SetDefaultExpectTimeout(15_000);
         BaseAddress = Portal.StartOnKestrel();
         var executable = Chromium.ExecutablePath
             ?? throw new InvalidOperationException($"Chromium is required on CI: install Debian's 'chromium' package or set {Chromium.PathVariable}.");
