@@ -45,6 +45,7 @@ public static class PortalHost
         builder.Services.AddScoped<IOverviewContributor, SetupOverviewContributor>();
         builder.Services.AddSetupRunActions();
         builder.Services.AddScoped<Dropzone.Portal.Features.Groups.GroupViews>();
+        builder.Services.AddScoped<Dropzone.Portal.Features.Groups.GroupAdminActions>();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

@@ -34,6 +34,7 @@ public static class SetupRunJobs
         services.TryAddTransient<ISetupRunLauncher, SetupRunLauncher>();
         services.TryAddTransient<SetupRunReader>();
         services.TryAddTransient<SetupDiagnostics>();
+        services.TryAddTransient<GroupOwnerChange>();
         services.TryAddTransient<GroupRechecker>();
         services.TryAddTransient<SetupRunJob>();
         services.TryAddTransient<GroupRecheckJob>();
