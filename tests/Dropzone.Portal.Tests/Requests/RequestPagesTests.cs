@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Bunit;
 using Dropzone.Portal.Components.Layout;
 using Dropzone.Portal.Components.Pages.Groups.Members;

@@ -33,6 +33,22 @@ public sealed class AuditOwnerScopeTests : IClassFixture<RoleMatrixTests.Portal>
         Assert.Contains(auditorRows, r => r.Contains("owned-group-entry", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task MembersPage_AsOwner_LinksEachRequestToItsAuditHistory()
+    {
+        var tenant = _portal.Services.GetRequiredService<Dropzone.TenantEmulator.State.TenantState>();
+        var plain = new Dropzone.Portal.Core.Identity.PortalUser(tenant.FindUserId(DemoTenant.PlainUserUpn)!.Value.ToString(), DemoTenant.PlainUserUpn, "Pat Plain");
+        using var scope = _portal.Services.CreateScope();
+        var request = await scope.ServiceProvider.GetRequiredService<Dropzone.Portal.Core.Requests.MemberRequestService>().SubmitAsync(
+            new Dropzone.Portal.Core.Requests.RequestCaller(plain, false),
+            new Dropzone.Portal.Core.Requests.SubmitMemberRequest(_portal.OwnedGroupId, Dropzone.Portal.Core.Requests.MembershipChange.Add, null, "Phishing triage"));
+        using var owner = await _portal.SignInAsync(DemoTenant.OwnerUpn);
+
+        var html = await owner.GetStringAsync($"/groups/{_portal.OwnedGroupId}/members");
+
+        Assert.Contains($"audit?request={request.Id}", html, StringComparison.Ordinal);
+    }
+
     private static async Task<List<string>> ExportAsync(HttpClient client)
     {
         using var response = await client.GetAsync("/audit/export.jsonl");
