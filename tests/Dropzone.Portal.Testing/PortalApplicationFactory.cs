@@ -16,6 +16,7 @@ public class PortalApplicationFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly bool _ownsDataDirectory;
+    private Action<IServiceCollection>? _testServices;
 
     public PortalApplicationFactory()
         : this(dataDirectory: null, environment: "Development")
@@ -58,6 +59,13 @@ public class PortalApplicationFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Adds services after the portal's own (e.g. a startup filter with probe endpoints).</summary>
+    public PortalApplicationFactory WithTestServices(Action<IServiceCollection> configure)
+    {
+        _testServices += configure;
+        return this;
+    }
+
     /// <summary>Starts the portal on Kestrel at a free loopback port and returns its address.</summary>
     public Uri StartOnKestrel()
     {
@@ -76,6 +84,10 @@ public class PortalApplicationFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_testServices is not null)
+        {
+            builder.ConfigureServices(_testServices);
         }
     }
 

@@ -5,6 +5,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Dropzone.Portal.Testing;
 using Dropzone.Portal.Tests.Tenant;
 using Dropzone.TenantEmulator.Directory;
 using Microsoft.AspNetCore.Authentication;
@@ -50,10 +51,8 @@ public sealed partial class EmulatedSignInTests
         };
     }
 
-    private static PortalFactory CreatePortal() => new("Development")
-    {
-        ConfigureTestServices = services => services.AddSingleton<IStartupFilter, SignInProbe>(),
-    };
+    private static PortalApplicationFactory CreatePortal() =>
+        new PortalApplicationFactory().WithTestServices(services => services.AddSingleton<IStartupFilter, SignInProbe>());
 
     private static (string Action, Dictionary<string, string> Fields) Form(string html, string? containing = null)
     {

@@ -1,3 +1,4 @@
+using Dropzone.Portal.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 using System.Net;
 using System.Net.Http.Json;
@@ -14,7 +15,7 @@ public sealed class EmulatorMountingTests
     [Fact]
     public async Task Start_DevelopmentWithoutTenant_MountsEmulatorUnderEmulatorPrefix()
     {
-        await using var factory = new PortalFactory("Development");
+        await using var factory = new PortalApplicationFactory();
         using var client = factory.CreateClient();
 
         var state = await client.GetFromJsonAsync<JsonObject>("/_emulator/_control/state");
@@ -27,7 +28,7 @@ public sealed class EmulatorMountingTests
     [Fact]
     public async Task Mount_EmptyErrorAnswer_NotReplacedByPortalStatusPage()
     {
-        await using var factory = new PortalFactory("Development");
+        await using var factory = new PortalApplicationFactory();
         using var client = factory.CreateClient();
 
         using var response = await client.PostAsync($"/_emulator/outlook/adminapi/v1.0/{DemoTenant.TenantId}/InvokeCommand", new StringContent("{}"));
@@ -39,7 +40,7 @@ public sealed class EmulatorMountingTests
     [Fact]
     public async Task Start_ProductionWithEmulatorForcedOn_RefusesWithClearMessage()
     {
-        await using var factory = new PortalFactory("Production", new Dictionary<string, string?> { ["TenantEmulator:Enabled"] = "true" });
+        await using var factory = PortalApplicationFactory.ForEnvironment("Production").WithSetting("TenantEmulator:Enabled", "true");
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
@@ -51,14 +52,12 @@ public sealed class EmulatorMountingTests
     [Fact]
     public async Task Start_ProductionWithRealTenantSettings_DoesNotMountEmulator()
     {
-        await using var factory = new PortalFactory("Production", new Dictionary<string, string?>
-        {
-            ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
-            ["AzureAd:TenantId"] = "7d1c0a55-0000-4000-8000-000000000042",
-            ["AzureAd:ClientId"] = "7d1c0a55-0000-4000-8000-0000000000a2",
-            ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
-            ["AzureAd:ClientCredentials:0:ClientSecret"] = "production-secret-never-used-here",
-        });
+        await using var factory = PortalApplicationFactory.ForEnvironment("Production")
+            .WithSetting("AzureAd:Instance", "https://login.microsoftonline.com/")
+            .WithSetting("AzureAd:TenantId", "7d1c0a55-0000-4000-8000-000000000042")
+            .WithSetting("AzureAd:ClientId", "7d1c0a55-0000-4000-8000-0000000000a2")
+            .WithSetting("AzureAd:ClientCredentials:0:SourceType", "ClientSecret")
+            .WithSetting("AzureAd:ClientCredentials:0:ClientSecret", "production-secret-never-used-here");
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         using var response = await client.GetAsync("/_emulator/_control/state");
