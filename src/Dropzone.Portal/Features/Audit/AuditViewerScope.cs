@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Security;
 using Microsoft.AspNetCore.Authorization;
@@ -27,7 +28,7 @@ public sealed class AuditViewerScope(IDbContextFactory<PortalDbContext> dbFactor
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var owned = await db.ManagedGroups.AsNoTracking()
-            .Where(g => g.Owners.Any(o => o.ObjectId == objectId))
+            .OwnedBy(objectId)
             .Select(g => g.Id)
             .ToListAsync(cancellationToken);
         return owned.Count == 0 ? null : AuditScope.Groups(owned.Select(id => id.ToString()));

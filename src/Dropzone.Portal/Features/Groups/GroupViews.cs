@@ -5,6 +5,7 @@ using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Features.Groups;
@@ -22,24 +23,25 @@ public sealed class GroupViews(IDbContextFactory<PortalDbContext> dbFactory, Set
         {
             return all;
         }
-        var objectId = user.GetObjectId();
+        if (user.GetObjectId() is not { } objectId)
+        {
+            return [];
+        }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var owned = await db.ManagedGroups.AsNoTracking()
-            .Where(g => g.Owners.Any(o => o.ObjectId == objectId))
-            .Select(g => g.Id)
-            .ToListAsync(cancellationToken);
+        var owned = await db.ManagedGroups.AsNoTracking().OwnedBy(objectId).Select(g => g.Id).ToListAsync(cancellationToken);
         return [.. all.Where(g => owned.Contains(g.Id))];
     }
 
     /// <summary>The group, or null when it does not exist or the user may not view it (the page says "not found" either way).</summary>
-    public async Task<ManagedGroup?> GetViewableAsync(ClaimsPrincipal user, Guid groupId, CancellationToken cancellationToken = default)
+    public Task<ManagedGroup?> GetViewableAsync(ClaimsPrincipal user, Guid groupId, CancellationToken cancellationToken = default) =>
+        GetAuthorizedAsync(user, groupId, GroupOperations.View, cancellationToken);
+
+    /// <summary>The group when it exists and <paramref name="operation"/> is allowed on it for this user; else null.</summary>
+    public async Task<ManagedGroup?> GetAuthorizedAsync(
+        ClaimsPrincipal user, Guid groupId, OperationAuthorizationRequirement operation, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var group = await db.ManagedGroups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == groupId, cancellationToken);
-        if (group is null || !(await authorization.AuthorizeAsync(user, group, GroupOperations.View)).Succeeded)
-        {
-            return null;
-        }
-        return group;
+        return group is not null && (await authorization.AuthorizeAsync(user, group, operation)).Succeeded ? group : null;
     }
 }
