@@ -46,7 +46,8 @@ public static partial class PortalSignIn
         }
     }
 
-    private static (string Action, Dictionary<string, string> Fields) Form(string html, string? containing = null)
+    /// <summary>The first POST form of a sign-in page (the one containing <paramref name="containing"/> when given): action and hidden fields.</summary>
+    public static (string Action, Dictionary<string, string> Fields) Form(string html, string? containing = null)
     {
         foreach (Match form in FormPattern().Matches(html))
         {

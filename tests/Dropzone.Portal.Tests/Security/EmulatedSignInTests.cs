@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Dropzone.Portal.Testing;
 using Dropzone.Portal.Tests.Tenant;
 using Dropzone.TenantEmulator.Directory;
@@ -26,7 +25,7 @@ namespace Dropzone.Portal.Tests.Security;
 /// followed through every redirect with a cookie container, then an app-only Exchange token. No network.
 /// </summary>
 [Collection(PortalHostCollection.Name)]
-public sealed partial class EmulatedSignInTests
+public sealed class EmulatedSignInTests
 {
     /// <summary>Two tiny endpoints standing in for the sign-in UI another feature builds: challenge, and "who am I".</summary>
     private sealed class SignInProbe : IStartupFilter
@@ -54,19 +53,6 @@ public sealed partial class EmulatedSignInTests
     private static PortalApplicationFactory CreatePortal() =>
         new PortalApplicationFactory().WithTestServices(services => services.AddSingleton<IStartupFilter, SignInProbe>());
 
-    private static (string Action, Dictionary<string, string> Fields) Form(string html, string? containing = null)
-    {
-        foreach (Match form in FormPattern().Matches(html))
-        {
-            if (containing is null || form.Value.Contains(containing, StringComparison.Ordinal))
-            {
-                return (WebUtility.HtmlDecode(form.Groups["a"].Value),
-                    InputPattern().Matches(form.Value).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["n"].Value), m => WebUtility.HtmlDecode(m.Groups["v"].Value)));
-            }
-        }
-        throw new InvalidOperationException("No matching form in: " + html);
-    }
-
     private static async Task<JsonObject> SignInAsAsync(HttpClient client, string upn)
     {
         using var challenge = await client.GetAsync("/probe/signin");
@@ -76,9 +62,9 @@ public sealed partial class EmulatedSignInTests
         Assert.Contains("code_challenge_method=S256", authorize.Query);
 
         var page = await client.GetStringAsync(authorize);
-        var (chooseAction, chooseFields) = Form(page, upn);
+        var (chooseAction, chooseFields) = PortalSignIn.Form(page, upn);
         using var chosen = await client.PostAsync(chooseAction, new FormUrlEncodedContent(chooseFields));
-        var (callback, callbackFields) = Form(await chosen.Content.ReadAsStringAsync());
+        var (callback, callbackFields) = PortalSignIn.Form(await chosen.Content.ReadAsStringAsync());
         Assert.Equal("http://localhost/signin-oidc", callback);
 
         using var signedIn = await client.PostAsync(callback, new FormUrlEncodedContent(callbackFields));
@@ -134,10 +120,4 @@ public sealed partial class EmulatedSignInTests
         Assert.Contains(jwt.Claims, c => c.Type == "roles" && c.Value == "Exchange.ManageAsApp");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
-
-    [GeneratedRegex("<form method=\"post\" action=\"(?<a>[^\"]+)\">.*?</form>", RegexOptions.Singleline)]
-    private static partial Regex FormPattern();
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"(?<n>[^\"]+)\" value=\"(?<v>[^\"]*)\">")]
-    private static partial Regex InputPattern();
 }
