@@ -78,8 +78,10 @@ public sealed class AuditVerifier(
             {
                 return broken with
                 {
-                    EntriesChecked = checkedCount, VerifiedAt = timeProvider.GetUtcNow(),
-                    HeadSequence = expectedSequence - 1, HeadHash = expectedPrevious,
+                    EntriesChecked = checkedCount,
+                    VerifiedAt = timeProvider.GetUtcNow(),
+                    HeadSequence = expectedSequence - 1,
+                    HeadHash = expectedPrevious,
                 };
             }
             checkedCount++;

@@ -134,8 +134,18 @@ public sealed class SetupDiagnostics(SetupRunReader reader, TimeProvider time)
             },
             run = new
             {
-                run.Id, run.GroupId, run.Kind, run.State, run.CurrentStep, run.CreatedAt, run.StartedAt, run.FinishedAt,
-                run.CancelRequested, run.FailureMessage, run.FailureRemedy, createdBy = run.CreatedByName,
+                run.Id,
+                run.GroupId,
+                run.Kind,
+                run.State,
+                run.CurrentStep,
+                run.CreatedAt,
+                run.StartedAt,
+                run.FinishedAt,
+                run.CancelRequested,
+                run.FailureMessage,
+                run.FailureRemedy,
+                createdBy = run.CreatedByName,
             },
             plan = new
             {
@@ -147,7 +157,16 @@ public sealed class SetupDiagnostics(SetupRunReader reader, TimeProvider time)
             facts = JsonDocument.Parse(run.FactsJson).RootElement,
             steps = details.Steps.Select(s => new
             {
-                s.Index, s.Kind, s.Title, s.State, s.Attempts, s.StartedAt, s.FinishedAt, s.Summary, s.LastCommand, s.LastAnswer,
+                s.Index,
+                s.Kind,
+                s.Title,
+                s.State,
+                s.Attempts,
+                s.StartedAt,
+                s.FinishedAt,
+                s.Summary,
+                s.LastCommand,
+                s.LastAnswer,
                 attemptLog = s.AttemptLog.Select(a => new { a.Number, a.StartedAt, a.EndedAt, a.Outcome, a.Calls, a.Commands, answer = a.Answer }),
             }),
             verification = details.Verification.Select(v => new { v.Mailbox, v.IsMember, v.Expected, v.Actual, v.Passed, v.CheckedAt }),

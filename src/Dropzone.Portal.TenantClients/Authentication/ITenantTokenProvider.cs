@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Identity.Abstractions;
 using Microsoft.Identity.Client;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.TenantClients.Authentication;
 

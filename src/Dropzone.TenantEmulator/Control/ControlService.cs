@@ -1,6 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Security.Cryptography.X509Certificates;
 using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.Exchange;
 using Dropzone.TenantEmulator.Hosting;

@@ -50,8 +50,12 @@ public sealed class SetupRunEngineTests
         var members = bed.DemoMailboxes().Take(12).ToList();
         bed.SetFaults(f => f with
         {
-            ThrottleRate = 0.1, UnavailableRate = 0.1, TimeoutRate = 0.1, Seed = seed,
-            ReplicationDelay = TimeSpan.FromSeconds(40), PolicyPropagationDelay = TimeSpan.FromSeconds(30),
+            ThrottleRate = 0.1,
+            UnavailableRate = 0.1,
+            TimeoutRate = 0.1,
+            Seed = seed,
+            ReplicationDelay = TimeSpan.FromSeconds(40),
+            PolicyPropagationDelay = TimeSpan.FromSeconds(30),
         });
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(members, mode), SetupTestBed.Admin);
 

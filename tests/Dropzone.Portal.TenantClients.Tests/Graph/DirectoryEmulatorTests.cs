@@ -1,6 +1,6 @@
+using Dropzone.Portal.TenantClients.Diagnostics;
 using Dropzone.Portal.TenantClients.Graph;
 using Dropzone.Portal.TenantClients.Tests.Support;
-using Dropzone.Portal.TenantClients.Diagnostics;
 using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.State;
 using Microsoft.Extensions.DependencyInjection;

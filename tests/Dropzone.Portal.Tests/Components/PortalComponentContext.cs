@@ -1,6 +1,6 @@
 using Bunit;
-using MudBlazor.Services;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
 
 namespace Dropzone.Portal.Tests.Components;
 

@@ -1,11 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
 using Bunit;
 using Dropzone.Portal.Components.Layout;
 using Dropzone.Portal.Components.Pages.Groups.Members;
 using Dropzone.Portal.Core.Requests;
 using Dropzone.TenantEmulator.Directory;
-using RequestsPage = Dropzone.Portal.Components.Pages.Requests.Requests;
+using Microsoft.Extensions.DependencyInjection;
 using ApprovalsPage = Dropzone.Portal.Components.Pages.Requests.Approvals;
+using RequestsPage = Dropzone.Portal.Components.Pages.Requests.Requests;
 
 namespace Dropzone.Portal.Tests.Requests;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Testing;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
+using Dropzone.Portal.Testing;
 using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.State;
 using Microsoft.AspNetCore.Routing;
@@ -197,8 +197,13 @@ public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Portal>
             var ownerId = Services.GetRequiredService<TenantState>().FindUserId(ownerUpn)!.Value.ToString();
             var group = new ManagedGroup
             {
-                DisplayName = name, Alias = alias, PrimarySmtpAddress = address, DirectoryObjectId = info.ExternalDirectoryObjectId,
-                DistinguishedName = info.DistinguishedName, RestrictedAppId = DemoTenant.RestrictedAppId, OwnersApproveMembers = true,
+                DisplayName = name,
+                Alias = alias,
+                PrimarySmtpAddress = address,
+                DirectoryObjectId = info.ExternalDirectoryObjectId,
+                DistinguishedName = info.DistinguishedName,
+                RestrictedAppId = DemoTenant.RestrictedAppId,
+                OwnersApproveMembers = true,
                 Status = ManagedGroupStatus.Configured,
                 Owners = [new GroupOwner { ObjectId = ownerId, UserPrincipalName = ownerUpn, DisplayName = ownerUpn }],
             };

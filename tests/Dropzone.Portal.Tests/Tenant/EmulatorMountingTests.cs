@@ -1,9 +1,9 @@
-using Dropzone.Portal.Testing;
-using Microsoft.AspNetCore.Mvc.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dropzone.Portal.Testing;
 using Dropzone.TenantEmulator.Directory;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 

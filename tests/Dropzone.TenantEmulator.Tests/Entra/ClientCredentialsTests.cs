@@ -50,7 +50,10 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     {
         using var response = await RequestAsync(new()
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = "https://outlook.office365.com/.default",
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["scope"] = "https://outlook.office365.com/.default",
         });
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 
@@ -65,7 +68,10 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     {
         using var response = await RequestAsync(new()
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = "wrong", ["scope"] = "https://outlook.office365.com/.default",
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = "wrong",
+            ["scope"] = "https://outlook.office365.com/.default",
         });
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 
@@ -94,7 +100,10 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     {
         using var response = await RequestAsync(new()
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = Guid.Empty.ToString(), ["client_secret"] = "x", ["scope"] = "https://graph.microsoft.com/.default",
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = Guid.Empty.ToString(),
+            ["client_secret"] = "x",
+            ["scope"] = "https://graph.microsoft.com/.default",
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -106,7 +115,10 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     {
         using var response = await RequestAsync(new()
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = "https://graph.microsoft.com/User.Read.All",
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["scope"] = "https://graph.microsoft.com/User.Read.All",
         });
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 
@@ -119,7 +131,10 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     {
         using var response = await RequestAsync(new()
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = "https://unknown.example/.default",
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["scope"] = "https://unknown.example/.default",
         });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -131,7 +146,9 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     {
         using var response = await RequestAsync(new()
         {
-            ["grant_type"] = "password", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["grant_type"] = "password",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
         });
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 

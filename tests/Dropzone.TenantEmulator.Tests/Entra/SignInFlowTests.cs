@@ -70,8 +70,13 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     private Task<HttpResponseMessage> RedeemAsync(string code, string verifier = Verifier, string redirectUri = RedirectUri) =>
         _host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "authorization_code", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["code"] = code, ["redirect_uri"] = redirectUri, ["code_verifier"] = verifier, ["scope"] = "openid profile offline_access",
+            ["grant_type"] = "authorization_code",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri,
+            ["code_verifier"] = verifier,
+            ["scope"] = "openid profile offline_access",
         }));
 
     [Fact]
@@ -111,7 +116,10 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
-            IssuerSigningKeys = jwks.GetSigningKeys(), ValidateAudience = false, ValidateIssuer = false, ValidateLifetime = false,
+            IssuerSigningKeys = jwks.GetSigningKeys(),
+            ValidateAudience = false,
+            ValidateIssuer = false,
+            ValidateLifetime = false,
         });
 
         Assert.True(result.IsValid);
@@ -250,8 +258,11 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
 
         using var response = await _host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["refresh_token"] = refresh, ["scope"] = "https://graph.microsoft.com/User.Read offline_access openid",
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["refresh_token"] = refresh,
+            ["scope"] = "https://graph.microsoft.com/User.Read offline_access openid",
         }));
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         var access = new JsonWebToken(body!["access_token"]!.GetValue<string>());
@@ -267,7 +278,10 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     {
         using var response = await _host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["refresh_token"] = "nope",
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["refresh_token"] = "nope",
         }));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -20,7 +20,10 @@ public sealed class EmulatorHttpHandlerTests : IAsyncLifetime
     {
         using var response = await client.PostAsync($"https://login.emulator.test/{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = scope,
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["scope"] = scope,
         }));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();

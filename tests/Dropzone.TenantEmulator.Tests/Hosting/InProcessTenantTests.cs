@@ -21,7 +21,10 @@ public sealed class InProcessTenantTests : IDisposable
         var http = _tenant.CreateHttpClient();
         using var token = await http.PostAsync($"https://login.microsoftonline.com/{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = DemoTenant.PortalClientId, ["client_secret"] = DemoTenant.PortalClientSecret, ["scope"] = "https://outlook.office365.com/.default",
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = DemoTenant.PortalClientId,
+            ["client_secret"] = DemoTenant.PortalClientSecret,
+            ["scope"] = "https://outlook.office365.com/.default",
         }));
         var accessToken = (await token.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
@@ -39,7 +42,10 @@ public sealed class InProcessTenantTests : IDisposable
 
         using var response = await InvokeAsync(http, "New-DistributionGroup", new JsonObject
         {
-            ["Name"] = "Hostless", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn), ["Members"] = new JsonArray(DemoTenant.PhishingReportMailbox),
+            ["Name"] = "Hostless",
+            ["Type"] = "Security",
+            ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn),
+            ["Members"] = new JsonArray(DemoTenant.PhishingReportMailbox),
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -15,8 +15,16 @@ public sealed record AuditFilterQuery(
 {
     public AuditFilter ToFilter() => new()
     {
-        From = From, To = To, Actor = Actor, Action = Action, GroupId = Group, Outcome = Outcome,
-        Text = Q, RunId = Run, RequestId = Request, TargetId = Target,
+        From = From,
+        To = To,
+        Actor = Actor,
+        Action = Action,
+        GroupId = Group,
+        Outcome = Outcome,
+        Text = Q,
+        RunId = Run,
+        RequestId = Request,
+        TargetId = Target,
     };
 
     public static string ToQueryString(AuditFilter filter)
