@@ -20,7 +20,7 @@ public enum AuditOutcome
 /// <summary>
 /// One line of the audit history. Append-only: rows are created by <see cref="AuditTrail"/> and chained by
 /// <see cref="AuditChainInterceptor"/>; nothing in code updates or deletes them, and the database refuses to
-/// (triggers in the AuditAppendOnly migration). Setters are internal so only the chain code can set them.
+/// (triggers created by the initial migration, see AuditTriggers). Setters are internal so only the chain code can set them.
 /// </summary>
 public sealed class AuditEntry
 {
