@@ -157,7 +157,7 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
         {
             return StepCheck.Error("Add at least one owner: owners approve who joins the group.");
         }
-        var found = await directory.ResolveAddressesAsync(state.Owners.Select(o => o.UserPrincipalName), cancellationToken);
+        var found = await directory.ResolveAddressesAsync(state.Owners.Select(o => o.UserPrincipalName), cancellationToken: cancellationToken);
         var errors = new List<string>();
         foreach (var owner in state.Owners)
         {
