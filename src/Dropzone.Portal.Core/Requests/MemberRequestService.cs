@@ -39,6 +39,7 @@ public sealed record GroupMembersPage(IReadOnlyList<RecipientInfo> Members, int 
 public sealed partial class MemberRequestService(
     IDbContextFactory<PortalDbContext> dbFactory,
     GroupTenant tenant,
+    GroupOwnership ownership,
     AuditTrail audit,
     IMemberRequestQueue queue,
     RequestNotifier notifier,
@@ -91,7 +92,7 @@ public sealed partial class MemberRequestService(
         events.Publish(new(request.Id, group.Id, request.State));
 
         // Owners are read again so that the mail goes to today's owners; the stored list will do if Exchange is down.
-        group.Owners = [.. await TryReadOwnersAsync(group, cancellationToken) ?? group.Owners];
+        group.Owners = [.. await ownership.TryRefreshAsync(group, cancellationToken) ?? group.Owners];
         await notifier.RequestSubmittedAsync(request, group, cancellationToken);
         return request;
     }
@@ -146,7 +147,7 @@ public sealed partial class MemberRequestService(
             foreach (var groupId in groupIds)
             {
                 var group = await db.ManagedGroups.AsNoTracking().FirstAsync(g => g.Id == groupId, cancellationToken);
-                await TryRefreshOwnersAsync(group, cancellationToken);
+                await ownership.TryRefreshAsync(group, cancellationToken);
             }
         }
         return await QueryQueueAsync(caller, cancellationToken);
@@ -356,8 +357,9 @@ public sealed partial class MemberRequestService(
                       select new { r, g };
         if (!caller.IsAdmin)
         {
-            var objectId = caller.ObjectId;
-            pending = pending.Where(x => x.g.Owners.Any(o => o.ObjectId == objectId));
+            // The stored copy: the queue only shows; deciding confirms ownership with Exchange again.
+            var owned = GroupOwnership.OwnedBy(db.ManagedGroups, caller.ObjectId).Select(g => g.Id);
+            pending = pending.Where(x => owned.Contains(x.g.Id));
         }
         var rows = await pending.Select(x => new MemberRequestItem(x.r, x.g.DisplayName, x.g.PrimarySmtpAddress)).ToListAsync(cancellationToken);
         return [.. rows.OrderBy(i => i.Request.RequestedAt)];
@@ -366,49 +368,8 @@ public sealed partial class MemberRequestService(
     private async Task<ManagedGroup> LoadGroupAsync(Guid groupId, CancellationToken cancellationToken) =>
         await FindGroupAsync(groupId, cancellationToken) ?? throw new MemberRequestNotFoundException("That group is not managed by the portal.");
 
-    private async Task<bool> IsAdminOrCurrentOwnerAsync(RequestCaller caller, ManagedGroup group, CancellationToken cancellationToken)
-    {
-        if (caller.IsAdmin)
-        {
-            return true;
-        }
-        var owners = await RefreshOwnersAsync(group, cancellationToken);
-        return owners.Any(o => caller.User.IsSamePerson(o.ObjectId));
-    }
-
-    /// <summary>Reads the owners from Exchange and stores them, so the queue and badge follow changes made in Exchange.</summary>
-    private async Task<IReadOnlyList<GroupOwner>> RefreshOwnersAsync(ManagedGroup group, CancellationToken cancellationToken)
-    {
-        var owners = await tenant.ReadOwnersAsync(group, cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var stored = await db.ManagedGroups.Include(g => g.Owners).FirstAsync(g => g.Id == group.Id, cancellationToken);
-        var unchanged = stored.Owners.Select(o => o.ObjectId).Order(StringComparer.OrdinalIgnoreCase)
-            .SequenceEqual(owners.Select(o => o.ObjectId).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
-        if (!unchanged)
-        {
-            stored.Owners.Clear();
-            stored.Owners.AddRange(owners.Select(o => new GroupOwner { ObjectId = o.ObjectId, UserPrincipalName = o.UserPrincipalName, DisplayName = o.DisplayName }));
-            events.Publish(new(Guid.Empty, group.Id, MemberRequestState.Pending));
-        }
-        stored.OwnersRefreshedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        return owners;
-    }
-
-    private async Task<IReadOnlyList<GroupOwner>?> TryReadOwnersAsync(ManagedGroup group, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await RefreshOwnersAsync(group, cancellationToken);
-        }
-        catch (MemberRequestRuleException ex)
-        {
-            LogOwnersUnavailable(logger, group.Id, ex.Message);
-            return null;
-        }
-    }
-
-    private Task TryRefreshOwnersAsync(ManagedGroup group, CancellationToken cancellationToken) => TryReadOwnersAsync(group, cancellationToken);
+    private async Task<bool> IsAdminOrCurrentOwnerAsync(RequestCaller caller, ManagedGroup group, CancellationToken cancellationToken) =>
+        caller.IsAdmin || await ownership.IsCurrentOwnerAsync(group, caller.ObjectId, cancellationToken);
 
     private async Task<TenantMailbox> ResolveMailboxAsync(string? identity, RequestCaller caller, CancellationToken cancellationToken)
     {
@@ -507,7 +468,4 @@ public sealed partial class MemberRequestService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused to {Decision} request {RequestId} for user {ObjectId}: not a current owner, not an admin, or their own request")]
     private static partial void LogRefused(ILogger logger, Guid requestId, string objectId, RequestDecision decision);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Owners of group {GroupId} could not be read from Exchange; using the stored list: {Reason}")]
-    private static partial void LogOwnersUnavailable(ILogger logger, Guid groupId, string reason);
 }

@@ -27,6 +27,7 @@ public static class MemberRequestServiceCollectionExtensions
         services.TryAddTransient<IMemberRequestQueue, HangfireMemberRequestQueue>();
         services.AddTransient<RequestNotifier>();
         services.AddTransient<GroupTenant>();
+        services.AddTransient<Groups.GroupOwnership>();
         services.AddTransient<MemberRequestService>();
         services.AddTransient<MemberRequestApplier>();
         services.AddTransient<MemberRequestSweep>();

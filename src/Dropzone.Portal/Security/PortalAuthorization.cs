@@ -62,8 +62,9 @@ public static class GroupOperations
 }
 
 /// <summary>
-/// Owners are the group's ManagedBy in Exchange, matched by Entra object id. The owners on the group
-/// passed in must be fresh for decisions (callers re-read them from the tenant first).
+/// What each role may do to a group. Whether the user owns it is <see cref="GroupOwnership"/>'s answer from the
+/// group passed in (its stored copy of Exchange's ManagedBy): enough to show; the request services confirm
+/// ownership with Exchange again before anything changes.
 /// </summary>
 public sealed class ManagedGroupAuthorizationHandler : AuthorizationHandler<OperationAuthorizationRequirement, ManagedGroup>
 {
@@ -72,7 +73,7 @@ public sealed class ManagedGroupAuthorizationHandler : AuthorizationHandler<Oper
     {
         var user = context.User;
         var isAdmin = user.IsInRole(PortalRoles.Admin);
-        var isOwner = resource.IsOwnedBy(user.GetObjectId());
+        var isOwner = GroupOwnership.IsListedOwner(resource, user.GetObjectId());
         var allowed = requirement.Name switch
         {
             nameof(GroupOperations.View) => isAdmin || isOwner || user.IsInRole(PortalRoles.Auditor),

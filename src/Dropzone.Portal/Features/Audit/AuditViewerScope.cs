@@ -27,8 +27,7 @@ public sealed class AuditViewerScope(IDbContextFactory<PortalDbContext> dbFactor
             return null;
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var owned = await db.ManagedGroups.AsNoTracking()
-            .OwnedBy(objectId)
+        var owned = await GroupOwnership.OwnedBy(db.ManagedGroups.AsNoTracking(), objectId)
             .Select(g => g.Id)
             .ToListAsync(cancellationToken);
         return owned.Count == 0 ? null : AuditScope.Groups(owned.Select(id => id.ToString()));

@@ -28,7 +28,7 @@ public sealed class GroupViews(IDbContextFactory<PortalDbContext> dbFactory, Set
             return [];
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var owned = await db.ManagedGroups.AsNoTracking().OwnedBy(objectId).Select(g => g.Id).ToListAsync(cancellationToken);
+        var owned = await GroupOwnership.OwnedBy(db.ManagedGroups.AsNoTracking(), objectId).Select(g => g.Id).ToListAsync(cancellationToken);
         return [.. all.Where(g => owned.Contains(g.Id))];
     }
 
