@@ -16,9 +16,6 @@ public static class PortalAuthorization
     public static IHostApplicationBuilder AddPortalAuthorization(this IHostApplicationBuilder builder)
     {
         builder.Services.AddPortalAuthorizationPolicies();
-        // Needs the portal database (who owns which group), so it is added with the host, not with the bare policies.
-        builder.Services.AddSingleton<Features.Audit.AuditViewerScope>();
-        builder.Services.AddSingleton<IAuthorizationHandler, Features.Audit.AuditReaderHandler>();
         return builder;
     }
 

@@ -12,7 +12,4 @@ public static class SetupRunEndpoints
                 ? Results.File(bundle, "application/json", $"dropzone-setup-run-{runId:N}.json")
                 : Results.NotFound())
         .RequireAuthorization(PortalPolicies.Admin);
-
-    public static IServiceCollection AddSetupRunActions(this IServiceCollection services) =>
-        services.AddScoped<SetupRunActions>();
 }
