@@ -1,8 +1,6 @@
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Requests;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Groups;
@@ -29,6 +27,14 @@ public sealed partial class GroupOwnership(
     /// <summary>The groups whose stored copy lists this Entra object id as an owner (an indexed query, no tenant call).</summary>
     public static IQueryable<ManagedGroup> OwnedBy(IQueryable<ManagedGroup> groups, string objectId) =>
         groups.Where(g => g.Owners.Any(o => o.ObjectId == objectId));
+
+    /// <summary>The ids of the groups whose stored copy lists this Entra object id as an owner.</summary>
+    public static async Task<IReadOnlyList<Guid>> ListedGroupIdsAsync(
+        IDbContextFactory<PortalDbContext> dbFactory, string objectId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await OwnedBy(db.ManagedGroups.AsNoTracking(), objectId).Select(g => g.Id).ToListAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Whether Exchange lists this person as an owner now; the stored copy is refreshed on the way. Throws

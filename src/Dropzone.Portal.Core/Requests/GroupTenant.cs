@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
 

@@ -1,17 +1,5 @@
 using Dropzone.Portal.Components;
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Data;
-using Dropzone.Portal.Features.Audit;
-using Dropzone.Portal.Features.Groups;
-using Dropzone.Portal.Features.Home;
-using Dropzone.Portal.Features.Requests;
-using Dropzone.Portal.Features.Runs;
-using Dropzone.Portal.Features.Setup;
-using Dropzone.Portal.Health;
-using Dropzone.Portal.Jobs;
-using Dropzone.Portal.Logging;
-using Dropzone.Portal.Security;
-using Dropzone.Portal.Tenant;
 using Dropzone.Portal.TenantClients;
 
 namespace Dropzone.Portal.Hosting;

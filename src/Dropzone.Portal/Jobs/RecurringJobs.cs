@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.RegularExpressions;
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests;
@@ -23,22 +24,19 @@ public static class RecurringJobs
     /// <summary>The queues this instance's workers take jobs from: every job runs in Hangfire's default queue.</summary>
     public static readonly string[] Queues = [EnqueuedState.DefaultQueue];
 
-    /// <summary>Each recurring job: its id, the service that runs it, and how it is added with its schedule.</summary>
+    /// <summary>Each recurring job: its id, the service that runs it, what it calls and which setting holds its schedule.</summary>
     internal static IReadOnlyList<RecurringJobDefinition> All { get; } =
     [
-        new(GroupsRecheckId, typeof(GroupRecheckJob), (jobs, s) =>
-            jobs.AddOrUpdate<GroupRecheckJob>(GroupsRecheckId, j => j.CheckDueAsync(CancellationToken.None), s.GroupsRecheck)),
-        new(GroupOwnersRefreshId, typeof(GroupOwnersRefreshJob), (jobs, s) =>
-            jobs.AddOrUpdate<GroupOwnersRefreshJob>(GroupOwnersRefreshId, j => j.RefreshAsync(CancellationToken.None), s.GroupOwnersRefresh)),
-        new(RequestsSweepId, typeof(MemberRequestSweep), (jobs, s) =>
-            jobs.AddOrUpdate<MemberRequestSweep>(RequestsSweepId, j => j.RunAsync(CancellationToken.None), s.RequestsSweep)),
-        new(AuditVerifyChainId, typeof(AuditJobs), (jobs, s) =>
-            jobs.AddOrUpdate<AuditJobs>(AuditVerifyChainId, j => j.VerifyChainAsync(CancellationToken.None), s.AuditVerifyChain)),
-        new(AuditArchiveId, typeof(AuditJobs), (jobs, s) =>
-            jobs.AddOrUpdate<AuditJobs>(AuditArchiveId, j => j.ArchiveDueAsync(CancellationToken.None), s.AuditArchive)),
-        new(AuditVerifyArchivesId, typeof(AuditJobs), (jobs, s) =>
-            jobs.AddOrUpdate<AuditJobs>(AuditVerifyArchivesId, j => j.VerifyArchivesAsync(CancellationToken.None), s.AuditVerifyArchives)),
+        Job<GroupRecheckJob>(GroupsRecheckId, j => j.CheckDueAsync(CancellationToken.None), s => s.GroupsRecheck),
+        Job<GroupOwnersRefreshJob>(GroupOwnersRefreshId, j => j.RefreshAsync(CancellationToken.None), s => s.GroupOwnersRefresh),
+        Job<MemberRequestSweep>(RequestsSweepId, j => j.RunAsync(CancellationToken.None), s => s.RequestsSweep),
+        Job<AuditJobs>(AuditVerifyChainId, j => j.VerifyChainAsync(CancellationToken.None), s => s.AuditVerifyChain),
+        Job<AuditJobs>(AuditArchiveId, j => j.ArchiveDueAsync(CancellationToken.None), s => s.AuditArchive),
+        Job<AuditJobs>(AuditVerifyArchivesId, j => j.VerifyArchivesAsync(CancellationToken.None), s => s.AuditVerifyArchives),
     ];
+
+    private static RecurringJobDefinition Job<TJob>(string id, Expression<Func<TJob, Task>> run, Func<RecurringJobsOptions, string> schedule) =>
+        new(id, typeof(TJob), (jobs, options) => jobs.AddOrUpdate(id, run, schedule(options)));
 }
 
 internal sealed record RecurringJobDefinition(string Id, Type Service, Action<IRecurringJobManager, RecurringJobsOptions> AddOrUpdate);

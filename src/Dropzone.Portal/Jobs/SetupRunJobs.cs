@@ -1,8 +1,6 @@
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Verification;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Jobs;
 

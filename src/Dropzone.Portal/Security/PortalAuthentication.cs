@@ -1,4 +1,3 @@
-using Dropzone.Portal.Tenant;
 using Dropzone.TenantEmulator.Hosting;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Identity.Web;

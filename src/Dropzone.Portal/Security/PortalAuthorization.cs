@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 

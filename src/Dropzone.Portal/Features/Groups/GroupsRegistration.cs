@@ -1,5 +1,3 @@
-using Dropzone.Portal.Jobs;
-
 namespace Dropzone.Portal.Features.Groups;
 
 public static class GroupsRegistration

@@ -1,7 +1,5 @@
 using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Features.Home;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.Portal.Features.Requests;

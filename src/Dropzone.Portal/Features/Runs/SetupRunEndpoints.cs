@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
 
 namespace Dropzone.Portal.Features.Runs;

@@ -1,7 +1,6 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Verification;
-using Dropzone.Portal.Jobs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.Portal.Features.Runs;
