@@ -36,6 +36,8 @@ public static class SetupRunsRegistration
         services.TryAddTransient<SetupRunJob>();
         services.TryAddTransient<GroupRecheckJob>();
         services.AddHostedService<SetupRunRecovery>();
+        // The run page's actions check the admin policy themselves.
+        services.AddAuthorizationCore();
         services.AddScoped<SetupRunActions>();
         return builder;
     }
