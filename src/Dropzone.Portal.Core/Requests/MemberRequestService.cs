@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests.Notifications;
 using Dropzone.Portal.TenantClients.Exchange;
@@ -37,6 +36,7 @@ public sealed partial class MemberRequestService(
     IDbContextFactory<PortalDbContext> dbFactory,
     GroupTenant tenant,
     GroupOwnership ownership,
+    MemberRequestChecks checks,
     AuditTrail audit,
     IMemberRequestQueue queue,
     RequestNotifier notifier,
@@ -44,12 +44,10 @@ public sealed partial class MemberRequestService(
     TimeProvider time,
     ILogger<MemberRequestService> logger)
 {
-    public const int MaxMailboxLength = 320;
+    public const int MaxMailboxLength = MemberRequestChecks.MaxMailboxLength;
 
     /// <summary>Audit action for a failed request sent to be applied again (the audit catalogue has no name for it).</summary>
     public const string RequestRetriedAction = "Request.Retried";
-
-    private static readonly MemberRequestState[] OpenStates = [MemberRequestState.Pending, MemberRequestState.Approved, MemberRequestState.Failed];
 
     public async Task<IReadOnlyList<RequestableGroup>> ListRequestableGroupsAsync(CancellationToken cancellationToken = default)
     {
@@ -72,10 +70,7 @@ public sealed partial class MemberRequestService(
             throw new MemberRequestRuleException(
                 $"{group.DisplayName} does not take membership requests: its owners have not turned on approvals. Ask a portal admin to change the group.");
         }
-        CheckJustification(input.Justification);
-        var mailbox = await ResolveMailboxAsync(input.Mailbox, caller, cancellationToken);
-        await EnsureNoOpenRequestAsync(group, mailbox, cancellationToken);
-        await EnsureChangeNeededAsync(group, mailbox, input.Change, cancellationToken);
+        var mailbox = await checks.CheckAsync(group, caller, input.Mailbox, input.Change, input.Justification, cancellationToken);
 
         var request = MemberRequest.Submit(group.Id, input.Change, mailbox.Address, mailbox.ObjectId, mailbox.DisplayName,
             input.Justification, caller.User, time.GetUtcNow());
@@ -223,10 +218,7 @@ public sealed partial class MemberRequestService(
         var justification = string.IsNullOrWhiteSpace(reason)
             ? $"{(change == MembershipChange.Add ? "Added" : "Removed")} directly by {caller.User.DisplayName} as {(caller.IsAdmin ? "portal admin" : "group owner")}."
             : reason;
-        CheckJustification(justification);
-        var mailbox = await ResolveMailboxAsync(mailboxIdentity, caller, cancellationToken);
-        await EnsureNoOpenRequestAsync(group, mailbox, cancellationToken);
-        await EnsureChangeNeededAsync(group, mailbox, change, cancellationToken);
+        var mailbox = await checks.CheckAsync(group, caller, mailboxIdentity, change, justification, cancellationToken);
 
         var now = time.GetUtcNow();
         var request = MemberRequest.Submit(group.Id, change, mailbox.Address, mailbox.ObjectId, mailbox.DisplayName, justification, caller.User, now);
@@ -367,75 +359,6 @@ public sealed partial class MemberRequestService(
 
     private async Task<bool> IsAdminOrCurrentOwnerAsync(RequestCaller caller, ManagedGroup group, CancellationToken cancellationToken) =>
         caller.IsAdmin || await ownership.IsCurrentOwnerAsync(group, caller.ObjectId, cancellationToken);
-
-    private async Task<TenantMailbox> ResolveMailboxAsync(string? identity, RequestCaller caller, CancellationToken cancellationToken)
-    {
-        var named = identity?.Trim();
-        if (named is { Length: > MaxMailboxLength })
-        {
-            throw new MemberRequestRuleException($"The mailbox name is {named.Length} characters; an address has at most {MaxMailboxLength}.");
-        }
-        if (named is not null && named.Any(char.IsControl))
-        {
-            throw new MemberRequestRuleException("The mailbox name contains control characters; type the address again.");
-        }
-        var own = string.IsNullOrEmpty(named);
-        var mailbox = await tenant.FindMailboxAsync(own ? caller.ObjectId : named!, cancellationToken) ?? throw new MemberRequestRuleException(own
-            ? "Exchange has no mailbox for your account, so it cannot be a member. Name a shared mailbox or another person's mailbox instead."
-            : $"Exchange has no mailbox \"{named}\". Check the address; only mailboxes can be members.");
-        if (mailbox.TypeDetails?.Contains("Group", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            // Access policies and RBAC scopes look at direct members only: a nested group would grant nothing.
-            throw new MemberRequestRuleException(
-                $"{mailbox.Address} is a group, not a mailbox. Ask for the mailboxes themselves: members of a nested group are not covered by the restriction.");
-        }
-        return mailbox;
-    }
-
-    private async Task EnsureNoOpenRequestAsync(ManagedGroup group, TenantMailbox mailbox, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var address = mailbox.Address;
-        var objectId = mailbox.ObjectId;
-        var open = await db.MemberRequests.AsNoTracking()
-            .Where(r => r.GroupId == group.Id && OpenStates.Contains(r.State)
-                && (r.MailboxAddress == address || (objectId != null && r.MailboxObjectId == objectId)))
-            .FirstOrDefaultAsync(cancellationToken);
-        if (open is null)
-        {
-            return;
-        }
-        var asked = open.RequestedAt.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        throw new MemberRequestRuleException(open.State == MemberRequestState.Pending
-            ? $"{mailbox.Address} already has a pending request for {group.DisplayName} (asked by {open.RequestedByName} on {asked}). Wait for the owners' decision, or cancel that request first."
-            : $"{mailbox.Address} already has an approved request for {group.DisplayName} that is being applied ({open.State.ToString().ToLowerInvariant()}).");
-    }
-
-    private async Task EnsureChangeNeededAsync(ManagedGroup group, TenantMailbox mailbox, MembershipChange change, CancellationToken cancellationToken)
-    {
-        var isMember = await tenant.IsMemberAsync(group, mailbox, cancellationToken);
-        if (change == MembershipChange.Add && isMember)
-        {
-            throw new MemberRequestRuleException($"{mailbox.Address} is already a member of {group.DisplayName}.");
-        }
-        if (change == MembershipChange.Remove && !isMember)
-        {
-            throw new MemberRequestRuleException($"{mailbox.Address} is not a member of {group.DisplayName}, so there is nothing to remove.");
-        }
-    }
-
-    private static void CheckJustification(string? justification)
-    {
-        var trimmed = (justification ?? "").Trim();
-        if (trimmed.Length == 0)
-        {
-            throw new MemberRequestRuleException("Say why the mailbox should be added or removed: owners decide on the justification.");
-        }
-        if (trimmed.Length > MemberRequest.MaxJustificationLength)
-        {
-            throw new MemberRequestRuleException($"The justification is {trimmed.Length} characters; keep it to {MemberRequest.MaxJustificationLength}.");
-        }
-    }
 
     private void Record(PortalDbContext db, string action, RequestCaller caller, MemberRequest request, ManagedGroup group,
         string? answer = null, AuditOutcome outcome = AuditOutcome.Succeeded) =>

@@ -30,6 +30,7 @@ public static class MemberRequestServicesRegistration
         services.AddTransient<RequestNotifier>();
         services.AddTransient<GroupTenant>();
         services.AddTransient<GroupOwnership>();
+        services.AddTransient<MemberRequestChecks>();
         services.AddTransient<MemberRequestService>();
         services.AddTransient<MemberRequestApplier>();
         services.AddTransient<MemberRequestSweep>();
