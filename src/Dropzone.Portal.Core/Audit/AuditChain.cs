@@ -13,6 +13,7 @@ namespace Dropzone.Portal.Core.Audit;
 /// ActorKind, ActorId, ActorUpn, ActorName, Action, TargetType, TargetId, TargetDisplay, GroupId,
 /// Outcome, Command, Answer, RunId, StepAttemptId, RequestId, TraceId, ClientIp, PreviousHash
 /// </code>
+/// The fields and their order come from <see cref="AuditSchema.Hashed"/> (listed here for readers of the format).
 /// Enums are written by name. The length prefix makes the encoding unambiguous whatever the values contain,
 /// so no two different entries share a canonical form. Times are stored to whole microseconds
 /// (<see cref="Truncate"/>) so that what SQLite returns formats exactly as what was hashed.
@@ -68,63 +69,43 @@ public static class AuditChain
 
     private static int Canonicalize(AuditEntry e, ref byte[]? buffer)
     {
-        Span<char> sequence = stackalloc char[20];
-        e.Sequence.TryFormat(sequence, out var sequenceLength, default, CultureInfo.InvariantCulture);
-        Span<char> time = stackalloc char[32];
-        DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc)
-            .TryFormat(time, out var timeLength, TimeFormat, CultureInfo.InvariantCulture);
-
+        var columns = AuditSchema.Hashed;
         // Upper bound: every char is at most 3 UTF-8 bytes, plus up to 12 bytes of framing per field.
-        var max = Header.Length + 20 * 12 + 3 * (sequenceLength + timeLength + Len(e.ActorId) + Len(e.ActorUpn)
-            + Len(e.ActorName) + Len(e.Action) + Len(e.TargetType) + Len(e.TargetId) + Len(e.TargetDisplay)
-            + Len(e.GroupId) + Len(e.Command) + Len(e.Answer) + Len(e.RunId) + Len(e.StepAttemptId)
-            + Len(e.RequestId) + Len(e.TraceId) + Len(e.ClientIp) + Len(e.PreviousHash) + 16);
+        var max = Header.Length + 16;
+        foreach (var column in columns)
+        {
+            max += 12 + 3 * column.Type switch
+            {
+                AuditColumnType.Sequence => 20,
+                AuditColumnType.Time => 32,
+                _ => column.Format(e)?.Length ?? 0,
+            };
+        }
         if (buffer is null || buffer.Length < max) buffer = new byte[Math.Max(max, 4096)];
 
         var span = buffer.AsSpan();
         Header.CopyTo(span);
         var at = Header.Length;
-        Write(span, ref at, sequence[..sequenceLength]);
-        Write(span, ref at, time[..timeLength]);
-        Write(span, ref at, EnumName(e.ActorKind));
-        Write(span, ref at, e.ActorId);
-        Write(span, ref at, e.ActorUpn);
-        Write(span, ref at, e.ActorName);
-        Write(span, ref at, e.Action);
-        Write(span, ref at, e.TargetType);
-        Write(span, ref at, e.TargetId);
-        Write(span, ref at, e.TargetDisplay);
-        Write(span, ref at, e.GroupId);
-        Write(span, ref at, EnumName(e.Outcome));
-        Write(span, ref at, e.Command);
-        Write(span, ref at, e.Answer);
-        Write(span, ref at, e.RunId);
-        Write(span, ref at, e.StepAttemptId);
-        Write(span, ref at, e.RequestId);
-        Write(span, ref at, e.TraceId);
-        Write(span, ref at, e.ClientIp);
-        Write(span, ref at, e.PreviousHash);
+        Span<char> number = stackalloc char[32];
+        foreach (var column in columns)
+        {
+            switch (column.Type)
+            {
+                case AuditColumnType.Sequence:
+                    e.Sequence.TryFormat(number, out var sequenceLength, default, CultureInfo.InvariantCulture);
+                    Write(span, ref at, number[..sequenceLength]);
+                    break;
+                case AuditColumnType.Time:
+                    DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc).TryFormat(number, out var timeLength, TimeFormat, CultureInfo.InvariantCulture);
+                    Write(span, ref at, number[..timeLength]);
+                    break;
+                default:
+                    Write(span, ref at, column.Format(e));
+                    break;
+            }
+        }
         return at;
     }
-
-    private static int Len(string? value) => value?.Length ?? 0;
-
-    private static string EnumName(AuditActorKind kind) => kind switch
-    {
-        AuditActorKind.User => "User",
-        AuditActorKind.Job => "Job",
-        AuditActorKind.System => "System",
-        _ => ((int)kind).ToString(CultureInfo.InvariantCulture),
-    };
-
-    private static string EnumName(AuditOutcome outcome) => outcome switch
-    {
-        AuditOutcome.Succeeded => "Succeeded",
-        AuditOutcome.Failed => "Failed",
-        AuditOutcome.Denied => "Denied",
-        AuditOutcome.Skipped => "Skipped",
-        _ => ((int)outcome).ToString(CultureInfo.InvariantCulture),
-    };
 
     private static void Write(Span<byte> span, ref int at, ReadOnlySpan<char> value)
     {

@@ -13,15 +13,13 @@ namespace Dropzone.Portal.Core.Audit;
 /// </summary>
 internal static class SqliteChainScanner
 {
-    private const string Sql = """
-        SELECT Sequence, OccurredAt, ActorKind, ActorId, ActorUpn, ActorName, Action, TargetType, TargetId,
-               TargetDisplay, GroupId, Outcome, Command, Answer, RunId, StepAttemptId, RequestId, TraceId, ClientIp,
-               PreviousHash, Hash
-        FROM AuditEntries WHERE Sequence > $after ORDER BY Sequence
-        """;
+    private static readonly string Sql =
+        $"SELECT {AuditSchema.SelectList} FROM \"{AuditEntryConfiguration.TableName}\" WHERE \"Sequence\" > $after ORDER BY \"Sequence\"";
 
-    private const int HashColumn = 20;
-    private const int PreviousHashColumn = 19;
+    private const int SequenceColumn = 0;
+    private static readonly int HashColumn = AuditSchema.HashIndex;
+    private static readonly int PreviousHashColumn = AuditSchema.PreviousHashIndex;
+    private static readonly AuditColumnType[] Types = [.. AuditSchema.Hashed.Select(c => c.Type)];
 
     /// <summary>Returns the first break (or null), the number of intact entries before it, and the last link checked.</summary>
     public static (AuditVerificationResult? Broken, long Checked, long HeadSequence, string HeadHash) Scan(
@@ -44,7 +42,7 @@ internal static class SqliteChainScanner
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
                 if ((checkedCount & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-                var sequence = raw.sqlite3_column_int64(statement, 0);
+                var sequence = raw.sqlite3_column_int64(statement, SequenceColumn);
                 var length = Canonicalize(statement, sequence, ref buffer);
                 sha256.AppendData(buffer, 0, length);
                 sha256.GetHashAndReset(computed);
@@ -68,22 +66,28 @@ internal static class SqliteChainScanner
     {
         AuditChain.HeaderBytes.CopyTo(buffer);
         var at = AuditChain.HeaderBytes.Length;
-
-        Span<byte> number = stackalloc byte[20];
-        sequence.TryFormat(number, out var numberLength, default, CultureInfo.InvariantCulture);
-        AuditChain.WriteUtf8(buffer, ref at, number[..numberLength]);
-
-        Span<byte> timeBytes = stackalloc byte[32];
-        var timeLength = CanonicalTime(raw.sqlite3_column_blob(statement, 1), timeBytes);
-        AuditChain.WriteUtf8(buffer, ref at, timeBytes[..timeLength]);
-
-        for (var column = 2; column <= PreviousHashColumn; column++)
+        Span<byte> scratch = stackalloc byte[32];
+        // The hashed columns are selected first, in canonical order, so column i is canonical field i.
+        for (var column = 0; column < Types.Length; column++)
         {
-            // Each call crosses into native code; the type is only needed to tell NULL from an empty value.
-            var value = raw.sqlite3_column_blob(statement, column);
-            if (buffer.Length - at < value.Length + 16) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + value.Length + 1024));
-            if (value.IsEmpty && raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) AuditChain.WriteNull(buffer, ref at);
-            else AuditChain.WriteUtf8(buffer, ref at, value);
+            switch (Types[column])
+            {
+                case AuditColumnType.Sequence:
+                    sequence.TryFormat(scratch, out var numberLength, default, CultureInfo.InvariantCulture);
+                    AuditChain.WriteUtf8(buffer, ref at, scratch[..numberLength]);
+                    break;
+                case AuditColumnType.Time:
+                    var timeLength = CanonicalTime(raw.sqlite3_column_blob(statement, column), scratch);
+                    AuditChain.WriteUtf8(buffer, ref at, scratch[..timeLength]);
+                    break;
+                default:
+                    // Each call crosses into native code; the type is only needed to tell NULL from an empty value.
+                    var value = raw.sqlite3_column_blob(statement, column);
+                    if (buffer.Length - at < value.Length + 16) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + value.Length + 1024));
+                    if (value.IsEmpty && raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) AuditChain.WriteNull(buffer, ref at);
+                    else AuditChain.WriteUtf8(buffer, ref at, value);
+                    break;
+            }
         }
         return at;
     }
