@@ -5,9 +5,9 @@ using System.Text;
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>
-/// The canonical form of an entry and its SHA-256. The canonical form is UTF-8 text:
+/// The canonical form of an entry and its MAC. The canonical form is UTF-8 text:
 /// <code>
-/// "dropzone-audit/1\n" then, for each field in the order below, either "-;" (null) or
+/// "dropzone-audit/2\n" then, for each field in the order below, either "-;" (null) or
 ///   "&lt;UTF-8 byte count in decimal&gt;:&lt;value&gt;;"
 /// Sequence (invariant decimal), OccurredAt ("yyyy-MM-ddTHH:mm:ss.ffffffZ", UTC, microseconds),
 /// ActorKind, ActorId, ActorUpn, ActorName, Action, TargetType, TargetId, TargetDisplay, GroupId,
@@ -17,13 +17,16 @@ namespace Dropzone.Portal.Core.Audit;
 /// Enums are written by name. The length prefix makes the encoding unambiguous whatever the values contain,
 /// so no two different entries share a canonical form. Times are stored to whole microseconds
 /// (<see cref="Truncate"/>) so that what SQLite returns formats exactly as what was hashed.
-/// The hash is lowercase hex; the first entry's previous hash is <see cref="GenesisHash"/>.
+/// The stored hash is HMAC-SHA256 of the canonical form under the <see cref="AuditChainKey"/> (a key kept outside
+/// the database), in lowercase hex; the first entry's previous hash is <see cref="GenesisHash"/>. Version 1 (the
+/// same form with header "dropzone-audit/1", hashed with plain SHA-256) could be recomputed by anyone who could
+/// write the database; see docs/decisions/011-audit-tamper-evidence.md.
 /// </summary>
 public static class AuditChain
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
-    private static readonly byte[] Header = "dropzone-audit/1\n"u8.ToArray();
+    private static readonly byte[] Header = "dropzone-audit/2\n"u8.ToArray();
 
     [ThreadStatic] private static byte[]? _buffer;
 
@@ -34,29 +37,30 @@ public static class AuditChain
         return new DateTime(ticks - ticks % 10, DateTimeKind.Utc);
     }
 
-    public static string ComputeHash(AuditEntry entry)
+    public static string ComputeHash(AuditEntry entry, AuditChainKey key)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        ComputeHash(entry, hash);
+        ComputeHash(entry, key, hash);
         return Convert.ToHexStringLower(hash);
     }
 
-    /// <summary>True when the stored hash matches the entry's content; no string is allocated.</summary>
-    public static bool HashMatches(AuditEntry entry)
+    /// <summary>True when the stored hash is the MAC of the entry's content under the key; no string is allocated.</summary>
+    public static bool HashMatches(AuditEntry entry, AuditChainKey key)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        ComputeHash(entry, hash);
+        ComputeHash(entry, key, hash);
         Span<byte> stored = stackalloc byte[SHA256.HashSizeInBytes];
         return entry.Hash.Length == SHA256.HashSizeInBytes * 2
             && Convert.FromHexString(entry.Hash, stored, out _, out var written) == System.Buffers.OperationStatus.Done
             && written == stored.Length
-            && hash.SequenceEqual(stored);
+            && CryptographicOperations.FixedTimeEquals(hash, stored);
     }
 
-    public static void ComputeHash(AuditEntry entry, Span<byte> destination)
+    public static void ComputeHash(AuditEntry entry, AuditChainKey key, Span<byte> destination)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var length = Canonicalize(entry, ref _buffer);
-        SHA256.HashData(_buffer.AsSpan(0, length), destination);
+        key.Mac(_buffer.AsSpan(0, length), destination);
     }
 
     /// <summary>The canonical bytes, for tests and for anyone re-implementing the verifier.</summary>

@@ -104,5 +104,20 @@ public static class AuditExporter
         return entry;
     }
 
+    /// <summary>
+    /// The export's last line: the checkpoint as JSON (<c>{"checkpoint":{…}}</c>); in CSV a two-field record,
+    /// <c>checkpoint</c> and that JSON, after the entries.
+    /// </summary>
+    public static async Task WriteCheckpointAsync(AuditCheckpoint checkpoint, AuditExportFormat format, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var json = checkpoint.ToJsonLine();
+        var line = format == AuditExportFormat.Csv
+            ? "checkpoint,\"" + json.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"\r\n"
+            : json + "\n";
+        await output.WriteAsync(Encoding.UTF8.GetBytes(line), cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+
     internal static readonly JsonEncodedText[] JsonNames = [.. ColumnNames.Select(name => JsonEncodedText.Encode(name))];
 }

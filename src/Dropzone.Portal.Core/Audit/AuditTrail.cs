@@ -69,12 +69,13 @@ public sealed class AuditTrail(TimeProvider timeProvider)
             {
                 var head = await AuditChainHead.ReadAsync(db, cancellationToken);
                 var command = SqliteAuditInsert.Prepare(db);
+                var key = AuditChainKeyOptions.KeyOf(db);
                 long written = 0;
                 foreach (var auditEvent in events)
                 {
                     var entry = Create(auditEvent, timeProvider.GetUtcNow());
                     entry.Sequence = head.Sequence + 1;
-                    head = head.Seal(entry);
+                    head = head.Seal(entry, key);
                     SqliteAuditInsert.Execute(command, entry);
                     if ((++written & 0x3FF) == 0) cancellationToken.ThrowIfCancellationRequested();
                 }

@@ -17,6 +17,8 @@ namespace Dropzone.Portal.Core.Audit;
 /// </summary>
 internal static class SqliteAuditExport
 {
+    private static readonly AuditColumnType[] Types = [.. AuditSchema.Columns.Select(c => c.Type)];
+
     public static async Task<long?> WriteAsync(
         PortalDbContext db, IQueryable<AuditEntry> query, AuditExportFormat format, Stream output, CancellationToken cancellationToken)
     {
@@ -63,7 +65,7 @@ internal static class SqliteAuditExport
         Span<byte> time = stackalloc byte[32];
         for (var i = 0; i < ordinals.Length; i++)
         {
-            switch (AuditSchema.Columns[i].Type)
+            switch (Types[i])
             {
                 case AuditColumnType.Sequence:
                     csv.WriteField(raw.sqlite3_column_int64(statement, ordinals[i]), default);
@@ -108,7 +110,7 @@ internal static class SqliteAuditExport
         Span<byte> time = stackalloc byte[32];
         for (var i = 0; i < ordinals.Length; i++)
         {
-            switch (AuditSchema.Columns[i].Type)
+            switch (Types[i])
             {
                 case AuditColumnType.Sequence:
                     json.WriteNumber(names[i], raw.sqlite3_column_int64(statement, ordinals[i]));

@@ -23,7 +23,7 @@ internal static class SqliteChainScanner
 
     /// <summary>Returns the first break (or null), the number of intact entries before it, and the last link checked.</summary>
     public static (AuditVerificationResult? Broken, long Checked, long HeadSequence, string HeadHash) Scan(
-        SqliteConnection connection, long afterSequence, string startHash, CancellationToken cancellationToken)
+        SqliteConnection connection, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken)
     {
         var rc = raw.sqlite3_prepare_v2(connection.Handle, Sql, out var statement);
         if (rc != raw.SQLITE_OK) throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc);
@@ -31,8 +31,8 @@ internal static class SqliteChainScanner
         {
             raw.sqlite3_bind_int64(statement, 1, afterSequence);
             var buffer = new byte[64 * 1024];
-            // One reusable hash context: creating a context per entry costs about as much as hashing it.
-            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            // One reusable MAC context: creating a context per entry costs about as much as hashing it.
+            using var mac = key.CreateMac();
             Span<byte> expectedPrevious = stackalloc byte[64];
             System.Text.Encoding.ASCII.GetBytes(startHash, expectedPrevious);
             Span<byte> computed = stackalloc byte[SHA256.HashSizeInBytes];
@@ -44,8 +44,8 @@ internal static class SqliteChainScanner
                 if ((checkedCount & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
                 var sequence = raw.sqlite3_column_int64(statement, SequenceColumn);
                 var length = Canonicalize(statement, sequence, ref buffer);
-                sha256.AppendData(buffer, 0, length);
-                sha256.GetHashAndReset(computed);
+                mac.AppendData(buffer, 0, length);
+                mac.GetHashAndReset(computed);
                 ToHex(computed, computedHex);
                 var stored = raw.sqlite3_column_blob(statement, HashColumn);
                 var previous = raw.sqlite3_column_blob(statement, PreviousHashColumn);
@@ -92,13 +92,38 @@ internal static class SqliteChainScanner
         return at;
     }
 
-    /// <summary>EF's stored "yyyy-MM-dd HH:mm:ss.FFFFFFF" as the canonical ISO form; returns the length written.</summary>
+    /// <summary>
+    /// EF's stored "yyyy-MM-dd HH:mm:ss.FFFFFFF" as the canonical "yyyy-MM-ddTHH:mm:ss.ffffffZ"; returns the length
+    /// written. The usual shape is rewritten byte by byte (the fraction cut or padded to six digits, which is what
+    /// parsing and formatting would give); anything else goes through <see cref="AuditEntryReader.ParseTime(ReadOnlySpan{char})"/>.
+    /// </summary>
     internal static int CanonicalTime(ReadOnlySpan<byte> stored, Span<byte> destination)
     {
+        if (stored.Length >= 19 && stored.Length <= 27 && stored[10] == (byte)' ' && (stored.Length == 19 || (stored[19] == (byte)'.' && stored.Length > 20))
+            && IsDigits(stored[..4]) && IsDigits(stored[11..13]) && (stored.Length == 19 || IsDigits(stored[20..])))
+        {
+            stored[..10].CopyTo(destination);
+            destination[10] = (byte)'T';
+            stored[11..19].CopyTo(destination[11..]);
+            destination[19] = (byte)'.';
+            var fraction = stored.Length > 20 ? stored[20..] : default;
+            for (var i = 0; i < 6; i++) destination[20 + i] = i < fraction.Length ? fraction[i] : (byte)'0';
+            destination[26] = (byte)'Z';
+            return 27;
+        }
         Span<char> chars = stackalloc char[Math.Min(stored.Length, 64)];
         for (var i = 0; i < chars.Length; i++) chars[i] = (char)stored[i];
         AuditEntryReader.ParseTime(chars).TryFormat(destination, out var length, AuditChain.TimeFormat, CultureInfo.InvariantCulture);
         return length;
+    }
+
+    private static bool IsDigits(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b is < (byte)'0' or > (byte)'9') return false;
+        }
+        return true;
     }
 
     private static void ToHex(ReadOnlySpan<byte> bytes, Span<byte> hex)
