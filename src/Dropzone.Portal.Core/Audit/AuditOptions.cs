@@ -20,9 +20,6 @@ public sealed class AuditOptions
     /// </summary>
     public string CheckpointFile { get; set; } = "";
 
-    /// <summary>When the chain's tail is verified and a checkpoint written (cron, UTC); every 15 minutes by default.</summary>
-    public string CheckpointSchedule { get; set; } = "*/15 * * * *";
-
     /// <summary>Free text on the page searches at most this many of the newest entries (a time range moves the window back).</summary>
     public int FreeTextWindow { get; set; } = 25_000;
 }
