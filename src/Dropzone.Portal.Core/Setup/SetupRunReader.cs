@@ -91,7 +91,7 @@ public sealed class SetupRunReader(IDbContextFactory<PortalDbContext> dbFactory,
         var result = await exchange.InvokeAsync(SetupCommands.GetMembers(group.DirectoryObjectId ?? group.PrimarySmtpAddress), cancellationToken);
         if (!result.IsSuccess)
         {
-            return new([], 0, page, pageSize, SetupStepContext.Describe(result));
+            return new([], 0, page, pageSize, TenantCallLog.Describe(result));
         }
 
         var all = result.Rows.Select(RecipientInfo.From).OrderBy(m => m.DisplayName ?? m.PrimarySmtpAddress, StringComparer.OrdinalIgnoreCase).ToList();

@@ -1,5 +1,7 @@
 using System.Text;
 using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction.AccessPolicy;
+using Dropzone.Portal.Core.Restriction.Rbac;
 using Dropzone.Portal.TenantClients.Commands;
 using Microsoft.Extensions.Options;
 
@@ -46,31 +48,31 @@ public sealed class SetupScriptRenderer(IOptions<SetupOptions> options)
         if (r.RestrictionMode == RestrictionMode.ApplicationAccessPolicy)
         {
             sb.AppendLine("# 4. Restrict the application to the group's members");
-            sb.AppendLine(SetupCommands.NewPolicy(r).ToPowerShell());
+            sb.AppendLine(AccessPolicyCommands.NewPolicy(r).ToPowerShell());
             sb.AppendLine();
             sb.AppendLine("# 5. Verify: members Granted, others Denied");
             foreach (var member in r.Members.Take(3))
             {
-                sb.AppendLine(SetupCommands.TestPolicy(r, SetupCommands.MemberName(member)).ToPowerShell());
+                sb.AppendLine(AccessPolicyCommands.TestPolicy(r.RestrictedAppId, SetupCommands.MemberName(member)).ToPowerShell());
             }
         }
         else
         {
             sb.AppendLine("# 4. RBAC for Applications: service principal, management scope on the group, role assignments");
-            sb.AppendLine(SetupCommands.NewServicePrincipal(r, r.RestrictedAppServicePrincipalId ?? "<service principal object id>").ToPowerShell());
+            sb.AppendLine(RbacCommands.NewServicePrincipal(r, r.RestrictedAppServicePrincipalId ?? "<service principal object id>").ToPowerShell());
             sb.AppendLine($"$groupDn = (Get-DistributionGroup -Identity {ExchangeCommand.QuotePowerShell(identity)}).DistinguishedName");
-            var scope = ExchangeCommand.QuotePowerShell(SetupCommands.ScopeName(r, o));
+            var scope = ExchangeCommand.QuotePowerShell(RbacCommands.ScopeName(r, o));
             sb.AppendLine($"New-ManagementScope -Name {scope} -RecipientRestrictionFilter (\"MemberOfGroup -eq '{{0}}'\" -f ($groupDn -replace \"'\", \"''\"))");
             foreach (var role in r.RbacRoles)
             {
-                sb.AppendLine(SetupCommands.NewAssignment(r, o, role).ToPowerShell());
+                sb.AppendLine(RbacCommands.NewAssignment(r, o, role).ToPowerShell());
             }
 
             sb.AppendLine();
             sb.AppendLine("# 5. Verify: members InScope, others not");
             foreach (var member in r.Members.Take(3))
             {
-                sb.AppendLine(SetupCommands.TestAuthorization(r, SetupCommands.MemberName(member)).ToPowerShell());
+                sb.AppendLine(RbacCommands.TestAuthorization(r.RestrictedAppId, SetupCommands.MemberName(member)).ToPowerShell());
             }
         }
 

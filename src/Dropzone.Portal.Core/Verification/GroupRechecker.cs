@@ -1,7 +1,10 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction.AccessPolicy;
+using Dropzone.Portal.Core.Restriction.Rbac;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
 using Microsoft.EntityFrameworkCore;
@@ -203,7 +206,7 @@ public sealed class GroupRechecker(
         if (groupResult.IsSuccess && groupResult.FirstRow is { } row)
         {
             var info = DistributionGroupInfo.From(row);
-            if (!SetupSteps.OwnersMatch(info.ManagedBy, r.Owners))
+            if (!EnsureOwnersStep.OwnersMatch(info.ManagedBy, r.Owners))
             {
                 drift.Add($"Owners changed outside the portal (Exchange lists {string.Join(", ", info.ManagedBy)})");
             }
@@ -221,12 +224,12 @@ public sealed class GroupRechecker(
 
         if (r.RestrictionMode == RestrictionMode.ApplicationAccessPolicy)
         {
-            var policies = await c.InvokeAsync(SetupCommands.GetPolicies(), ct);
+            var policies = await c.InvokeAsync(AccessPolicyCommands.GetPolicies(), ct);
             if (policies.IsSuccess || policies.Outcome is ExchangeOutcome.NotFound)
             {
                 var forApp = policies.Rows.Select(ApplicationAccessPolicyInfo.From)
                     .Where(p => string.Equals(p.AppId, r.RestrictedAppId, StringComparison.OrdinalIgnoreCase)).ToList();
-                var ours = forApp.Where(p => SetupSteps.IsThisGroup(c, p)).ToList();
+                var ours = forApp.Where(p => AccessPolicyCommands.IsThisGroup(p, r, c.Facts.GroupIdentity, c.Facts.GroupDistinguishedName)).ToList();
                 if (ours.Count == 0)
                 {
                     drift.Add("The application access policy was removed");
@@ -244,7 +247,7 @@ public sealed class GroupRechecker(
         }
         else
         {
-            var scope = await c.InvokeAsync(SetupCommands.GetScope(r, _options), ct);
+            var scope = await c.InvokeAsync(RbacCommands.GetScope(r, _options), ct);
             if (scope.Outcome is ExchangeOutcome.NotFound)
             {
                 drift.Add("The management scope was removed");
@@ -255,7 +258,7 @@ public sealed class GroupRechecker(
                 drift.Add("The management scope's filter was altered");
             }
 
-            var gets = await c.InvokeManyAsync([.. r.RbacRoles.Select(role => SetupCommands.GetAssignment(r, _options, role))], ct);
+            var gets = await c.InvokeManyAsync([.. r.RbacRoles.Select(role => RbacCommands.GetAssignment(r, _options, role))], ct);
             var missing = gets.Count(g => g.Outcome is ExchangeOutcome.NotFound || (g.IsSuccess && g.Rows.Count == 0));
             if (missing > 0)
             {

@@ -1,4 +1,6 @@
 using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction.AccessPolicy;
+using Dropzone.Portal.Core.Restriction.Rbac;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
@@ -92,8 +94,8 @@ public sealed class GroupVerifier
 
     private static ExchangeCommand Test(SetupStepContext c, string mailbox) =>
         c.Request.RestrictionMode == RestrictionMode.ApplicationAccessPolicy
-            ? SetupCommands.TestPolicy(c.Request, mailbox)
-            : SetupCommands.TestAuthorization(c.Request, mailbox);
+            ? AccessPolicyCommands.TestPolicy(c.Request.RestrictedAppId, mailbox)
+            : RbacCommands.TestAuthorization(c.Request.RestrictedAppId, mailbox);
 
     private static VerificationResult Row(SetupStepContext c, string mailbox, bool isMember, ExchangeResult answer, DateTime checkedAt)
     {
@@ -103,19 +105,19 @@ public sealed class GroupVerifier
         if (c.Request.RestrictionMode == RestrictionMode.ApplicationAccessPolicy)
         {
             expected = isMember ? "Granted" : "Denied";
-            actual = answer.IsSuccess && answer.FirstRow is { } row ? AccessCheckInfo.From(row).AccessCheckResult ?? "(no result)" : SetupStepContext.Describe(answer);
+            actual = answer.IsSuccess && answer.FirstRow is { } row ? AccessCheckInfo.From(row).AccessCheckResult ?? "(no result)" : TenantCallLog.Describe(answer);
             passed = string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);
         }
         else
         {
             expected = isMember ? "InScope" : "Not in scope";
-            var scopeName = SetupCommands.ScopeName(c.Request, c.Options);
+            var scopeName = RbacCommands.ScopeName(c.Request, c.Options);
             var rows = answer.IsSuccess ? answer.Rows.Select(ServicePrincipalAuthorizationInfo.From).ToList() : [];
             var ours = rows.Where(r => string.Equals(r.AllowedResourceScope, scopeName, StringComparison.OrdinalIgnoreCase)).ToList();
             var anyInScope = rows.Any(r => r.InScope == true);
             if (!answer.IsSuccess)
             {
-                actual = SetupStepContext.Describe(answer);
+                actual = TenantCallLog.Describe(answer);
                 passed = false;
             }
             else if (isMember)

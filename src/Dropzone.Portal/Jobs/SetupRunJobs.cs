@@ -1,6 +1,7 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +27,7 @@ public static class SetupRunJobs
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<IRunProgressNotifier, RunProgressNotifier>();
-        services.TryAddSingleton<GroupVerifier>();
+        services.AddSetupSteps();
         services.TryAddSingleton<SetupScriptRenderer>();
         services.TryAddSingleton<ISetupRunScheduler, HangfireSetupRunScheduler>();
         // Transient: they hold typed HttpClients, which must not be captured for the life of the process.

@@ -1,5 +1,7 @@
 using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction.AccessPolicy;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.TenantClients.Exchange;
 using Microsoft.Extensions.Options;
 
@@ -142,7 +144,7 @@ public sealed class SetupPlanBuilderTests
         var script = new SetupScriptRenderer(Options.Create(options)).Render(request);
 
         Assert.Contains(SetupCommands.NewGroup(plan).ToPowerShell(), script, StringComparison.Ordinal);
-        Assert.Contains(SetupCommands.NewPolicy(plan.Request).ToPowerShell(), script, StringComparison.Ordinal);
+        Assert.Contains(AccessPolicyCommands.NewPolicy(plan.Request).ToPowerShell(), script, StringComparison.Ordinal);
         Assert.Contains("-AccessRight 'RestrictAccess'", script, StringComparison.Ordinal);
     }
 
@@ -165,8 +167,8 @@ public sealed class SetupPlanBuilderTests
     {
         var owners = Request(0).Owners;
 
-        Assert.True(SetupSteps.OwnersMatch(["olivia", "Omar"], owners));
-        Assert.False(SetupSteps.OwnersMatch(["olivia"], owners));
+        Assert.True(EnsureOwnersStep.OwnersMatch(["olivia", "Omar"], owners));
+        Assert.False(EnsureOwnersStep.OwnersMatch(["olivia"], owners));
     }
 
     [Fact]

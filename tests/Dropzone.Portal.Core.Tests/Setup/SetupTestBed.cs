@@ -5,6 +5,7 @@ using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
 using Dropzone.Portal.TenantClients;
 using Dropzone.Portal.TenantClients.Exchange;
@@ -112,10 +113,13 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
         return bed;
     }
 
-    public SetupRunEngine NewEngine() => new(this, Exchange, Directory, new GroupVerifier(), Trail, Notifier, Scheduler,
+    /// <summary>The steps and the verifier as the host registers them.</summary>
+    public IServiceProvider Steps { get; } = new ServiceCollection().AddSetupSteps().BuildServiceProvider();
+
+    public SetupRunEngine NewEngine() => new(this, Exchange, Directory, Steps.GetRequiredService<SetupStepCatalog>(), Trail, Notifier, Scheduler,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<SetupRunEngine>.Instance);
 
-    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, new GroupVerifier(), Trail,
+    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(), Trail,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<GroupRechecker>.Instance);
 
     public PortalDbContext CreateDbContext() => new(_dbOptions);
