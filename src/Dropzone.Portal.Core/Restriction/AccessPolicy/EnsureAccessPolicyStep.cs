@@ -7,7 +7,10 @@ namespace Dropzone.Portal.Core.Restriction.AccessPolicy;
 /// <summary>Creates the RestrictAccess application access policy for the application on the group, unless it exists.</summary>
 public sealed class EnsureAccessPolicyStep : ISetupStep
 {
-    public SetupStepKind Kind => SetupStepKind.EnsureAccessPolicy;
+    /// <summary>The name stored with the run's steps.</summary>
+    public static SetupStepKind StepKind { get; } = new("EnsureAccessPolicy");
+
+    public SetupStepKind Kind => StepKind;
 
     public async Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken)
     {

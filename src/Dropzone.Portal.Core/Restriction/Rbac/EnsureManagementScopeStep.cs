@@ -7,7 +7,10 @@ namespace Dropzone.Portal.Core.Restriction.Rbac;
 /// <summary>Creates the management scope whose filter is "member of the group", unless a scope of that name exists.</summary>
 public sealed class EnsureManagementScopeStep : ISetupStep
 {
-    public SetupStepKind Kind => SetupStepKind.EnsureManagementScope;
+    /// <summary>The name stored with the run's steps.</summary>
+    public static SetupStepKind StepKind { get; } = new("EnsureManagementScope");
+
+    public SetupStepKind Kind => StepKind;
 
     public async Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken)
     {

@@ -7,7 +7,10 @@ namespace Dropzone.Portal.Core.Restriction.Rbac;
 /// <summary>Assigns each chosen Application role to the application within the group's management scope.</summary>
 public sealed class EnsureRoleAssignmentsStep : ISetupStep
 {
-    public SetupStepKind Kind => SetupStepKind.EnsureRoleAssignments;
+    /// <summary>The name stored with the run's steps.</summary>
+    public static SetupStepKind StepKind { get; } = new("EnsureRoleAssignments");
+
+    public SetupStepKind Kind => StepKind;
 
     public async Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken)
     {

@@ -7,7 +7,10 @@ namespace Dropzone.Portal.Core.Restriction.Rbac;
 /// <summary>Registers the application's service principal in Exchange (New-ServicePrincipal), unless it is there.</summary>
 public sealed class EnsureServicePrincipalStep : ISetupStep
 {
-    public SetupStepKind Kind => SetupStepKind.EnsureServicePrincipal;
+    /// <summary>The name stored with the run's steps.</summary>
+    public static SetupStepKind StepKind { get; } = new("EnsureServicePrincipal");
+
+    public SetupStepKind Kind => StepKind;
 
     public async Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken)
     {

@@ -1,10 +1,10 @@
-using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.TenantClients.Graph;
 
 namespace Dropzone.Portal.Core.Setup.Steps;
 
-/// <summary>Finds the application's service principal (enterprise application) in the tenant.</summary>
-public sealed class EnsureAppStep : ISetupStep
+/// <summary>Finds the application's service principal (enterprise application) in the tenant; the mode may warn about its grants.</summary>
+public sealed class EnsureAppStep(RestrictionModeCatalog modes) : ISetupStep
 {
     public SetupStepKind Kind => SetupStepKind.EnsureApp;
 
@@ -35,26 +35,8 @@ public sealed class EnsureAppStep : ISetupStep
         context.Facts.AppServicePrincipalId = sp.Id;
         context.Facts.AppDisplayName = sp.DisplayName;
         context.Note($"Found {sp.DisplayName} (service principal {sp.Id})");
-        if (context.Request.RestrictionMode == RestrictionMode.RbacForApplications)
-        {
-            // RBAC grants add to Entra consent: an unscoped Mail.* application grant would make the scope restrict nothing.
-            try
-            {
-                var grants = await context.CallDirectoryAsync($"GET /servicePrincipals/{sp.Id}/appRoleAssignments", d => d.GetMailGrantsAsync(sp.Id, cancellationToken));
-                if (grants.HasUnscopedMailGrant)
-                {
-                    return new StepResult.Done(
-                        $"Found {sp.DisplayName ?? context.Request.RestrictedAppId}. WARNING: it still holds the tenant-wide Entra permission(s) " +
-                        $"{string.Join(", ", grants.UnscopedMailPermissions)}, so the RBAC scope will restrict nothing until an administrator removes them " +
-                        "(Entra ID > Enterprise applications > the app > Permissions).");
-                }
-            }
-            catch (DirectoryException ex)
-            {
-                context.Note($"The application's Entra grants could not be read: {ex.Message}");
-            }
-        }
-
-        return new StepResult.Done($"Found {sp.DisplayName ?? context.Request.RestrictedAppId}.");
+        var found = $"Found {sp.DisplayName ?? context.Request.RestrictedAppId}.";
+        var warning = await modes.Get(context.Request.RestrictionMode).CheckApplicationAsync(context.Tenant, sp, cancellationToken);
+        return new StepResult.Done(warning is null ? found : $"{found} {warning}");
     }
 }

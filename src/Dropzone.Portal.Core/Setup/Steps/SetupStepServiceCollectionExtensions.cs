@@ -1,5 +1,4 @@
-using Dropzone.Portal.Core.Restriction.AccessPolicy;
-using Dropzone.Portal.Core.Restriction.Rbac;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,24 +7,21 @@ namespace Dropzone.Portal.Core.Setup.Steps;
 
 public static class SetupStepServiceCollectionExtensions
 {
-    /// <summary>The setup steps and their catalog, which the run engine asks for the step a plan names. Stateless: singletons.</summary>
+    /// <summary>
+    /// What a setup plan is made of: the steps every plan has, the registered restriction modes with theirs
+    /// (<see cref="RestrictionServiceCollectionExtensions.AddRestrictionModes"/>), the verifier and the plan builder.
+    /// </summary>
     public static IServiceCollection AddSetupSteps(this IServiceCollection services)
     {
+        services.AddRestrictionModes();
         services.TryAddSingleton<GroupVerifier>();
-        services.TryAddSingleton<SetupStepCatalog>();
-        services.TryAddEnumerable(
-        [
-            ServiceDescriptor.Singleton<ISetupStep, EnsureAppStep>(),
-            ServiceDescriptor.Singleton<ISetupStep, EnsureGroupStep>(),
-            ServiceDescriptor.Singleton<ISetupStep, EnsureOwnersStep>(),
-            ServiceDescriptor.Singleton<ISetupStep, EnsureMembersStep>(),
-            ServiceDescriptor.Singleton<ISetupStep, WaitForReplicationStep>(),
-            ServiceDescriptor.Singleton<ISetupStep, VerifyStep>(),
-            ServiceDescriptor.Singleton<ISetupStep, EnsureAccessPolicyStep>(),
-            ServiceDescriptor.Singleton<ISetupStep, EnsureServicePrincipalStep>(),
-            ServiceDescriptor.Singleton<ISetupStep, EnsureManagementScopeStep>(),
-            ServiceDescriptor.Singleton<ISetupStep, EnsureRoleAssignmentsStep>(),
-        ]);
+        services.TryAddSingleton<SetupPlanBuilder>();
+        services.AddSetupStep<EnsureAppStep>();
+        services.AddSetupStep<EnsureGroupStep>();
+        services.AddSetupStep<EnsureOwnersStep>();
+        services.AddSetupStep<EnsureMembersStep>();
+        services.AddSetupStep<WaitForReplicationStep>();
+        services.AddSetupStep<VerifyStep>();
         return services;
     }
 }

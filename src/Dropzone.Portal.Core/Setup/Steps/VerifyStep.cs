@@ -1,5 +1,6 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Verification;
 
 namespace Dropzone.Portal.Core.Setup.Steps;
@@ -11,13 +12,14 @@ public sealed class VerifyStep(GroupVerifier verifier) : ISetupStep
 
     public async Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken)
     {
-        var outcome = await verifier.CheckAsync(context, cancellationToken);
+        var target = new RestrictionTarget(context.Request, context.Options, context.Facts.GroupIdentity, context.Facts.GroupDistinguishedName);
+        var outcome = await verifier.CheckAsync(new VerificationContext(target, context.Group.Id, context.Run.Id, context.Tenant, context.UtcNow), cancellationToken);
         context.VerificationResults.AddRange(outcome.Results);
         context.Group.ConfiguredAt ??= context.Time.GetUtcNow();
         context.Group.LastCheckedAt = context.Time.GetUtcNow();
-        if (outcome.Stop is not null)
+        if (outcome.Unanswered is { } unanswered)
         {
-            return outcome.Stop;
+            return SetupStepContext.FromFailure(unanswered, "Verifying");
         }
 
         var failed = outcome.Results.Count(r => !r.Passed);

@@ -55,7 +55,8 @@ public sealed class SetupWizardState
         Owners = [.. Owners],
         Members = AllMembers(),
         RestrictionMode = RestrictionMode,
-        RbacRoles = RestrictionMode == RestrictionMode.RbacForApplications ? [.. RbacRoles] : [SetupDefaults.DefaultRbacRole],
+        // The mode decides whether roles count (the plan builder keeps them only for a mode that takes roles).
+        RbacRoles = [.. RbacRoles],
         PolicyDescription = string.IsNullOrWhiteSpace(PolicyDescription) ? null : PolicyDescription.Trim(),
     };
 }
