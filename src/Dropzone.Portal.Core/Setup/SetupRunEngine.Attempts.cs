@@ -14,9 +14,9 @@ public sealed partial class SetupRunEngine
     private sealed record Attempted(SetupRun Run, SetupStep Step, ManagedGroup Group, SetupPlan Plan);
 
     /// <summary>Runs one attempt of a step; null to continue with the next step, else how the advance ended.</summary>
-    private async Task<AdvanceOutcome?> ExecuteStepAsync(PortalDbContext db, Attempted a, string worker, CancellationToken cancellationToken)
+    private async Task<AdvanceOutcome?> ExecuteStepAsync(PortalDbContext db, Attempted a, string worker, UnsavedProgress unsaved, CancellationToken cancellationToken)
     {
-        var attempt = await StartAttemptAsync(db, a, worker, cancellationToken);
+        var attempt = await StartAttemptAsync(db, a, worker, unsaved, cancellationToken);
         var facts = SetupRunFacts.Parse(a.Run.FactsJson);
         var context = new SetupStepContext(a.Run, a.Step, a.Plan, facts, a.Group, _options, exchange, directory, time);
         var result = await RunStepAsync(context, cancellationToken);
@@ -29,7 +29,7 @@ public sealed partial class SetupRunEngine
         RecordAttempt(db, a, attempt, context, facts, result);
         return result switch
         {
-            StepResult.Done or StepResult.Skipped => await AdvancePastAsync(db, a, attempt, result, cancellationToken),
+            StepResult.Done or StepResult.Skipped => AdvancePast(a, attempt, result),
             StepResult.Retry retry => await RetryLaterAsync(db, a, attempt, retry, cancellationToken),
             StepResult.Failed failed => await FailAsync(db, a, attempt, failed.Summary, failed.Remedy, cancellationToken),
             _ => throw new InvalidOperationException($"Unknown step result {result.GetType().Name}."),
@@ -40,7 +40,7 @@ public sealed partial class SetupRunEngine
     /// The attempt is saved before anything is sent, so a crash mid-call leaves a "running" attempt behind and the
     /// next attempt knows an earlier one may have acted.
     /// </summary>
-    private async Task<StepAttempt> StartAttemptAsync(PortalDbContext db, Attempted a, string worker, CancellationToken cancellationToken)
+    private async Task<StepAttempt> StartAttemptAsync(PortalDbContext db, Attempted a, string worker, UnsavedProgress unsaved, CancellationToken cancellationToken)
     {
         var (run, step) = (a.Run, a.Step);
         var attempt = new StepAttempt { StepId = step.Id, RunId = run.Id, Number = step.Attempts + 1, StartedAt = Now, Outcome = StepAttemptOutcome.Running, WorkerId = worker };
@@ -57,8 +57,8 @@ public sealed partial class SetupRunEngine
             await MarkEarlierAttemptsInterruptedAsync(db, a, attempt, cancellationToken);
         }
 
-        await SaveAsync(db, cancellationToken);
-        Publish(run, step);
+        unsaved.Add(step);
+        await SaveAsync(db, run, unsaved, cancellationToken);
         return attempt;
     }
 
@@ -114,21 +114,23 @@ public sealed partial class SetupRunEngine
         if (result is not StepResult.Failed)
         {
             var retry = result is StepResult.Retry;
-            Record(db, RunEntry(run, retry ? AuditActions.RunStepFailed : AuditActions.RunStepSucceeded, $"step {step.Index} {step.Kind}, attempt {attempt.Number}",
-                    retry ? AuditOutcome.Failed : result is StepResult.Skipped ? AuditOutcome.Skipped : AuditOutcome.Succeeded)
-                with
-            { StepAttemptId = attempt.Id.ToString(), Command = step.LastCommand, Answer = retry ? $"{result.Summary} (will retry)" : result.Summary });
+            var outcome = retry ? AuditOutcome.Failed : result is StepResult.Skipped ? AuditOutcome.Skipped : AuditOutcome.Succeeded;
+            Record(db, RunEntry(run, retry ? AuditActions.RunStepFailed : AuditActions.RunStepSucceeded, $"step {step.Index} {step.Kind}, attempt {attempt.Number}", outcome) with
+            {
+                StepAttemptId = attempt.Id.ToString(),
+                Command = step.LastCommand,
+                Answer = retry ? $"{result.Summary} (will retry)" : result.Summary,
+            });
         }
     }
 
-    private async Task<AdvanceOutcome?> AdvancePastAsync(PortalDbContext db, Attempted a, StepAttempt attempt, StepResult result, CancellationToken cancellationToken)
+    /// <summary>The step is done and the run moves on; saved with the next transition (see <see cref="UnsavedProgress"/>).</summary>
+    private AdvanceOutcome? AdvancePast(Attempted a, StepAttempt attempt, StepResult result)
     {
         attempt.Outcome = result is StepResult.Done ? StepAttemptOutcome.Succeeded : StepAttemptOutcome.Skipped;
         a.Step.State = result is StepResult.Done ? SetupStepState.Succeeded : SetupStepState.Skipped;
         a.Step.FinishedAt = Now;
         a.Run.CurrentStep = a.Step.Index + 1;
-        await SaveAsync(db, cancellationToken);
-        Publish(a.Run, a.Step);
         return null;
     }
 

@@ -100,9 +100,13 @@ public sealed partial class SetupRunEngine(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (run, group, plan) = await LoadAsync(db, runId, cancellationToken);
+        // Transitions between two steps (run started, step finished) are saved with the next one (the next
+        // attempt's start, the run's end, or a stop), in one SaveChanges, and pushed once saved.
+        var unsaved = new UnsavedProgress();
         if (run.State == SetupRunState.Pending)
         {
-            await StartRunAsync(db, run, group, plan, cancellationToken);
+            StartRun(db, run, group, plan);
+            unsaved.Add(null);
         }
 
         while (run.CurrentStep < run.Steps.Count)
@@ -112,23 +116,40 @@ public sealed partial class SetupRunEngine(
             {
                 // Woken early (duplicate job, recovery): leave it for the scheduled job.
                 scheduler.Schedule(run.Id, new DateTimeOffset(due, TimeSpan.Zero));
-                await ReleaseAsync(db, run, cancellationToken);
+                await ReleaseAsync(db, run, unsaved, cancellationToken);
                 return AdvanceOutcome.Waiting;
             }
 
             if (!await RenewLeaseAsync(db, runId, worker, cancellationToken))
             {
+                await SaveAsync(db, run, unsaved, cancellationToken);
                 return await StopBetweenStepsAsync(db, run, group, plan, step, cancellationToken);
             }
 
-            var outcome = await ExecuteStepAsync(db, new Attempted(run, step, group, plan), worker, cancellationToken);
+            var outcome = await ExecuteStepAsync(db, new Attempted(run, step, group, plan), worker, unsaved, cancellationToken);
             if (outcome is not null)
             {
                 return outcome.Value;
             }
+
+            unsaved.Add(step);
         }
 
-        return await CompleteRunAsync(db, run, group, plan, cancellationToken);
+        return await CompleteRunAsync(db, run, group, plan, unsaved, cancellationToken);
+    }
+
+    /// <summary>Transitions made but not saved yet; each is pushed to the notifier once a save has stored it.</summary>
+    private sealed class UnsavedProgress
+    {
+        private readonly List<SetupStep?> _transitions = [];
+
+        public void Add(SetupStep? step) => _transitions.Add(step);
+
+        public void Published(Action<SetupStep?> publish)
+        {
+            _transitions.ForEach(publish);
+            _transitions.Clear();
+        }
     }
 
     private static async Task<(SetupRun Run, ManagedGroup Group, SetupPlan Plan)> LoadAsync(PortalDbContext db, Guid runId, CancellationToken cancellationToken)
@@ -139,17 +160,16 @@ public sealed partial class SetupRunEngine(
         return (run, group, SetupPlanJson.Deserialize(run.PlanJson));
     }
 
-    private async Task StartRunAsync(PortalDbContext db, SetupRun run, ManagedGroup group, SetupPlan plan, CancellationToken cancellationToken)
+    private void StartRun(PortalDbContext db, SetupRun run, ManagedGroup group, SetupPlan plan)
     {
         run.State = SetupRunState.Running;
         run.StartedAt = Now;
         run.UpdatedAt = Now;
         group.Status = ManagedGroupStatus.Configuring;
-        Record(db, RunEntry(run, AuditActions.RunStarted, plan.Request.GroupAddress)
-            with
-        { Answer = $"{run.Steps.Count} steps, {plan.Request.Members.Count} member(s), {plan.Request.RestrictionMode}" });
-        await SaveAsync(db, cancellationToken);
-        Publish(run, null);
+        Record(db, RunEntry(run, AuditActions.RunStarted, plan.Request.GroupAddress) with
+        {
+            Answer = $"{run.Steps.Count} steps, {plan.Request.Members.Count} member(s), {plan.Request.RestrictionMode}",
+        });
     }
 
     /// <summary>The lease could not be renewed: a cancel request ends the run here, otherwise another worker took it.</summary>
@@ -166,7 +186,7 @@ public sealed partial class SetupRunEngine(
         return AdvanceOutcome.LeaseLost;
     }
 
-    private async Task<AdvanceOutcome> CompleteRunAsync(PortalDbContext db, SetupRun run, ManagedGroup group, SetupPlan plan, CancellationToken cancellationToken)
+    private async Task<AdvanceOutcome> CompleteRunAsync(PortalDbContext db, SetupRun run, ManagedGroup group, SetupPlan plan, UnsavedProgress unsaved, CancellationToken cancellationToken)
     {
         run.State = SetupRunState.Succeeded;
         run.FinishedAt = Now;
@@ -183,8 +203,8 @@ public sealed partial class SetupRunEngine(
         group.NextCheckAt = time.GetUtcNow() + (_options.ReverificationSchedule.Count > 0 ? _options.ReverificationSchedule[0] : _options.ReverificationInterval);
         group.DriftSummary = null;
         Record(db, RunEntry(run, AuditActions.RunCompleted, plan.Request.GroupAddress) with { Answer = $"Group status: {group.Status}" });
-        await SaveAsync(db, cancellationToken);
-        Publish(run, null);
+        unsaved.Add(null);
+        await SaveAsync(db, run, unsaved, cancellationToken);
         return AdvanceOutcome.Succeeded;
     }
 
@@ -202,12 +222,16 @@ public sealed partial class SetupRunEngine(
         run.LeaseExpiresAt = null;
         run.NextAttemptAt = null;
         a.Group.Status = ManagedGroupStatus.Failed;
-        Record(db, RunEntry(run, AuditActions.RunStepFailed, a.Plan.Request.GroupAddress, AuditOutcome.Failed)
-            with
-        { StepAttemptId = attempt.Id.ToString(), Command = step.LastCommand, Answer = message });
-        Record(db, RunEntry(run, AuditActions.RunFailed, a.Plan.Request.GroupAddress, AuditOutcome.Failed)
-            with
-        { Answer = remedy is null ? message : $"{message} Remedy: {remedy}" });
+        Record(db, RunEntry(run, AuditActions.RunStepFailed, a.Plan.Request.GroupAddress, AuditOutcome.Failed) with
+        {
+            StepAttemptId = attempt.Id.ToString(),
+            Command = step.LastCommand,
+            Answer = message,
+        });
+        Record(db, RunEntry(run, AuditActions.RunFailed, a.Plan.Request.GroupAddress, AuditOutcome.Failed) with
+        {
+            Answer = remedy is null ? message : $"{message} Remedy: {remedy}",
+        });
         await SaveAsync(db, cancellationToken);
         Publish(run, step);
         return AdvanceOutcome.Failed;
@@ -241,11 +265,11 @@ public sealed partial class SetupRunEngine(
         return AdvanceOutcome.Cancelled;
     }
 
-    private async Task ReleaseAsync(PortalDbContext db, SetupRun run, CancellationToken cancellationToken)
+    private async Task ReleaseAsync(PortalDbContext db, SetupRun run, UnsavedProgress unsaved, CancellationToken cancellationToken)
     {
         run.LeaseOwner = null;
         run.LeaseExpiresAt = null;
-        await SaveAsync(db, cancellationToken);
+        await SaveAsync(db, run, unsaved, cancellationToken);
     }
 
     private async Task<bool> CancelRequestedAsync(Guid runId, CancellationToken cancellationToken)
@@ -272,6 +296,12 @@ public sealed partial class SetupRunEngine(
 
     private static Task<int> SaveAsync(PortalDbContext db, CancellationToken cancellationToken) =>
         AuditTrail.SaveChangesAsync(db, cancellationToken);
+
+    private async Task SaveAsync(PortalDbContext db, SetupRun run, UnsavedProgress unsaved, CancellationToken cancellationToken)
+    {
+        await SaveAsync(db, cancellationToken);
+        unsaved.Published(step => Publish(run, step));
+    }
 
     private void Publish(SetupRun run, SetupStep? step) =>
         notifier.Publish(new RunProgress(run.Id, run.GroupId, run.State, run.CurrentStep, step?.Index, step?.State, step?.Summary ?? run.FailureMessage));
