@@ -1,11 +1,8 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Requests.Notifications;
 using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Requests;

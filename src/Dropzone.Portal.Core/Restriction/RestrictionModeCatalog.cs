@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Dropzone.Portal.Core.Groups;
 
 namespace Dropzone.Portal.Core.Restriction;
 

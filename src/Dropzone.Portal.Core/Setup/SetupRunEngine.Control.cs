@@ -1,7 +1,5 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Setup;
 

@@ -1,8 +1,5 @@
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Restriction;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Setup;

@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Verification;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;

@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Verification;
 

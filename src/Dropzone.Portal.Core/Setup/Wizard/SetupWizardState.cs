@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Groups;
 
 namespace Dropzone.Portal.Core.Setup.Wizard;
 
