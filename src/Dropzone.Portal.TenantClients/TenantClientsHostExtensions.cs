@@ -77,7 +77,6 @@ public static class TenantClientsHostExtensions
         services.TryAddTransient<TenantConnectionCheck>();
         services.TryAddSingleton<ReplicationWait>();
         services.TryAddSingleton<TenantHealthCache>();
-        services.TryAddTransient<GroupMembershipSync>();
         services.AddHealthChecks().AddCheck<TenantHealthCheck>(TenantHealthCheck.Name, HealthStatus.Degraded, ["tenant"]);
         return builder;
     }

@@ -42,9 +42,6 @@ public sealed class TenantClientsOptions
 
     public TimeSpan ReplicationTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Above this many members, membership goes one Add-DistributionGroupMember at a time (EXCHANGE.md "large arrays").</summary>
-    public int BulkMemberThreshold { get; set; } = 2000;
-
     /// <summary>How long the "tenant" health check reuses its last connection report.</summary>
     public TimeSpan HealthCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 

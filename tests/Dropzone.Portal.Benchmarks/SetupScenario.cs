@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.Testing;
@@ -25,12 +26,10 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
     {
         var members = args.Count("members", 1000);
         var latency = args.Count("latency-ms", 100);
-        var modes = (args.Value("mode") ?? "both") switch
-        {
-            "aap" => new[] { RestrictionMode.ApplicationAccessPolicy },
-            "rbac" => [RestrictionMode.RbacForApplications],
-            _ => [RestrictionMode.ApplicationAccessPolicy, RestrictionMode.RbacForApplications],
-        };
+        // Every registered mode by default; --mode picks one by its code (aap, rbac).
+        var catalog = new ServiceCollection().AddRestrictionModes().BuildServiceProvider().GetRequiredService<RestrictionModeCatalog>();
+        var wanted = args.Value("mode");
+        var modes = catalog.All.Where(m => wanted is null or "both" || string.Equals(m.Code, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
         var failures = 0;
         foreach (var mode in modes)
         {
@@ -40,7 +39,7 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
         return failures == 0 ? 0 : 1;
     }
 
-    private static async Task<bool> RunModeAsync(RestrictionMode mode, int memberCount, int latencyMs)
+    private static async Task<bool> RunModeAsync(IRestrictionMode mode, int memberCount, int latencyMs)
     {
         var folder = Path.Combine(Path.GetTempPath(), "dropzone-setup-bench-" + Guid.NewGuid().ToString("N")[..8]);
         await using var host = await SetupHost.StartAsync(folder);
@@ -62,12 +61,12 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
             var launcher = host.Services.GetRequiredService<ISetupRunLauncher>();
             var notifier = host.Services.GetRequiredService<IRunProgressNotifier>();
             var admin = new PortalUser(DemoTenant.UserId(1).ToString(), DemoTenant.AdminUpn, "Adele Admin");
-            await RunToEndAsync(launcher, notifier, Request(addresses, mode, "dropzone-warmup"), admin);
+            await RunToEndAsync(launcher, notifier, Request(addresses, mode.Name, "dropzone-warmup"), admin);
 
             tenant.SetFaults(tenant.Faults with { Latency = TimeSpan.FromMilliseconds(latencyMs) });
             var callsBefore = tenant.Calls.Count(c => c.Service == "outlook");
 
-            var request = Request(addresses, mode, "dropzone-bench");
+            var request = Request(addresses, mode.Name, "dropzone-bench");
             var finished = new TaskCompletionSource<RunProgress>(TaskCreationOptions.RunContinuationsAsynchronously);
             var trace = Environment.GetEnvironmentVariable("SETUP_BENCH_TRACE") == "1";
             var clock = Stopwatch.StartNew();
@@ -86,9 +85,11 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
 
             clock.Restart();
             var wall = Stopwatch.StartNew();
+            var launchedAt = DateTime.UtcNow;
             var runId = await launcher.StartAsync(request, admin);
             var end = await finished.Task.WaitAsync(TimeSpan.FromMinutes(30));
             wall.Stop();
+            var finishedAt = DateTime.UtcNow;
             tenant.SetFaults(tenant.Faults with { Latency = TimeSpan.Zero });
 
             var calls = tenant.Calls.Count(c => c.Service == "outlook") - callsBefore;
@@ -96,15 +97,16 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
             var attempts = details.Steps.SelectMany(s => s.AttemptLog).ToList();
             var critical = attempts.Sum(a => a.CriticalPathCalls);
             var groupMemberCalls = details.Steps
-                .Where(s => s.Kind is SetupStepKind.EnsureGroup or SetupStepKind.EnsureOwners or SetupStepKind.EnsureMembers)
+                .Where(s => new[] { SetupStepKind.EnsureGroup, SetupStepKind.EnsureOwners, SetupStepKind.EnsureMembers }.Contains(s.Kind))
                 .SelectMany(s => s.AttemptLog).Sum(a => a.Calls);
             var floor = (double)critical * latencyMs;
             var present = await exchange.GetMembersAsync(request.GroupAddress);
             var allPresent = present is not null && present.Count == addresses.Count
                 && present.Select(p => p.PrimarySmtpAddress).ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(addresses.Select(a => a.Address));
-            var name = mode == RestrictionMode.ApplicationAccessPolicy ? "aap" : "rbac";
+            var name = mode.Code;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT setup mode={name} members={memberCount} calls={calls} group_member_calls={groupMemberCalls} wall_ms={wall.ElapsedMilliseconds} floor_ms={floor:F0} ratio={wall.ElapsedMilliseconds / floor:F2}"));
+            Console.WriteLine(SetupCostBreakdown.From(launchedAt, finishedAt, attempts, [.. tenant.Calls]).ToLine(name, floor));
             Console.Error.WriteLine($"run {end.RunState}; all members present: {allPresent}; critical-path calls {critical}; steps: " +
                 string.Join(", ", details.Steps.Select(s => $"{s.Kind}={s.State}/{s.AttemptLog.Sum(a => a.Calls)}")));
             return end.RunState == SetupRunState.Succeeded && allPresent;

@@ -34,7 +34,6 @@ public class TenantClientsRegistrationTests
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<IExchangeClient>());
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<IDirectoryClient>());
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<TenantConnectionCheck>());
-        Assert.NotNull(scope.ServiceProvider.GetRequiredService<GroupMembershipSync>());
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<ReplicationWait>());
     }
 

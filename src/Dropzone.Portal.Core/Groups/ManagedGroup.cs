@@ -1,15 +1,5 @@
 namespace Dropzone.Portal.Core.Groups;
 
-/// <summary>How the restricted application is confined to the group's mailboxes.</summary>
-public enum RestrictionMode
-{
-    /// <summary><c>New-ApplicationAccessPolicy -AccessRight RestrictAccess</c>: the method of Dropzone's guide.</summary>
-    ApplicationAccessPolicy,
-
-    /// <summary>RBAC for Applications: service principal, management scope on the group, role assignments.</summary>
-    RbacForApplications,
-}
-
 /// <summary>
 /// Where a managed group stands. Exchange can confirm a restriction long before Microsoft Graph honours it,
 /// so "verified in Exchange" and "re-checked" are separate, later states.

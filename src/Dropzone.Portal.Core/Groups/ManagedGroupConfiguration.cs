@@ -15,7 +15,7 @@ internal sealed class ManagedGroupConfiguration : IEntityTypeConfiguration<Manag
         builder.Property(g => g.Description).HasMaxLength(1024);
         builder.Property(g => g.DirectoryObjectId).HasMaxLength(64);
         builder.Property(g => g.DistinguishedName).HasMaxLength(1024);
-        builder.Property(g => g.RestrictionMode).HasConversion<string>().HasMaxLength(32);
+        builder.Property(g => g.RestrictionMode).HasConversion(m => m.Name, name => new RestrictionMode(name)).HasMaxLength(32);
         builder.Property(g => g.Status).HasConversion<string>().HasMaxLength(32);
         builder.Property(g => g.RestrictedAppId).HasMaxLength(64).IsRequired();
         builder.Property(g => g.RestrictedAppDisplayName).HasMaxLength(256);

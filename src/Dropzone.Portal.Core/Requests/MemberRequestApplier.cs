@@ -1,10 +1,8 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Requests.Notifications;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Requests;
@@ -18,6 +16,7 @@ namespace Dropzone.Portal.Core.Requests;
 public sealed partial class MemberRequestApplier(
     IDbContextFactory<PortalDbContext> dbFactory,
     IExchangeClient exchange,
+    RestrictionModeCatalog modes,
     AuditTrail audit,
     RequestNotifier notifier,
     MemberRequestEvents events,
@@ -107,35 +106,21 @@ public sealed partial class MemberRequestApplier(
             return (true, "NotChecked", null, null); // No restriction configured yet: membership is all there is.
         }
         var expectGranted = request.Change == MembershipChange.Add;
-        var isPolicy = group.RestrictionMode == RestrictionMode.ApplicationAccessPolicy;
-        var command = isPolicy
-            ? ExchangeCommands.TestApplicationAccessPolicy(request.MailboxAddress, group.RestrictedAppId)
-            : ExchangeCommands.TestServicePrincipalAuthorization(group.RestrictedAppId, request.MailboxAddress);
+        var mode = modes.Get(group.RestrictionMode);
+        var command = mode.AccessTest(group.RestrictedAppId, request.MailboxAddress);
         var result = await exchange.InvokeAsync(command, cancellationToken);
         if (!result.IsSuccess)
         {
             return (false, null, $"The membership change was made, but Exchange could not check the app's access to the mailbox: {GroupTenant.Plain(result.Outcome)} Retry to check again.", command);
         }
 
-        bool granted;
-        string answer;
-        if (isPolicy)
+        // Only the application is known here (not the setup's scope names): any grant counts as access.
+        var verdict = mode.ReadAccess(result, expectGranted, target: null);
+        if (verdict.AsExpected)
         {
-            var check = result.FirstRow is { } row ? AccessCheckInfo.From(row) : null;
-            granted = check?.IsGranted == true;
-            answer = check?.AccessCheckResult ?? "no answer";
+            return (true, verdict.Actual, null, command);
         }
-        else
-        {
-            granted = result.Rows.Select(ServicePrincipalAuthorizationInfo.From).Any(r => r.InScope == true);
-            answer = granted ? "InScope" : "NotInScope";
-        }
-        if (granted == expectGranted)
-        {
-            return (true, answer, null, command);
-        }
-        var test = isPolicy ? "Test-ApplicationAccessPolicy" : "Test-ServicePrincipalAuthorization";
-        var app = group.RestrictedAppDisplayName ?? group.RestrictedAppId;
+        var (test, app, answer) = (mode.AccessTestName, group.RestrictedAppDisplayName ?? group.RestrictedAppId, verdict.Actual);
         return (false, answer, expectGranted
             ? $"The mailbox is now a member, but {test} says {app} still may not read it ({answer}). Check the group's restriction on the Groups page, then retry."
             : $"The mailbox was removed, but {test} says {app} may still read it ({answer}); another policy or role may grant it. Check the restriction, then retry.", command);

@@ -1,5 +1,6 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests.Notifications;
+using Dropzone.Portal.Core.Restriction;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,7 @@ public static class MemberRequestServicesRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<MemberRequestEvents>();
+        services.AddRestrictionModes();
         services.TryAddTransient<IMailSender, GraphMailSender>();
         services.TryAddTransient<IMemberRequestQueue, HangfireMemberRequestQueue>();
         services.AddTransient<RequestNotifier>();

@@ -51,7 +51,7 @@ public sealed class GroupOwnerChange(
         var members = await exchange.InvokeAsync(SetupCommands.GetMembers(group.DirectoryObjectId ?? group.PrimarySmtpAddress), cancellationToken);
         if (!members.IsSuccess)
         {
-            return new(null, "Exchange did not list the group's members, so the owners were left as they are: " + SetupStepContext.Describe(members));
+            return new(null, "Exchange did not list the group's members, so the owners were left as they are: " + TenantCallLog.Describe(members));
         }
 
         var request = SetupPlanJson.Deserialize(lastRun.PlanJson).Request with

@@ -52,37 +52,4 @@ public static class SetupCommands
     public static ExchangeCommand RemoveMember(string group, string member) => ExchangeCommands.RemoveDistributionGroupMember(group, member);
 
     public static ExchangeCommand GetMembers(string group) => ExchangeCommands.GetDistributionGroupMember(group);
-
-    public static ExchangeCommand GetPolicies() => ExchangeCommands.GetApplicationAccessPolicy();
-
-    public static string PolicyDescription(SetupRequest r) =>
-        string.IsNullOrWhiteSpace(r.PolicyDescription) ? $"Restrict {r.RestrictedAppDisplayName ?? r.RestrictedAppId} to members of {r.GroupAddress}" : r.PolicyDescription;
-
-    public static ExchangeCommand NewPolicy(SetupRequest r) =>
-        ExchangeCommands.NewApplicationAccessPolicy(r.RestrictedAppId, r.GroupAddress, ApplicationAccessRight.RestrictAccess, PolicyDescription(r));
-
-    public static ExchangeCommand GetServicePrincipal(SetupRequest r) => ExchangeCommands.GetServicePrincipal(r.RestrictedAppId);
-
-    public static ExchangeCommand NewServicePrincipal(SetupRequest r, string servicePrincipalObjectId) =>
-        ExchangeCommands.NewServicePrincipal(r.RestrictedAppId, servicePrincipalObjectId, r.RestrictedAppDisplayName);
-
-    public static string ScopeName(SetupRequest r, SetupOptions options) => $"{options.RbacNamePrefix} {r.GroupAlias}";
-
-    public static string AssignmentName(SetupRequest r, SetupOptions options, string role) => $"{options.RbacNamePrefix} {r.GroupAlias} {role}";
-
-    public static ExchangeCommand GetScope(SetupRequest r, SetupOptions options) => ExchangeCommands.GetManagementScope(ScopeName(r, options));
-
-    public static ExchangeCommand NewScope(SetupRequest r, SetupOptions options, string groupDistinguishedName) =>
-        ExchangeCommands.NewManagementScope(ScopeName(r, options), ExchangeCommands.MemberOfGroupFilter(groupDistinguishedName));
-
-    public static ExchangeCommand GetAssignment(SetupRequest r, SetupOptions options, string role) =>
-        ExchangeCommands.GetManagementRoleAssignment(AssignmentName(r, options, role));
-
-    public static ExchangeCommand NewAssignment(SetupRequest r, SetupOptions options, string role) =>
-        ExchangeCommands.NewManagementRoleAssignment(AssignmentName(r, options, role), role, r.RestrictedAppId, ScopeName(r, options));
-
-    public static ExchangeCommand TestPolicy(SetupRequest r, string mailbox) => ExchangeCommands.TestApplicationAccessPolicy(mailbox, r.RestrictedAppId);
-
-    public static ExchangeCommand TestAuthorization(SetupRequest r, string mailbox) =>
-        ExchangeCommands.TestServicePrincipalAuthorization(r.RestrictedAppId, mailbox);
 }

@@ -1,21 +1,6 @@
-using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction;
 
 namespace Dropzone.Portal.Core.Setup;
-
-/// <summary>The steps of a setup, in order. Stored as text so that renaming a member cannot break a persisted run.</summary>
-public enum SetupStepKind
-{
-    EnsureApp,
-    EnsureGroup,
-    EnsureOwners,
-    EnsureMembers,
-    WaitForReplication,
-    EnsureAccessPolicy,
-    EnsureServicePrincipal,
-    EnsureManagementScope,
-    EnsureRoleAssignments,
-    Verify,
-}
 
 /// <summary>One planned step: what it ensures, in words for the progress page.</summary>
 public sealed record SetupPlanStep(int Index, SetupStepKind Kind, string Title);
@@ -30,39 +15,36 @@ public sealed record SetupPlan(SetupRequest Request, IReadOnlyList<SetupPlanStep
     public bool MembersFitInCreate => Request.Members.Count <= BulkMemberThreshold;
 }
 
-/// <summary>Builds the plan for a request. Pure: the same request and settings always give the same plan.</summary>
-public static class SetupPlanBuilder
+/// <summary>
+/// Builds the plan for a request: the group's steps, then the restriction mode's own, then verification.
+/// Pure: the same request and settings always give the same plan.
+/// </summary>
+public sealed class SetupPlanBuilder(RestrictionModeCatalog modes)
 {
-    public static SetupPlan Build(SetupRequest request, SetupOptions options)
+    public SetupPlan Build(SetupRequest request, SetupOptions options)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        var normalised = Normalise(request);
-        var kinds = new List<(SetupStepKind Kind, string Title)>
-        {
-            (SetupStepKind.EnsureApp, "Find the application in the tenant"),
-            (SetupStepKind.EnsureGroup, normalised.AdoptExisting ? "Create or adopt the mail-enabled security group" : "Create the mail-enabled security group"),
-            (SetupStepKind.EnsureOwners, "Set the owners"),
-            (SetupStepKind.EnsureMembers, $"Set the {normalised.Members.Count} member(s)"),
-            (SetupStepKind.WaitForReplication, "Wait for the group to replicate"),
-        };
-        if (normalised.RestrictionMode == RestrictionMode.ApplicationAccessPolicy)
-        {
-            kinds.Add((SetupStepKind.EnsureAccessPolicy, "Restrict the application to the group (application access policy)"));
-        }
-        else
-        {
-            kinds.Add((SetupStepKind.EnsureServicePrincipal, "Register the application's service principal in Exchange"));
-            kinds.Add((SetupStepKind.EnsureManagementScope, "Create the management scope on the group"));
-            kinds.Add((SetupStepKind.EnsureRoleAssignments, $"Assign {string.Join(", ", normalised.RbacRoles)} within the scope"));
-        }
-
-        kinds.Add((SetupStepKind.Verify, "Verify in Exchange"));
-        return new SetupPlan(normalised, [.. kinds.Select((k, i) => new SetupPlanStep(i, k.Kind, k.Title))], options.BulkMemberThreshold);
+        var mode = modes.Get(request.RestrictionMode);
+        var normalised = Normalise(request, mode);
+        List<PlannedStep> steps =
+        [
+            new(SetupStepKind.EnsureApp, "Find the application in the tenant"),
+            new(SetupStepKind.EnsureGroup, normalised.AdoptExisting ? "Create or adopt the mail-enabled security group" : "Create the mail-enabled security group"),
+            new(SetupStepKind.EnsureOwners, "Set the owners"),
+            new(SetupStepKind.EnsureMembers, $"Set the {normalised.Members.Count} member(s)"),
+            new(SetupStepKind.WaitForReplication, "Wait for the group to replicate"),
+            .. mode.PlanSteps(normalised),
+            new(SetupStepKind.Verify, "Verify in Exchange"),
+        ];
+        return new SetupPlan(normalised, [.. steps.Select((s, i) => new SetupPlanStep(i, s.Kind, s.Title))], options.BulkMemberThreshold);
     }
 
-    /// <summary>Trims, drops empty and duplicate members and owners (case-insensitive), keeps the first occurrence's order.</summary>
-    public static SetupRequest Normalise(SetupRequest request)
+    /// <summary>
+    /// Trims, drops empty and duplicate members and owners (case-insensitive), keeps the first occurrence's order.
+    /// Roles are kept only for a mode that takes roles (else the default, as stored before).
+    /// </summary>
+    private static SetupRequest Normalise(SetupRequest request, IRestrictionMode mode)
     {
         var members = request.Members
             .Where(m => !string.IsNullOrWhiteSpace(m.Address))
@@ -73,7 +55,7 @@ public static class SetupPlanBuilder
             .Where(o => !string.IsNullOrWhiteSpace(o.UserPrincipalName) || !string.IsNullOrWhiteSpace(o.ObjectId))
             .DistinctBy(o => string.IsNullOrWhiteSpace(o.ObjectId) ? o.UserPrincipalName : o.ObjectId, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        var roles = request.RbacRoles.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim())
+        List<string> roles = mode.RoleChoices.Count == 0 ? [] : request.RbacRoles.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim())
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         return request with
         {

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dropzone.Portal.Core.Setup;
@@ -34,7 +33,7 @@ internal sealed class SetupStepConfiguration : IEntityTypeConfiguration<SetupSte
         builder.ToTable("SetupSteps");
         builder.HasKey(s => s.Id);
         builder.HasIndex(s => new { s.RunId, s.Index }).IsUnique();
-        builder.Property(s => s.Kind).HasConversion<string>().HasMaxLength(64);
+        builder.Property(s => s.Kind).HasConversion(k => k.Name, name => new SetupStepKind(name)).HasMaxLength(64);
         builder.Property(s => s.State).HasConversion<string>().HasMaxLength(32);
         builder.Property(s => s.Title).HasMaxLength(256);
         builder.Property(s => s.LastCommand).HasMaxLength(SetupRun.MaxMessageLength);

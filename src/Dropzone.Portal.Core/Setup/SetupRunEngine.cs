@@ -1,11 +1,8 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Verification;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -33,12 +30,14 @@ public enum AdvanceOutcome
 /// conditional UPDATE) keeps a second worker out; every transition — attempt started, attempt ended, run
 /// state — is saved with its audit entries in one SaveChanges and then pushed to <see cref="IRunProgressNotifier"/>.
 /// Safe to call any number of times for the same run: a duplicate job finds the lease taken or the run done.
+/// Attempts, leases, outcomes and the run's audit entries are kept here and only here; the steps
+/// (<see cref="ISetupStep"/>) only answer a <see cref="StepResult"/>.
 /// </summary>
-public sealed class SetupRunEngine(
+public sealed partial class SetupRunEngine(
     IDbContextFactory<PortalDbContext> dbFactory,
     IExchangeClient exchange,
     IDirectoryClient directory,
-    GroupVerifier verifier,
+    SetupStepCatalog steps,
     AuditTrail audit,
     IRunProgressNotifier notifier,
     ISetupRunScheduler scheduler,
@@ -61,15 +60,9 @@ public sealed class SetupRunEngine(
             return AdvanceOutcome.NotAcquired;
         }
 
-        try
-        {
-            return await AdvanceLeasedAsync(runId, worker, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Shutdown: the attempt stays "running" and the lease expires; the next worker resumes this step.
-            throw;
-        }
+        // On shutdown an OperationCanceledException passes through: the attempt stays "running" and the lease
+        // expires; the next worker resumes this step.
+        return await AdvanceLeasedAsync(runId, worker, cancellationToken);
     }
 
     /// <summary>
@@ -90,6 +83,7 @@ public sealed class SetupRunEngine(
         return changed == 1;
     }
 
+    /// <summary>One statement renews the lease and notices a cancel request (it renews only when none is pending).</summary>
     private async Task<bool> RenewLeaseAsync(PortalDbContext db, Guid runId, string worker, CancellationToken cancellationToken)
     {
         var now = Now;
@@ -102,26 +96,14 @@ public sealed class SetupRunEngine(
     private async Task<AdvanceOutcome> AdvanceLeasedAsync(Guid runId, string worker, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.SetupRuns.Include(r => r.Steps).SingleAsync(r => r.Id == runId, cancellationToken);
-        run.Steps.Sort((a, b) => a.Index.CompareTo(b.Index));
-        var group = await db.ManagedGroups.SingleAsync(g => g.Id == run.GroupId, cancellationToken);
-        var plan = SetupPlanJson.Deserialize(run.PlanJson);
-
+        var (run, group, plan) = await LoadAsync(db, runId, cancellationToken);
+        // Transitions between two steps (run started, step finished) are saved with the next one (the next
+        // attempt's start, the run's end, or a stop), in one SaveChanges, and pushed once saved.
+        var unsaved = new UnsavedProgress();
         if (run.State == SetupRunState.Pending)
         {
-            run.State = SetupRunState.Running;
-            run.StartedAt = Now;
-            run.UpdatedAt = Now;
-            group.Status = ManagedGroupStatus.Configuring;
-            audit.Record(db, new AuditEvent(AuditActions.RunStarted, Actor(run))
-            {
-                Target = AuditTarget.Run(run.Id.ToString(), plan.Request.GroupAddress),
-                GroupId = group.Id.ToString(),
-                RunId = run.Id.ToString(),
-                Answer = $"{run.Steps.Count} steps, {plan.Request.Members.Count} member(s), {plan.Request.RestrictionMode}",
-            });
-            await SaveAsync(db, cancellationToken);
-            Publish(run, null);
+            StartRun(db, run, group, plan);
+            unsaved.Add(null);
         }
 
         while (run.CurrentStep < run.Steps.Count)
@@ -131,30 +113,78 @@ public sealed class SetupRunEngine(
             {
                 // Woken early (duplicate job, recovery): leave it for the scheduled job.
                 scheduler.Schedule(run.Id, new DateTimeOffset(due, TimeSpan.Zero));
-                await ReleaseAsync(db, run, cancellationToken);
+                await ReleaseAsync(db, run, unsaved, cancellationToken);
                 return AdvanceOutcome.Waiting;
             }
 
-            // One statement renews the lease and notices a cancel request (it renews only when none is pending).
             if (!await RenewLeaseAsync(db, runId, worker, cancellationToken))
             {
-                if (await CancelRequestedAsync(runId, cancellationToken))
-                {
-                    await db.Entry(run).ReloadAsync(cancellationToken);
-                    return await FinishCancelledAsync(db, run, group, plan, cancellationToken);
-                }
-
-                logger.LogWarning("Lost the lease on run {RunId} before step {Step}", runId, step.Index);
-                return AdvanceOutcome.LeaseLost;
+                await SaveAsync(db, run, unsaved, cancellationToken);
+                return await StopBetweenStepsAsync(db, run, group, plan, step, cancellationToken);
             }
 
-            var outcome = await ExecuteStepAsync(db, run, step, group, plan, worker, cancellationToken);
+            var outcome = await ExecuteStepAsync(db, new Attempted(run, step, group, plan), worker, unsaved, cancellationToken);
             if (outcome is not null)
             {
                 return outcome.Value;
             }
+
+            unsaved.Add(step);
         }
 
+        return await CompleteRunAsync(db, run, group, plan, unsaved, cancellationToken);
+    }
+
+    /// <summary>Transitions made but not saved yet; each is pushed to the notifier once a save has stored it.</summary>
+    private sealed class UnsavedProgress
+    {
+        private readonly List<SetupStep?> _transitions = [];
+
+        public void Add(SetupStep? step) => _transitions.Add(step);
+
+        public void Published(Action<SetupStep?> publish)
+        {
+            _transitions.ForEach(publish);
+            _transitions.Clear();
+        }
+    }
+
+    private static async Task<(SetupRun Run, ManagedGroup Group, SetupPlan Plan)> LoadAsync(PortalDbContext db, Guid runId, CancellationToken cancellationToken)
+    {
+        var run = await db.SetupRuns.Include(r => r.Steps).SingleAsync(r => r.Id == runId, cancellationToken);
+        run.Steps.Sort((a, b) => a.Index.CompareTo(b.Index));
+        var group = await db.ManagedGroups.SingleAsync(g => g.Id == run.GroupId, cancellationToken);
+        return (run, group, SetupPlanJson.Deserialize(run.PlanJson));
+    }
+
+    private void StartRun(PortalDbContext db, SetupRun run, ManagedGroup group, SetupPlan plan)
+    {
+        run.State = SetupRunState.Running;
+        run.StartedAt = Now;
+        run.UpdatedAt = Now;
+        group.Status = ManagedGroupStatus.Configuring;
+        Record(db, RunEntry(run, AuditActions.RunStarted, plan.Request.GroupAddress) with
+        {
+            Answer = $"{run.Steps.Count} steps, {plan.Request.Members.Count} member(s), {plan.Request.RestrictionMode}",
+        });
+    }
+
+    /// <summary>The lease could not be renewed: a cancel request ends the run here, otherwise another worker took it.</summary>
+    private async Task<AdvanceOutcome> StopBetweenStepsAsync(
+        PortalDbContext db, SetupRun run, ManagedGroup group, SetupPlan plan, SetupStep step, CancellationToken cancellationToken)
+    {
+        if (await CancelRequestedAsync(run.Id, cancellationToken))
+        {
+            await db.Entry(run).ReloadAsync(cancellationToken);
+            return await FinishCancelledAsync(db, run, group, plan, cancellationToken);
+        }
+
+        logger.LogWarning("Lost the lease on run {RunId} before step {Step}", run.Id, step.Index);
+        return AdvanceOutcome.LeaseLost;
+    }
+
+    private async Task<AdvanceOutcome> CompleteRunAsync(PortalDbContext db, SetupRun run, ManagedGroup group, SetupPlan plan, UnsavedProgress unsaved, CancellationToken cancellationToken)
+    {
         run.State = SetupRunState.Succeeded;
         run.FinishedAt = Now;
         run.UpdatedAt = Now;
@@ -169,180 +199,15 @@ public sealed class SetupRunEngine(
         group.ConfiguredAt ??= time.GetUtcNow();
         group.NextCheckAt = time.GetUtcNow() + (_options.ReverificationSchedule.Count > 0 ? _options.ReverificationSchedule[0] : _options.ReverificationInterval);
         group.DriftSummary = null;
-        audit.Record(db, new AuditEvent(AuditActions.RunCompleted, Actor(run))
-        {
-            Target = AuditTarget.Run(run.Id.ToString(), plan.Request.GroupAddress),
-            GroupId = group.Id.ToString(),
-            RunId = run.Id.ToString(),
-            Answer = $"Group status: {group.Status}",
-        });
-        await SaveAsync(db, cancellationToken);
-        Publish(run, null);
+        Record(db, RunEntry(run, AuditActions.RunCompleted, plan.Request.GroupAddress) with { Answer = $"Group status: {group.Status}" });
+        unsaved.Add(null);
+        await SaveAsync(db, run, unsaved, cancellationToken);
         return AdvanceOutcome.Succeeded;
     }
 
-    /// <summary>Runs one attempt of a step; null to continue with the next step, else how the advance ended.</summary>
-    private async Task<AdvanceOutcome?> ExecuteStepAsync(
-        PortalDbContext db, SetupRun run, SetupStep step, ManagedGroup group, SetupPlan plan, string worker, CancellationToken cancellationToken)
+    private async Task<AdvanceOutcome> FailAsync(PortalDbContext db, Attempted a, StepAttempt attempt, string message, string? remedy, CancellationToken cancellationToken)
     {
-        // The attempt is saved before anything is sent, so a crash mid-call leaves a "running" attempt behind
-        // and the next attempt knows an earlier one may have acted.
-        var attempt = new StepAttempt { StepId = step.Id, RunId = run.Id, Number = step.Attempts + 1, StartedAt = Now, Outcome = StepAttemptOutcome.Running, WorkerId = worker };
-        var hadAttempts = step.Attempts > 0;
-        step.Attempts++;
-        step.State = SetupStepState.Running;
-        step.StartedAt ??= Now;
-        step.NextAttemptAt = null;
-        run.NextAttemptAt = null;
-        run.UpdatedAt = Now;
-        db.StepAttempts.Add(attempt);
-        if (hadAttempts)
-        {
-            await MarkEarlierAttemptsInterruptedAsync(db, step, attempt, cancellationToken);
-        }
-
-        await SaveAsync(db, cancellationToken);
-        Publish(run, step);
-
-        var facts = SetupRunFacts.Parse(run.FactsJson);
-        var context = new SetupStepContext(run, step, plan, facts, group, _options, exchange, directory, time);
-        StepResult result;
-        try
-        {
-            result = await SetupSteps.ExecuteAsync(context, verifier, cancellationToken);
-        }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested || ex is ObjectDisposedException)
-        {
-            // ObjectDisposedException: the host is being torn down around the job (its clients disposed) before
-            // the job's token fired; that is a shutdown too, not a failure of the step.
-            // Shutting down: whatever broke, the attempt stays "running" and the next worker resumes the step.
-            logger.LogInformation("Step {Step} of run {RunId} interrupted by shutdown", step.Kind, run.Id);
-            throw;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or DirectoryException { Failure: DirectoryFailure.Throttled or DirectoryFailure.Unavailable })
-        {
-            result = new StepResult.Retry($"The tenant could not be reached: {ex.Message}");
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Step {Step} of run {RunId} failed unexpectedly", step.Kind, run.Id);
-            result = new StepResult.Failed($"The portal hit an unexpected error in this step: {ex.GetType().Name}: {ex.Message}",
-                "Retry from this step; if it happens again, download the diagnostics for Dropzone support.");
-        }
-
-        // An answer that arrived while the process was stopping may be an artefact of the teardown (disposed clients
-        // answer "permission missing" or "unavailable"): leave the attempt for the next worker, which re-runs the
-        // step; steps are idempotent, so a step that did finish only finds its work done.
-        cancellationToken.ThrowIfCancellationRequested();
-
-        attempt.EndedAt = Now;
-        attempt.Commands = Cut(context.CommandLog, 16_000);
-        attempt.Answer = Cut(context.AnswerLog, 16_000);
-        attempt.Calls = context.Calls;
-        attempt.CriticalPathCalls = context.CriticalPathCalls;
-        step.LastCommand = Cut(context.LastCommand, SetupRun.MaxMessageLength);
-        step.LastAnswer = Cut(context.LastAnswer, SetupRun.MaxMessageLength);
-        step.Summary = Cut(result.Summary, SetupRun.MaxMessageLength);
-        run.FactsJson = facts.ToJson();
-        run.UpdatedAt = Now;
-        foreach (var row in context.VerificationResults)
-        {
-            db.VerificationResults.Add(row);
-        }
-
-        foreach (var auditEvent in context.AuditEvents)
-        {
-            audit.Record(db, auditEvent with
-            {
-                Actor = Actor(run),
-                GroupId = group.Id.ToString(),
-                RunId = run.Id.ToString(),
-                StepAttemptId = attempt.Id.ToString(),
-            });
-        }
-
-        // Every attempt is in the audit: succeeded or skipped as Run.StepSucceeded, anything else as Run.StepFailed.
-        if (result is StepResult.Done or StepResult.Skipped || result is StepResult.Retry)
-        {
-            var ok = result is not StepResult.Retry;
-            audit.Record(db, new AuditEvent(ok ? AuditActions.RunStepSucceeded : AuditActions.RunStepFailed, Actor(run),
-                ok ? (result is StepResult.Skipped ? AuditOutcome.Skipped : AuditOutcome.Succeeded) : AuditOutcome.Failed)
-            {
-                Target = AuditTarget.Run(run.Id.ToString(), $"step {step.Index} {step.Kind}, attempt {attempt.Number}"),
-                GroupId = group.Id.ToString(),
-                RunId = run.Id.ToString(),
-                StepAttemptId = attempt.Id.ToString(),
-                Command = step.LastCommand,
-                Answer = ok ? result.Summary : $"{result.Summary} (will retry)",
-            });
-        }
-
-        switch (result)
-        {
-            case StepResult.Done or StepResult.Skipped:
-                attempt.Outcome = result is StepResult.Done ? StepAttemptOutcome.Succeeded : StepAttemptOutcome.Skipped;
-                step.State = result is StepResult.Done ? SetupStepState.Succeeded : SetupStepState.Skipped;
-                step.FinishedAt = Now;
-                run.CurrentStep = step.Index + 1;
-                await SaveAsync(db, cancellationToken);
-                Publish(run, step);
-                return null;
-
-            case StepResult.Retry retry:
-                var errors = await db.StepAttempts.CountAsync(a => a.StepId == step.Id && a.Outcome == StepAttemptOutcome.Transient, cancellationToken);
-                if (retry.CountsAsError && errors + 1 >= _options.MaxStepAttempts)
-                {
-                    attempt.Outcome = StepAttemptOutcome.Failed;
-                    return await FailAsync(db, run, step, group, plan, attempt,
-                        $"{retry.Summary} Gave up after {errors + 1} attempts.", "Exchange kept answering with temporary errors. Wait a while, then retry from this step.", cancellationToken);
-                }
-
-                attempt.Outcome = retry.CountsAsError ? StepAttemptOutcome.Transient : StepAttemptOutcome.Skipped;
-                var delay = retry.After ?? Backoff(errors + 1);
-                var at = Now + delay;
-                step.State = SetupStepState.WaitingRetry;
-                step.NextAttemptAt = at;
-                run.NextAttemptAt = at;
-                run.LeaseOwner = null;
-                run.LeaseExpiresAt = null;
-                await SaveAsync(db, cancellationToken);
-                scheduler.Schedule(run.Id, new DateTimeOffset(at, TimeSpan.Zero));
-                Publish(run, step);
-                return AdvanceOutcome.Waiting;
-
-            case StepResult.Failed failed:
-                attempt.Outcome = StepAttemptOutcome.Failed;
-                return await FailAsync(db, run, step, group, plan, attempt, failed.Summary, failed.Remedy, cancellationToken);
-
-            default:
-                throw new InvalidOperationException($"Unknown step result {result.GetType().Name}.");
-        }
-    }
-
-    /// <summary>Attempts left "running" by a process that stopped are closed as interrupted, so the history reads truthfully.</summary>
-    private async Task MarkEarlierAttemptsInterruptedAsync(PortalDbContext db, SetupStep step, StepAttempt current, CancellationToken cancellationToken)
-    {
-        var stale = await db.StepAttempts
-            .Where(a => a.StepId == step.Id && a.Outcome == StepAttemptOutcome.Running && a.Id != current.Id)
-            .ToListAsync(cancellationToken);
-        foreach (var a in stale)
-        {
-            a.Outcome = StepAttemptOutcome.Transient;
-            a.EndedAt ??= Now;
-            a.Answer = (a.Answer is null ? "" : a.Answer + "\n") + "Interrupted: the worker stopped before this attempt finished.";
-            audit.Record(db, new AuditEvent(AuditActions.RunStepFailed, AuditActor.System, AuditOutcome.Failed)
-            {
-                Target = AuditTarget.Run(step.RunId.ToString()),
-                RunId = step.RunId.ToString(),
-                StepAttemptId = a.Id.ToString(),
-                Answer = $"Attempt {a.Number} of step {step.Index} ({step.Kind}) was interrupted (process stopped); resuming.",
-            });
-        }
-    }
-
-    private async Task<AdvanceOutcome> FailAsync(
-        PortalDbContext db, SetupRun run, SetupStep step, ManagedGroup group, SetupPlan plan, StepAttempt attempt, string message, string? remedy, CancellationToken cancellationToken)
-    {
+        var (run, step) = (a.Run, a.Step);
         step.State = SetupStepState.Failed;
         step.FinishedAt = Now;
         step.Summary = Cut(message, SetupRun.MaxMessageLength);
@@ -353,21 +218,15 @@ public sealed class SetupRunEngine(
         run.LeaseOwner = null;
         run.LeaseExpiresAt = null;
         run.NextAttemptAt = null;
-        group.Status = ManagedGroupStatus.Failed;
-        audit.Record(db, new AuditEvent(AuditActions.RunStepFailed, Actor(run), AuditOutcome.Failed)
+        a.Group.Status = ManagedGroupStatus.Failed;
+        Record(db, RunEntry(run, AuditActions.RunStepFailed, a.Plan.Request.GroupAddress, AuditOutcome.Failed) with
         {
-            Target = AuditTarget.Run(run.Id.ToString(), plan.Request.GroupAddress),
-            GroupId = group.Id.ToString(),
-            RunId = run.Id.ToString(),
             StepAttemptId = attempt.Id.ToString(),
             Command = step.LastCommand,
             Answer = message,
         });
-        audit.Record(db, new AuditEvent(AuditActions.RunFailed, Actor(run), AuditOutcome.Failed)
+        Record(db, RunEntry(run, AuditActions.RunFailed, a.Plan.Request.GroupAddress, AuditOutcome.Failed) with
         {
-            Target = AuditTarget.Run(run.Id.ToString(), plan.Request.GroupAddress),
-            GroupId = group.Id.ToString(),
-            RunId = run.Id.ToString(),
             Answer = remedy is null ? message : $"{message} Remedy: {remedy}",
         });
         await SaveAsync(db, cancellationToken);
@@ -393,11 +252,9 @@ public sealed class SetupRunEngine(
             group.Status = ManagedGroupStatus.Failed;
         }
 
-        audit.Record(db, new AuditEvent(AuditActions.RunCancelled, run.CancelledBy is null ? Actor(run) : AuditActor.User(run.CancelledBy, null, null))
+        Record(db, RunEntry(run, AuditActions.RunCancelled, plan.Request.GroupAddress) with
         {
-            Target = AuditTarget.Run(run.Id.ToString(), plan.Request.GroupAddress),
-            GroupId = group.Id.ToString(),
-            RunId = run.Id.ToString(),
+            Actor = run.CancelledBy is null ? Actor(run) : AuditActor.User(run.CancelledBy, null, null),
             Answer = $"Cancelled before step {run.CurrentStep}; what earlier steps created stays in the tenant.",
         });
         await SaveAsync(db, cancellationToken);
@@ -405,11 +262,11 @@ public sealed class SetupRunEngine(
         return AdvanceOutcome.Cancelled;
     }
 
-    private async Task ReleaseAsync(PortalDbContext db, SetupRun run, CancellationToken cancellationToken)
+    private async Task ReleaseAsync(PortalDbContext db, SetupRun run, UnsavedProgress unsaved, CancellationToken cancellationToken)
     {
         run.LeaseOwner = null;
         run.LeaseExpiresAt = null;
-        await SaveAsync(db, cancellationToken);
+        await SaveAsync(db, run, unsaved, cancellationToken);
     }
 
     private async Task<bool> CancelRequestedAsync(Guid runId, CancellationToken cancellationToken)
@@ -419,97 +276,29 @@ public sealed class SetupRunEngine(
     }
 
     /// <summary>
-    /// After the admin fixed the cause: the steps from <paramref name="stepIndex"/> on are pending again (their
-    /// attempts are kept) and the run is queued. Only a failed or cancelled run, and only from a step it reached.
+    /// The one shape of every audit entry a run writes: the run's creator as actor, the run as target (named by
+    /// <paramref name="targetName"/>), and the group and run ids. Callers add the answer and what else differs.
     /// </summary>
-    public async Task<bool> RetryFromStepAsync(Guid runId, int stepIndex, PortalUser actor, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.SetupRuns.Include(r => r.Steps).SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (run is null || run.State is not (SetupRunState.Failed or SetupRunState.Cancelled) || stepIndex < 0 || stepIndex > run.CurrentStep || stepIndex >= run.Steps.Count)
+    private static AuditEvent RunEntry(SetupRun run, string action, string? targetName, AuditOutcome outcome = AuditOutcome.Succeeded) =>
+        new(action, Actor(run), outcome)
         {
-            return false;
-        }
-
-        foreach (var step in run.Steps.Where(s => s.Index >= stepIndex))
-        {
-            step.State = SetupStepState.Pending;
-            step.NextAttemptAt = null;
-            step.FinishedAt = null;
-        }
-
-        // A retried step must look at the tenant again rather than trust what an earlier attempt's answer proved.
-        var facts = SetupRunFacts.Parse(run.FactsJson);
-        facts.MembershipKnownEmpty = false;
-        facts.MembersSetAtCreate = false;
-        facts.OwnersSetAtCreate = false;
-        facts.ReplicationWaitStartedAt = null;
-        run.FactsJson = facts.ToJson();
-        run.CurrentStep = stepIndex;
-        run.State = SetupRunState.Running;
-        run.FinishedAt = null;
-        run.FailureMessage = null;
-        run.FailureRemedy = null;
-        run.CancelRequested = false;
-        run.CancelledBy = null;
-        run.UpdatedAt = Now;
-        var group = await db.ManagedGroups.SingleAsync(g => g.Id == run.GroupId, cancellationToken);
-        group.Status = ManagedGroupStatus.Configuring;
-        audit.Record(db, new AuditEvent(AuditActions.RunStarted, AuditActor.User(actor.ObjectId, actor.UserPrincipalName, actor.DisplayName))
-        {
-            Target = AuditTarget.Run(run.Id.ToString()),
-            GroupId = group.Id.ToString(),
+            Target = AuditTarget.Run(run.Id.ToString(), targetName),
+            GroupId = run.GroupId.ToString(),
             RunId = run.Id.ToString(),
-            Answer = $"Retry from step {stepIndex} ({run.Steps.First(s => s.Index == stepIndex).Kind})",
-        });
-        await SaveAsync(db, cancellationToken);
-        scheduler.Enqueue(run.Id);
-        Publish(run, null);
-        return true;
-    }
+        };
 
-    /// <summary>
-    /// Stops a run between steps. A run no worker holds (pending, or waiting to retry) is cancelled at once;
-    /// otherwise the worker stops before its next step. What earlier steps created stays in the tenant.
-    /// </summary>
-    public async Task<bool> CancelAsync(Guid runId, PortalUser actor, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            var changed = await db.SetupRuns
-                .Where(r => r.Id == runId && (r.State == SetupRunState.Pending || r.State == SetupRunState.Running))
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.CancelRequested, true).SetProperty(r => r.CancelledBy, actor.ObjectId), cancellationToken);
-            if (changed == 0)
-            {
-                return false;
-            }
-        }
-
-        // Take the lease ourselves when it is free: then nobody is advancing the run and it can end now.
-        var worker = $"{WorkerId}:cancel";
-        if (await TryAcquireLeaseAsync(runId, worker, cancellationToken))
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var run = await db.SetupRuns.Include(r => r.Steps).SingleAsync(r => r.Id == runId, cancellationToken);
-            var group = await db.ManagedGroups.SingleAsync(g => g.Id == run.GroupId, cancellationToken);
-            await FinishCancelledAsync(db, run, group, SetupPlanJson.Deserialize(run.PlanJson), cancellationToken);
-        }
-
-        return true;
-    }
-
-    private TimeSpan Backoff(int errors)
-    {
-        var delay = TimeSpan.FromTicks(_options.RetryBaseDelay.Ticks * (1L << Math.Min(errors - 1, 16)));
-        return delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
-    }
+    private void Record(PortalDbContext db, AuditEvent entry) => audit.Record(db, entry);
 
     private static AuditActor Actor(SetupRun run) => AuditActor.User(run.CreatedByObjectId, null, run.CreatedByName);
 
     private static Task<int> SaveAsync(PortalDbContext db, CancellationToken cancellationToken) =>
         AuditTrail.SaveChangesAsync(db, cancellationToken);
+
+    private async Task SaveAsync(PortalDbContext db, SetupRun run, UnsavedProgress unsaved, CancellationToken cancellationToken)
+    {
+        await SaveAsync(db, cancellationToken);
+        unsaved.Published(step => Publish(run, step));
+    }
 
     private void Publish(SetupRun run, SetupStep? step) =>
         notifier.Publish(new RunProgress(run.Id, run.GroupId, run.State, run.CurrentStep, step?.Index, step?.State, step?.Summary ?? run.FailureMessage));

@@ -1,7 +1,5 @@
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Identity;
-using Microsoft.EntityFrameworkCore;
+using Dropzone.Portal.Core.Restriction;
 using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Setup;
@@ -20,6 +18,8 @@ public sealed class SetupRunLauncher(
     IDbContextFactory<PortalDbContext> dbFactory,
     ISetupRunScheduler scheduler,
     IRunProgressNotifier notifier,
+    SetupPlanBuilder planner,
+    RestrictionModeCatalog modes,
     IOptions<SetupOptions> options,
     TimeProvider time) : ISetupRunLauncher
 {
@@ -27,23 +27,8 @@ public sealed class SetupRunLauncher(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(actor);
-        var plan = SetupPlanBuilder.Build(request, options.Value);
+        var plan = Plan(request);
         var r = plan.Request;
-        if (string.IsNullOrWhiteSpace(r.GroupAddress) || string.IsNullOrWhiteSpace(r.GroupAlias) || string.IsNullOrWhiteSpace(r.GroupDisplayName))
-        {
-            throw new SetupRejectedException("The group needs a display name, an alias and an address.");
-        }
-
-        if (r.Owners.Count == 0)
-        {
-            throw new SetupRejectedException("The group needs at least one owner.");
-        }
-
-        if (string.IsNullOrWhiteSpace(r.RestrictedAppId))
-        {
-            throw new SetupRejectedException("Choose the application to restrict.");
-        }
-
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -59,20 +44,7 @@ public sealed class SetupRunLauncher(
             db.ManagedGroups.Add(group);
         }
 
-        group.DisplayName = r.GroupDisplayName;
-        group.Alias = r.GroupAlias;
-        group.PrimarySmtpAddress = r.GroupAddress;
-        group.Description = r.GroupDescription;
-        group.AllowExternalSenders = r.AllowExternalSenders;
-        group.OwnersApproveMembers = r.OwnersApproveMembers;
-        group.RestrictionMode = r.RestrictionMode;
-        group.RestrictedAppId = r.RestrictedAppId;
-        group.RestrictedAppDisplayName = r.RestrictedAppDisplayName;
-        group.Status = ManagedGroupStatus.Configuring;
-        group.MemberCount = r.Members.Count;
-        group.Owners = [.. r.Owners.Select(o => new GroupOwner { ObjectId = o.ObjectId, UserPrincipalName = o.UserPrincipalName, DisplayName = o.DisplayName })];
-        group.OwnersRefreshedAt = now;
-
+        Describe(group, r, now);
         var run = new SetupRun
         {
             GroupId = group.Id,
@@ -94,5 +66,51 @@ public sealed class SetupRunLauncher(
         scheduler.Enqueue(run.Id);
         notifier.Publish(new RunProgress(run.Id, group.Id, run.State, 0, null, null, "Queued"));
         return run.Id;
+    }
+
+    /// <summary>The plan of a request the launcher accepts; anything missing is refused in the admin's words.</summary>
+    private SetupPlan Plan(SetupRequest request)
+    {
+        if (!modes.TryGet(request.RestrictionMode, out _))
+        {
+            throw new SetupRejectedException($"\"{request.RestrictionMode}\" is not a restriction mode this portal offers.");
+        }
+
+        var plan = planner.Build(request, options.Value);
+        var r = plan.Request;
+        if (string.IsNullOrWhiteSpace(r.GroupAddress) || string.IsNullOrWhiteSpace(r.GroupAlias) || string.IsNullOrWhiteSpace(r.GroupDisplayName))
+        {
+            throw new SetupRejectedException("The group needs a display name, an alias and an address.");
+        }
+
+        if (r.Owners.Count == 0)
+        {
+            throw new SetupRejectedException("The group needs at least one owner.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.RestrictedAppId))
+        {
+            throw new SetupRejectedException("Choose the application to restrict.");
+        }
+
+        return plan;
+    }
+
+    /// <summary>The portal's record of the group, as the request describes it, while the run configures it.</summary>
+    private static void Describe(ManagedGroup group, SetupRequest r, DateTimeOffset now)
+    {
+        group.DisplayName = r.GroupDisplayName;
+        group.Alias = r.GroupAlias;
+        group.PrimarySmtpAddress = r.GroupAddress;
+        group.Description = r.GroupDescription;
+        group.AllowExternalSenders = r.AllowExternalSenders;
+        group.OwnersApproveMembers = r.OwnersApproveMembers;
+        group.RestrictionMode = r.RestrictionMode;
+        group.RestrictedAppId = r.RestrictedAppId;
+        group.RestrictedAppDisplayName = r.RestrictedAppDisplayName;
+        group.Status = ManagedGroupStatus.Configuring;
+        group.MemberCount = r.Members.Count;
+        group.Owners = [.. r.Owners.Select(o => new GroupOwner { ObjectId = o.ObjectId, UserPrincipalName = o.UserPrincipalName, DisplayName = o.DisplayName })];
+        group.OwnersRefreshedAt = now;
     }
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.TenantClients.Commands;
 using Microsoft.Extensions.Options;
 
@@ -7,16 +7,15 @@ namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>
 /// The PowerShell a run will execute, for the wizard's review step and the .ps1 download. Built from the
-/// same <see cref="SetupCommands"/> the steps send and rendered by <see cref="ExchangeCommand.ToPowerShell"/>
-/// (every value a single-quoted literal). Values only Exchange knows in advance (the group's
-/// DistinguishedName for the RBAC scope) are read into a variable by the script.
+/// same commands the steps send and rendered by <see cref="ExchangeCommand.ToPowerShell"/> (every value a
+/// single-quoted literal); the restriction mode writes its own section.
 /// </summary>
-public sealed class SetupScriptRenderer(IOptions<SetupOptions> options)
+public sealed class SetupScriptRenderer(SetupPlanBuilder planner, RestrictionModeCatalog modes, IOptions<SetupOptions> options)
 {
     public string Render(SetupRequest request)
     {
         var o = options.Value;
-        var plan = SetupPlanBuilder.Build(request, o);
+        var plan = planner.Build(request, o);
         var r = plan.Request;
         var sb = new StringBuilder();
         sb.AppendLine("# Dropzone Portal: setup of " + Comment(r.GroupAddress));
@@ -43,35 +42,9 @@ public sealed class SetupScriptRenderer(IOptions<SetupOptions> options)
         sb.AppendLine("# 3. Wait until the new group replicates");
         sb.AppendLine($"while (-not (Get-DistributionGroup -Identity {ExchangeCommand.QuotePowerShell(identity)} -ErrorAction SilentlyContinue)) {{ Start-Sleep -Seconds {(int)o.ReplicationPollInterval.TotalSeconds} }}");
         sb.AppendLine();
-        if (r.RestrictionMode == RestrictionMode.ApplicationAccessPolicy)
+        foreach (var line in modes.Get(r.RestrictionMode).ScriptLines(plan, o))
         {
-            sb.AppendLine("# 4. Restrict the application to the group's members");
-            sb.AppendLine(SetupCommands.NewPolicy(r).ToPowerShell());
-            sb.AppendLine();
-            sb.AppendLine("# 5. Verify: members Granted, others Denied");
-            foreach (var member in r.Members.Take(3))
-            {
-                sb.AppendLine(SetupCommands.TestPolicy(r, SetupCommands.MemberName(member)).ToPowerShell());
-            }
-        }
-        else
-        {
-            sb.AppendLine("# 4. RBAC for Applications: service principal, management scope on the group, role assignments");
-            sb.AppendLine(SetupCommands.NewServicePrincipal(r, r.RestrictedAppServicePrincipalId ?? "<service principal object id>").ToPowerShell());
-            sb.AppendLine($"$groupDn = (Get-DistributionGroup -Identity {ExchangeCommand.QuotePowerShell(identity)}).DistinguishedName");
-            var scope = ExchangeCommand.QuotePowerShell(SetupCommands.ScopeName(r, o));
-            sb.AppendLine($"New-ManagementScope -Name {scope} -RecipientRestrictionFilter (\"MemberOfGroup -eq '{{0}}'\" -f ($groupDn -replace \"'\", \"''\"))");
-            foreach (var role in r.RbacRoles)
-            {
-                sb.AppendLine(SetupCommands.NewAssignment(r, o, role).ToPowerShell());
-            }
-
-            sb.AppendLine();
-            sb.AppendLine("# 5. Verify: members InScope, others not");
-            foreach (var member in r.Members.Take(3))
-            {
-                sb.AppendLine(SetupCommands.TestAuthorization(r, SetupCommands.MemberName(member)).ToPowerShell());
-            }
+            sb.AppendLine(line);
         }
 
         return sb.ToString();

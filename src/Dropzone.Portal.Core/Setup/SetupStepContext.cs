@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Verification;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
@@ -24,8 +23,8 @@ public abstract record StepResult(string Summary)
 }
 
 /// <summary>
-/// What one step attempt works with: the plan, the facts earlier steps saved, the tenant clients, and a log
-/// of every command sent (redacted) and every answer, with the number of calls it took.
+/// What one step attempt works with: the plan, the facts earlier steps saved, the tenant calls (logged and
+/// counted in <see cref="Tenant"/>), and the audit entries and verification rows to save with its outcome.
 /// </summary>
 public sealed class SetupStepContext(
     SetupRun run,
@@ -38,12 +37,6 @@ public sealed class SetupStepContext(
     IDirectoryClient directory,
     TimeProvider time)
 {
-    private const int MaxLoggedCommands = 40;
-    private readonly Lock _gate = new();
-    private readonly List<string> _commands = [];
-    private readonly List<string> _answers = [];
-    private int _unloggedCommands;
-
     public SetupRun Run { get; } = run;
     public SetupStep Step { get; } = step;
     public SetupPlan Plan { get; } = plan;
@@ -51,16 +44,13 @@ public sealed class SetupStepContext(
     public SetupRunFacts Facts { get; } = facts;
     public ManagedGroup Group { get; } = group;
     public SetupOptions Options { get; } = options;
-    public IExchangeClient Exchange { get; } = exchange;
-    public IDirectoryClient Directory { get; } = directory;
     public TimeProvider Time { get; } = time;
+
+    /// <summary>Every call this attempt made, for the attempt's record.</summary>
+    public TenantCallLog Tenant { get; } = new(exchange, directory, options.MemberCallConcurrency);
 
     /// <summary>An earlier attempt of this step may have sent its commands (the process may have stopped mid-call).</summary>
     public bool IsRepeatAttempt => Step.Attempts > 1;
-
-    public int Calls { get; private set; }
-
-    public int CriticalPathCalls { get; private set; }
 
     /// <summary>Audit entries to write in the same save as the step's outcome.</summary>
     public List<AuditEvent> AuditEvents { get; } = [];
@@ -68,141 +58,41 @@ public sealed class SetupStepContext(
     /// <summary>Verification rows to save with the step's outcome.</summary>
     public List<VerificationResult> VerificationResults { get; } = [];
 
-    public string? LastCommand { get; private set; }
+    public string? LastCommand => Tenant.LastCommand;
 
-    public string? LastAnswer { get; private set; }
-
-    public string CommandLog
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return string.Join('\n', _commands) + (_unloggedCommands > 0 ? $"\n… and {_unloggedCommands} more command(s) of the same kind" : "");
-            }
-        }
-    }
-
-    public string AnswerLog
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return string.Join('\n', _answers);
-            }
-        }
-    }
+    public string? LastAnswer => Tenant.LastAnswer;
 
     public DateTime UtcNow => Time.GetUtcNow().UtcDateTime;
 
     /// <summary>Identity for commands on the group: its directory id once known, else its address.</summary>
     public string GroupIdentity => Facts.GroupIdentity ?? Request.GroupAddress;
 
-    /// <summary>One command, one call on the critical path.</summary>
-    public async Task<ExchangeResult> InvokeAsync(ExchangeCommand command, CancellationToken cancellationToken)
-    {
-        var result = await Exchange.InvokeAsync(command, cancellationToken);
-        lock (_gate)
-        {
-            Calls++;
-            CriticalPathCalls++;
-            Log(command, result);
-        }
+    public Task<ExchangeResult> InvokeAsync(ExchangeCommand command, CancellationToken cancellationToken) =>
+        Tenant.InvokeAsync(command, cancellationToken);
 
-        return result;
-    }
+    public Task<IReadOnlyList<ExchangeResult>> InvokeManyAsync(IReadOnlyList<ExchangeCommand> commands, CancellationToken cancellationToken) =>
+        Tenant.InvokeManyAsync(commands, cancellationToken);
 
-    /// <summary>
-    /// Independent commands, ten to a <c>$batch</c>, with at most <see cref="SetupOptions.MemberCallConcurrency"/>
-    /// batches in flight. Results come back in the order of <paramref name="commands"/>.
-    /// </summary>
-    public async Task<IReadOnlyList<ExchangeResult>> InvokeManyAsync(IReadOnlyList<ExchangeCommand> commands, CancellationToken cancellationToken)
-    {
-        var results = new ExchangeResult[commands.Count];
-        if (commands.Count == 0)
-        {
-            return results;
-        }
+    public Task<T> CallDirectoryAsync<T>(string description, Func<IDirectoryClient, Task<T>> call) => Tenant.CallDirectoryAsync(description, call);
 
-        var chunks = commands.Select((c, i) => (c, i)).Chunk(ExchangeClient.MaxBatchSize).ToList();
-        var concurrency = Math.Max(1, Options.MemberCallConcurrency);
-        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (chunk, ct) =>
-        {
-            var answers = await Exchange.InvokeBatchAsync([.. chunk.Select(x => x.c)], ct);
-            for (var k = 0; k < chunk.Length; k++)
-            {
-                results[chunk[k].i] = answers[k];
-            }
-        });
-        lock (_gate)
-        {
-            Calls += chunks.Count;
-            CriticalPathCalls += (chunks.Count + concurrency - 1) / concurrency;
-            foreach (var result in results)
-            {
-                Log(result.Command, result);
-            }
-        }
+    public void Note(string answer) => Tenant.Note(answer);
 
-        return results;
-    }
+    /// <summary>The group as an audit target, named as the request names it.</summary>
+    public AuditTarget GroupTarget() => AuditTarget.Group(GroupIdentity, Request.GroupDisplayName);
 
-    private void Log(ExchangeCommand command, ExchangeResult result)
-    {
-        var text = command.ToAuditText();
-        var answer = Describe(result);
-        LastCommand = text;
-        LastAnswer = answer;
-        if (_commands.Count < MaxLoggedCommands)
-        {
-            _commands.Add(text);
-            _answers.Add($"{command.CmdletName}: {answer}");
-        }
-        else
-        {
-            _unloggedCommands++;
-            if (!result.IsSuccess && _answers.Count < MaxLoggedCommands * 2)
-            {
-                _answers.Add($"{command.CmdletName}: {answer}");
-            }
-        }
-    }
+    public AuditTarget GroupTarget(string? displayName) => AuditTarget.Group(GroupIdentity, displayName);
 
-    /// <summary>A Graph call, counted like an Exchange call (it is on the critical path too).</summary>
-    public async Task<T> CallDirectoryAsync<T>(string description, Func<IDirectoryClient, Task<T>> call)
-    {
-        var result = await call(Directory);
-        lock (_gate)
-        {
-            Calls++;
-            CriticalPathCalls++;
-            _commands.Add(description);
-            LastCommand = description;
-        }
+    /// <summary>An audit entry carrying the last command sent and Exchange's answer to it.</summary>
+    public void AuditLastCommand(string action, AuditTarget target) =>
+        AuditEvents.Add(new AuditEvent(action, AuditActor.System) { Target = target, Command = LastCommand, Answer = LastAnswer });
 
-        return result;
-    }
+    /// <summary>An audit entry with a summary in words (for changes made by several calls).</summary>
+    public void AuditSummary(string action, AuditTarget target, string answer, AuditOutcome outcome = AuditOutcome.Succeeded) =>
+        AuditEvents.Add(new AuditEvent(action, AuditActor.System, outcome) { Target = target, Answer = answer });
 
-    public void Note(string answer)
-    {
-        lock (_gate)
-        {
-            _answers.Add(answer);
-            LastAnswer = answer;
-        }
-    }
-
-    public static string Describe(ExchangeResult result) => result.Outcome switch
-    {
-        ExchangeOutcome.Success => result.Rows.Count switch
-        {
-            0 => "OK",
-            1 => "OK (1 object)",
-            var n => $"OK ({n} objects)",
-        },
-        var o => string.IsNullOrWhiteSpace(o.Message) ? o.Kind : $"{o.Kind}: {o.Message}",
-    };
+    /// <summary>The restriction (policy, scope or role assignment) was created by the last command.</summary>
+    public void AuditRestriction() =>
+        AuditLastCommand(AuditActions.PolicyCreated, new AuditTarget(AuditTargetTypes.Policy, Request.RestrictedAppId, Request.RestrictedAppDisplayName));
 
     /// <summary>Turns a non-success answer into the step's result: transient → retry later, otherwise stop with a remedy.</summary>
     public static StepResult FromFailure(ExchangeResult result, string doing)

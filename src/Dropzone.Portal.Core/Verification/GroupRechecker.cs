@@ -1,10 +1,9 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +22,7 @@ public sealed class GroupRechecker(
     IExchangeClient exchange,
     IDirectoryClient directory,
     GroupVerifier verifier,
+    RestrictionModeCatalog modes,
     AuditTrail audit,
     IOptions<SetupOptions> options,
     TimeProvider time,
@@ -74,31 +74,26 @@ public sealed class GroupRechecker(
 
         var plan = await WithAppliedRequestsAsync(db, SetupPlanJson.Deserialize(run.PlanJson), groupId, run.FinishedAt, cancellationToken);
         var facts = SetupRunFacts.Parse(run.FactsJson);
-        var context = new SetupStepContext(new SetupRun { Id = Guid.Empty, GroupId = groupId }, new SetupStep { Attempts = 1, Kind = SetupStepKind.Verify },
-            plan, facts, group, _options, exchange, directory, time);
-        var drift = await FindDriftAsync(context, cancellationToken);
+        var target = new RestrictionTarget(plan.Request, _options, facts.GroupIdentity, facts.GroupDistinguishedName);
+        var calls = new TenantCallLog(exchange, directory, _options.MemberCallConcurrency);
+        var drift = await FindDriftAsync(target, calls, cancellationToken);
         if (drift is null)
         {
             // The tenant could not be asked (permissions, outage): that is not drift; the group stays due.
             return null;
         }
 
-        var now = time.GetUtcNow();
         VerificationOutcome? verification = null;
         if (!drift.Contains(GroupDeleted))
         {
-            verification = await verifier.CheckAsync(context, cancellationToken);
-            if (verification.Stop is StepResult.Retry)
+            verification = await verifier.CheckAsync(new VerificationContext(target, group.Id, null, calls, time.GetUtcNow().UtcDateTime), cancellationToken);
+            if (verification.Unanswered is not null)
             {
                 // The tenant is busy; try again at the next tick rather than record a false drift.
                 return null;
             }
 
-            foreach (var row in verification.Results)
-            {
-                db.VerificationResults.Add(row);
-            }
-
+            db.VerificationResults.AddRange(verification.Results);
             var failures = verification.Results.Where(r => !r.Passed).ToList();
             if (failures.Count > 0)
             {
@@ -106,6 +101,15 @@ public sealed class GroupRechecker(
             }
         }
 
+        var summary = Record(db, group, run, facts, drift, verification);
+        await AuditTrail.SaveChangesAsync(db, cancellationToken);
+        return new RecheckOutcome(group.Id, group.Status, drift, summary);
+    }
+
+    /// <summary>The group's new status and drift, and the audit entry; answers the summary.</summary>
+    private string Record(PortalDbContext db, ManagedGroup group, SetupRun run, SetupRunFacts facts, List<string> drift, VerificationOutcome? verification)
+    {
+        var now = time.GetUtcNow();
         group.LastCheckedAt = now;
         group.DriftSummary = drift.Count == 0 ? null : string.Join("; ", drift);
         group.Status = drift.Count > 0
@@ -126,8 +130,7 @@ public sealed class GroupRechecker(
             GroupId = group.Id.ToString(),
             Answer = summary,
         });
-        await AuditTrail.SaveChangesAsync(db, cancellationToken);
-        return new RecheckOutcome(group.Id, group.Status, drift, summary);
+        return summary;
     }
 
     /// <summary>15 min, 1 h, 2 h after setup (the first offset not yet passed), then every <see cref="SetupOptions.ReverificationInterval"/>.</summary>
@@ -183,33 +186,29 @@ public sealed class GroupRechecker(
         string.Equals(member.Address, address, StringComparison.OrdinalIgnoreCase)
         || (objectId is not null && string.Equals(member.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
 
-    private async Task<List<string>?> FindDriftAsync(SetupStepContext c, CancellationToken ct)
+    /// <summary>The group's own drift (deleted, owners, members), then the restriction mode's; null when the tenant could not be asked.</summary>
+    private async Task<List<string>?> FindDriftAsync(RestrictionTarget target, TenantCallLog calls, CancellationToken ct)
     {
-        var drift = new List<string>();
-        var r = c.Request;
-        var groupResult = await c.InvokeAsync(SetupCommands.GetGroup(c.GroupIdentity), ct);
+        var r = target.Request;
+        var groupResult = await calls.InvokeAsync(SetupCommands.GetGroup(target.Group), ct);
         if (groupResult.Outcome is ExchangeOutcome.NotFound)
         {
-            drift.Add(GroupDeleted);
-            return drift;
+            return [GroupDeleted];
         }
 
         if (!groupResult.IsSuccess)
         {
-            logger.LogWarning("Re-check of {Group} could not read the group: {Outcome}", c.Request.GroupAddress, groupResult.Outcome.Kind);
+            logger.LogWarning("Re-check of {Group} could not read the group: {Outcome}", r.GroupAddress, groupResult.Outcome.Kind);
             return null;
         }
 
-        if (groupResult.IsSuccess && groupResult.FirstRow is { } row)
+        var drift = new List<string>();
+        if (groupResult.FirstRow is { } row && DistributionGroupInfo.From(row) is var info && !EnsureOwnersStep.OwnersMatch(info.ManagedBy, r.Owners))
         {
-            var info = DistributionGroupInfo.From(row);
-            if (!SetupSteps.OwnersMatch(info.ManagedBy, r.Owners))
-            {
-                drift.Add($"Owners changed outside the portal (Exchange lists {string.Join(", ", info.ManagedBy)})");
-            }
+            drift.Add($"Owners changed outside the portal (Exchange lists {string.Join(", ", info.ManagedBy)})");
         }
 
-        var members = await c.InvokeAsync(SetupCommands.GetMembers(c.GroupIdentity), ct);
+        var members = await calls.InvokeAsync(SetupCommands.GetMembers(target.Group), ct);
         if (members.IsSuccess)
         {
             var plan = MembershipPlan.Create(SetupCommands.MemberNames(r.Members), [.. members.Rows.Select(RecipientInfo.From)], 0);
@@ -219,50 +218,7 @@ public sealed class GroupRechecker(
             }
         }
 
-        if (r.RestrictionMode == RestrictionMode.ApplicationAccessPolicy)
-        {
-            var policies = await c.InvokeAsync(SetupCommands.GetPolicies(), ct);
-            if (policies.IsSuccess || policies.Outcome is ExchangeOutcome.NotFound)
-            {
-                var forApp = policies.Rows.Select(ApplicationAccessPolicyInfo.From)
-                    .Where(p => string.Equals(p.AppId, r.RestrictedAppId, StringComparison.OrdinalIgnoreCase)).ToList();
-                var ours = forApp.Where(p => SetupSteps.IsThisGroup(c, p)).ToList();
-                if (ours.Count == 0)
-                {
-                    drift.Add("The application access policy was removed");
-                }
-                else if (ours.Any(p => p.AccessRight != "RestrictAccess"))
-                {
-                    drift.Add($"The application access policy was altered (AccessRight {ours[0].AccessRight})");
-                }
-
-                if (forApp.Count > ours.Count)
-                {
-                    drift.Add($"{forApp.Count - ours.Count} other application access polic(ies) exist for the application");
-                }
-            }
-        }
-        else
-        {
-            var scope = await c.InvokeAsync(SetupCommands.GetScope(r, _options), ct);
-            if (scope.Outcome is ExchangeOutcome.NotFound)
-            {
-                drift.Add("The management scope was removed");
-            }
-            else if (scope.FirstRow is { } s && c.Facts.GroupDistinguishedName is { } dn
-                && !string.Equals(ManagementScopeInfo.From(s).RecipientFilter, TenantClients.Commands.ExchangeCommands.MemberOfGroupFilter(dn), StringComparison.OrdinalIgnoreCase))
-            {
-                drift.Add("The management scope's filter was altered");
-            }
-
-            var gets = await c.InvokeManyAsync([.. r.RbacRoles.Select(role => SetupCommands.GetAssignment(r, _options, role))], ct);
-            var missing = gets.Count(g => g.Outcome is ExchangeOutcome.NotFound || (g.IsSuccess && g.Rows.Count == 0));
-            if (missing > 0)
-            {
-                drift.Add($"{missing} role assignment(s) were removed");
-            }
-        }
-
+        drift.AddRange(await modes.Get(r.RestrictionMode).FindDriftAsync(target, calls, ct));
         return drift;
     }
 }

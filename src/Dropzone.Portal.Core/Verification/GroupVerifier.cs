@@ -1,78 +1,86 @@
-using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
 
 namespace Dropzone.Portal.Core.Verification;
 
-/// <summary>What a verification found: one row per mailbox checked, a sentence for people, or why it could not run.</summary>
-public sealed record VerificationOutcome(IReadOnlyList<VerificationResult> Results, string Summary, StepResult? Stop = null);
+/// <summary>
+/// What a verification works with: the restriction it checks, the group (and the run, when a setup verifies)
+/// its rows belong to, and the call log its calls are counted in.
+/// </summary>
+public sealed record VerificationContext(RestrictionTarget Target, Guid GroupId, Guid? RunId, TenantCallLog Calls, DateTime CheckedAt);
+
+/// <summary>
+/// What a verification found: one row per mailbox checked and a sentence for people; or, when Exchange gave a
+/// transient answer, that answer (<see cref="Unanswered"/>) and no verdict.
+/// </summary>
+public sealed record VerificationOutcome(IReadOnlyList<VerificationResult> Results, string Summary, ExchangeResult? Unanswered = null);
 
 /// <summary>
 /// Asks Exchange whether the restriction does what it should: every member (up to the sample size; a stated
-/// sample beyond) must be Granted / InScope, and at least one mailbox outside the group Denied / not in scope.
-/// Test-ApplicationAccessPolicy and Test-ServicePrincipalAuthorization read Exchange's current state, so a
-/// pass here precedes Graph honouring it (Graph can lag more than an hour).
+/// sample beyond) must have access, and at least one mailbox outside the group must not. The mode's access test
+/// (Test-ApplicationAccessPolicy, Test-ServicePrincipalAuthorization) reads Exchange's current state, so a pass
+/// here precedes Graph honouring it (Graph can lag more than an hour).
 /// </summary>
-public sealed class GroupVerifier
+public sealed class GroupVerifier(RestrictionModeCatalog modes)
 {
     private const int OutsiderProbeSize = 25;
 
-    public async Task<VerificationOutcome> CheckAsync(SetupStepContext c, CancellationToken cancellationToken)
+    public async Task<VerificationOutcome> CheckAsync(VerificationContext v, CancellationToken cancellationToken)
     {
-        var request = c.Request;
+        var request = v.Target.Request;
+        var mode = modes.Get(request.RestrictionMode);
         var members = request.Members;
-        var sample = Sample(members, c.Options.VerificationSampleSize);
+        var sample = Sample(members, v.Target.Options.VerificationSampleSize);
         // A short list is enough to find a mailbox outside the group; a second, complete read only if it was all members.
-        var probe = MailboxProbe(Math.Min(members.Count, sample.Count) + OutsiderProbeSize);
-        var commands = sample.Select(m => Test(c, SetupCommands.MemberName(m))).Append(probe).ToList();
-        var answers = await c.InvokeManyAsync(commands, cancellationToken);
+        var probeSize = Math.Min(members.Count, sample.Count) + OutsiderProbeSize;
+        var commands = sample.Select(m => mode.AccessTest(request.RestrictedAppId, SetupCommands.MemberName(m))).Append(MailboxProbe(probeSize)).ToList();
+        var answers = await v.Calls.InvokeManyAsync(commands, cancellationToken);
+        var outsider = await FindOutsiderAsync(v, answers[^1], probeSize, cancellationToken);
+        var outsiderAnswer = outsider is null
+            ? null
+            : await v.Calls.InvokeAsync(mode.AccessTest(request.RestrictedAppId, outsider.ExternalDirectoryObjectId ?? outsider.PrimarySmtpAddress!), cancellationToken);
 
-        var mailboxes = answers[^1];
-        var memberSet = new HashSet<string>(members.SelectMany(m => new[] { m.Address, m.ObjectId }).OfType<string>(), StringComparer.OrdinalIgnoreCase);
-        var outsiderRow = mailboxes.IsSuccess
-            ? mailboxes.Rows.Select(RecipientInfo.From).FirstOrDefault(m => m.PrimarySmtpAddress is { } a && !memberSet.Contains(a)
-                && (m.ExternalDirectoryObjectId is null || !memberSet.Contains(m.ExternalDirectoryObjectId))
-                && !string.Equals(a, request.GroupAddress, StringComparison.OrdinalIgnoreCase))
-            : null;
-        if (outsiderRow is null && mailboxes.IsSuccess && mailboxes.Rows.Count >= Math.Min(members.Count, sample.Count) + OutsiderProbeSize)
+        if (answers.Take(sample.Count).Append(outsiderAnswer).FirstOrDefault(a => a is { Outcome.IsTransient: true }) is { } unanswered)
         {
-            var all = await c.InvokeAsync(MailboxProbe(members.Count + OutsiderProbeSize), cancellationToken);
-            outsiderRow = all.Rows.Select(RecipientInfo.From).FirstOrDefault(m => m.PrimarySmtpAddress is { } a && !memberSet.Contains(a)
-                && (m.ExternalDirectoryObjectId is null || !memberSet.Contains(m.ExternalDirectoryObjectId))
-                && !string.Equals(a, request.GroupAddress, StringComparison.OrdinalIgnoreCase));
+            return new([], "", unanswered);
         }
 
-        var outsider = outsiderRow?.PrimarySmtpAddress;
-        var outsiderAnswer = outsiderRow is null ? null : await c.InvokeAsync(Test(c, outsiderRow.ExternalDirectoryObjectId ?? outsider!), cancellationToken);
-
-        var checkedAt = c.UtcNow;
-        var results = new List<VerificationResult>();
-        for (var i = 0; i < sample.Count; i++)
-        {
-            if (answers[i].Outcome.IsTransient)
-            {
-                return new([], "", SetupStepContext.FromFailure(answers[i], "Verifying"));
-            }
-
-            results.Add(Row(c, sample[i].Address, isMember: true, answers[i], checkedAt));
-        }
-
+        var results = sample.Select((m, i) => Row(v, mode, m.Address, isMember: true, answers[i])).ToList();
         if (outsiderAnswer is not null)
         {
-            if (outsiderAnswer.Outcome.IsTransient)
-            {
-                return new([], "", SetupStepContext.FromFailure(outsiderAnswer, "Verifying"));
-            }
-
-            results.Add(Row(c, outsider!, isMember: false, outsiderAnswer, checkedAt));
+            results.Add(Row(v, mode, outsider!.PrimarySmtpAddress!, isMember: false, outsiderAnswer));
         }
 
-        var mode = request.RestrictionMode == RestrictionMode.ApplicationAccessPolicy ? "Test-ApplicationAccessPolicy" : "Test-ServicePrincipalAuthorization";
         var passed = results.Count(r => r.Passed);
         var scope = sample.Count < members.Count ? $"a sample of {sample.Count} of the {members.Count} members" : $"all {members.Count} member(s)";
-        var outsiderText = outsider is null ? "no mailbox outside the group was found to check" : $"outsider {outsider}";
-        return new(results, $"{mode}: {passed} of {results.Count} check(s) as expected ({scope}; {outsiderText}).");
+        var outsiderText = outsider is null ? "no mailbox outside the group was found to check" : $"outsider {outsider.PrimarySmtpAddress}";
+        return new(results, $"{mode.AccessTestName}: {passed} of {results.Count} check(s) as expected ({scope}; {outsiderText}).");
+    }
+
+    /// <summary>A mailbox that is neither a member nor the group: from the short probe, or from a complete read when the probe held only members.</summary>
+    private static async Task<RecipientInfo?> FindOutsiderAsync(VerificationContext v, ExchangeResult probe, int probeSize, CancellationToken cancellationToken)
+    {
+        var request = v.Target.Request;
+        var memberSet = new HashSet<string>(request.Members.SelectMany(m => new[] { m.Address, m.ObjectId }).OfType<string>(), StringComparer.OrdinalIgnoreCase);
+        RecipientInfo? Outsider(ExchangeResult mailboxes) => mailboxes.Rows.Select(RecipientInfo.From)
+            .FirstOrDefault(m => m.PrimarySmtpAddress is { } a && !memberSet.Contains(a)
+                && (m.ExternalDirectoryObjectId is null || !memberSet.Contains(m.ExternalDirectoryObjectId))
+                && !string.Equals(a, request.GroupAddress, StringComparison.OrdinalIgnoreCase));
+
+        if (!probe.IsSuccess)
+        {
+            return null;
+        }
+
+        var outsider = Outsider(probe);
+        if (outsider is null && probe.Rows.Count >= probeSize)
+        {
+            outsider = Outsider(await v.Calls.InvokeAsync(MailboxProbe(request.Members.Count + OutsiderProbeSize), cancellationToken));
+        }
+
+        return outsider;
     }
 
     private static ExchangeCommand MailboxProbe(int size) =>
@@ -90,56 +98,19 @@ public sealed class GroupVerifier
         return [.. Enumerable.Range(0, size).Select(i => members[(int)(i * step)])];
     }
 
-    private static ExchangeCommand Test(SetupStepContext c, string mailbox) =>
-        c.Request.RestrictionMode == RestrictionMode.ApplicationAccessPolicy
-            ? SetupCommands.TestPolicy(c.Request, mailbox)
-            : SetupCommands.TestAuthorization(c.Request, mailbox);
-
-    private static VerificationResult Row(SetupStepContext c, string mailbox, bool isMember, ExchangeResult answer, DateTime checkedAt)
+    private static VerificationResult Row(VerificationContext v, IRestrictionMode mode, string mailbox, bool isMember, ExchangeResult answer)
     {
-        string expected;
-        string actual;
-        bool passed;
-        if (c.Request.RestrictionMode == RestrictionMode.ApplicationAccessPolicy)
-        {
-            expected = isMember ? "Granted" : "Denied";
-            actual = answer.IsSuccess && answer.FirstRow is { } row ? AccessCheckInfo.From(row).AccessCheckResult ?? "(no result)" : SetupStepContext.Describe(answer);
-            passed = string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);
-        }
-        else
-        {
-            expected = isMember ? "InScope" : "Not in scope";
-            var scopeName = SetupCommands.ScopeName(c.Request, c.Options);
-            var rows = answer.IsSuccess ? answer.Rows.Select(ServicePrincipalAuthorizationInfo.From).ToList() : [];
-            var ours = rows.Where(r => string.Equals(r.AllowedResourceScope, scopeName, StringComparison.OrdinalIgnoreCase)).ToList();
-            var anyInScope = rows.Any(r => r.InScope == true);
-            if (!answer.IsSuccess)
-            {
-                actual = SetupStepContext.Describe(answer);
-                passed = false;
-            }
-            else if (isMember)
-            {
-                passed = ours.Count > 0 && ours.All(r => r.InScope == true);
-                actual = ours.Count == 0 ? "No role assignment in the group's scope" : passed ? "InScope" : "Not in scope";
-            }
-            else
-            {
-                passed = !anyInScope;
-                actual = anyInScope ? $"InScope ({string.Join(", ", rows.Where(r => r.InScope == true).Select(r => r.RoleName))})" : "Not in scope";
-            }
-        }
-
+        var verdict = mode.ReadAccess(answer, expectAccess: isMember, v.Target);
         return new VerificationResult
         {
-            GroupId = c.Group.Id,
-            RunId = c.Run.Id == Guid.Empty ? null : c.Run.Id,
+            GroupId = v.GroupId,
+            RunId = v.RunId,
             Mailbox = mailbox,
             IsMember = isMember,
-            Expected = expected,
-            Actual = actual.Length > 500 ? actual[..500] : actual,
-            Passed = passed,
-            CheckedAt = checkedAt,
+            Expected = verdict.Expected,
+            Actual = verdict.Actual.Length > 500 ? verdict.Actual[..500] : verdict.Actual,
+            Passed = verdict.AsExpected,
+            CheckedAt = v.CheckedAt,
         };
     }
 }

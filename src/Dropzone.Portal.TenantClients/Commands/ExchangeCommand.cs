@@ -22,7 +22,7 @@ public enum ReplaySafety
     /// <summary>
     /// Large writes such as Update-DistributionGroupMember: a timeout may or may not have applied the change, and
     /// sending thousands of members again only repeats the timeout. Replayed only on 429; otherwise the caller
-    /// reads the state back (see <see cref="Exchange.GroupMembershipSync"/>).
+    /// reads the state back (the portal's membership sync does).
     /// </summary>
     ReadBackFirst,
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction.AccessPolicy;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.TenantEmulator.Directory;
@@ -11,10 +12,11 @@ namespace Dropzone.Portal.Core.Tests.Setup;
 public sealed class SetupIdempotencyTests
 {
     [Theory]
-    [InlineData(RestrictionMode.ApplicationAccessPolicy)]
-    [InlineData(RestrictionMode.RbacForApplications)]
-    public async Task AdvanceAsync_SameSetupRunTwice_OneObjectEachAndEveryEnsureStepSkipped(RestrictionMode mode)
+    [InlineData("ApplicationAccessPolicy")]
+    [InlineData("RbacForApplications")]
+    public async Task AdvanceAsync_SameSetupRunTwice_OneObjectEachAndEveryEnsureStepSkipped(string modeName)
     {
+        var mode = new RestrictionMode(modeName);
         await using var bed = await SetupTestBed.CreateAsync();
         var request = SetupTestBed.Request(bed.DemoMailboxes().Take(4).ToList(), mode) with { AdoptExisting = true };
         var first = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
@@ -24,7 +26,7 @@ public sealed class SetupIdempotencyTests
         Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(second));
 
         var run = await bed.RunAsync(second);
-        var ensures = run.Steps.Where(s => s.Kind is not (SetupStepKind.EnsureApp or SetupStepKind.WaitForReplication or SetupStepKind.Verify)).ToList();
+        var ensures = run.Steps.Where(s => !new[] { SetupStepKind.EnsureApp, SetupStepKind.WaitForReplication, SetupStepKind.Verify }.Contains(s.Kind)).ToList();
         Assert.All(ensures, s => Assert.True(s.State == SetupStepState.Skipped, $"{s.Kind}: {s.State} {s.Summary}"));
         Assert.All(ensures, s => Assert.Contains("nothing sent", s.Summary ?? "", StringComparison.OrdinalIgnoreCase));
         var snapshot = bed.Snapshot();
@@ -73,7 +75,7 @@ public sealed class SetupIdempotencyTests
         var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
 
         Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(runId));
-        var step = (await bed.RunAsync(runId)).Steps.Single(s => s.Kind == SetupStepKind.EnsureAccessPolicy);
+        var step = (await bed.RunAsync(runId)).Steps.Single(s => s.Kind == EnsureAccessPolicyStep.StepKind);
         Assert.Equal(SetupStepState.Skipped, step.State);
         Assert.Equal(StepAttemptOutcome.Skipped, step.AttemptLog.Single().Outcome);
         Assert.Single(bed.Snapshot()["policies"]!.AsArray());

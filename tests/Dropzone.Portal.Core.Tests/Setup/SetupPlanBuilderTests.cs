@@ -1,5 +1,8 @@
 using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction.AccessPolicy;
+using Dropzone.Portal.Core.Restriction.Rbac;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.TenantClients.Exchange;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +10,9 @@ namespace Dropzone.Portal.Core.Tests.Setup;
 
 public sealed class SetupPlanBuilderTests
 {
-    private static SetupRequest Request(int members, RestrictionMode mode = RestrictionMode.ApplicationAccessPolicy) => new()
+    private static readonly SetupPlanBuilder Planner = new(BuiltIn.Modes);
+
+    private static SetupRequest Request(int members, RestrictionMode mode = default) => new()
     {
         RestrictedAppId = "app-1",
         GroupDisplayName = " Dropzone scope ",
@@ -21,11 +26,11 @@ public sealed class SetupPlanBuilderTests
     [Fact]
     public void Build_AccessPolicyMode_OrderedIdempotentSteps()
     {
-        var plan = SetupPlanBuilder.Build(Request(3), new SetupOptions());
+        var plan = Planner.Build(Request(3), new SetupOptions());
 
         Assert.Equal(
             [SetupStepKind.EnsureApp, SetupStepKind.EnsureGroup, SetupStepKind.EnsureOwners, SetupStepKind.EnsureMembers,
-             SetupStepKind.WaitForReplication, SetupStepKind.EnsureAccessPolicy, SetupStepKind.Verify],
+             SetupStepKind.WaitForReplication, EnsureAccessPolicyStep.StepKind, SetupStepKind.Verify],
             plan.Steps.Select(s => s.Kind));
         Assert.Equal(Enumerable.Range(0, 7), plan.Steps.Select(s => s.Index));
     }
@@ -33,10 +38,10 @@ public sealed class SetupPlanBuilderTests
     [Fact]
     public void Build_RbacMode_ServicePrincipalScopeAndAssignmentsBeforeVerify()
     {
-        var plan = SetupPlanBuilder.Build(Request(3, RestrictionMode.RbacForApplications) with { RbacRoles = [] }, new SetupOptions());
+        var plan = Planner.Build(Request(3, RestrictionMode.RbacForApplications) with { RbacRoles = [] }, new SetupOptions());
 
         Assert.Equal(
-            [SetupStepKind.EnsureServicePrincipal, SetupStepKind.EnsureManagementScope, SetupStepKind.EnsureRoleAssignments, SetupStepKind.Verify],
+            [EnsureServicePrincipalStep.StepKind, EnsureManagementScopeStep.StepKind, EnsureRoleAssignmentsStep.StepKind, SetupStepKind.Verify],
             plan.Steps.Skip(5).Select(s => s.Kind));
         Assert.Equal([SetupDefaults.DefaultRbacRole], plan.Request.RbacRoles);
     }
@@ -49,7 +54,7 @@ public sealed class SetupPlanBuilderTests
             Members = [new SetupMember("A@contoso.example"), new SetupMember(" a@contoso.example "), new SetupMember(""), new SetupMember("b@contoso.example")],
         };
 
-        var plan = SetupPlanBuilder.Build(request, new SetupOptions());
+        var plan = Planner.Build(request, new SetupOptions());
 
         Assert.Equal(["A@contoso.example", "b@contoso.example"], plan.Request.Members.Select(m => m.Address));
         Assert.Equal("Dropzone scope", plan.Request.GroupDisplayName);
@@ -58,7 +63,7 @@ public sealed class SetupPlanBuilderTests
     [Fact]
     public void NewGroup_MembersWithinThreshold_OneCallWithOwnersAndMembers()
     {
-        var plan = SetupPlanBuilder.Build(Request(2000), new SetupOptions());
+        var plan = Planner.Build(Request(2000), new SetupOptions());
 
         var command = SetupCommands.NewGroup(plan);
 
@@ -71,7 +76,7 @@ public sealed class SetupPlanBuilderTests
     [Fact]
     public void NewGroup_BeyondThreshold_NoMembersInCreateButOwnersAlways()
     {
-        var plan = SetupPlanBuilder.Build(Request(2001), new SetupOptions());
+        var plan = Planner.Build(Request(2001), new SetupOptions());
 
         var command = SetupCommands.NewGroup(plan);
 
@@ -137,12 +142,12 @@ public sealed class SetupPlanBuilderTests
     {
         var options = new SetupOptions();
         var request = Request(3);
-        var plan = SetupPlanBuilder.Build(request, options);
+        var plan = Planner.Build(request, options);
 
-        var script = new SetupScriptRenderer(Options.Create(options)).Render(request);
+        var script = new SetupScriptRenderer(Planner, BuiltIn.Modes, Options.Create(options)).Render(request);
 
         Assert.Contains(SetupCommands.NewGroup(plan).ToPowerShell(), script, StringComparison.Ordinal);
-        Assert.Contains(SetupCommands.NewPolicy(plan.Request).ToPowerShell(), script, StringComparison.Ordinal);
+        Assert.Contains(AccessPolicyCommands.NewPolicy(plan.Request).ToPowerShell(), script, StringComparison.Ordinal);
         Assert.Contains("-AccessRight 'RestrictAccess'", script, StringComparison.Ordinal);
     }
 
@@ -152,7 +157,7 @@ public sealed class SetupPlanBuilderTests
         var options = new SetupOptions { BulkMemberThreshold = 2 };
         var request = Request(4, RestrictionMode.RbacForApplications) with { RbacRoles = ["Application Mail.Read", "Application Mail.Send"] };
 
-        var script = new SetupScriptRenderer(Options.Create(options)).Render(request);
+        var script = new SetupScriptRenderer(Planner, BuiltIn.Modes, Options.Create(options)).Render(request);
 
         Assert.Single(script.Split('\n'), l => l.StartsWith("Update-DistributionGroupMember", StringComparison.Ordinal));
         Assert.Equal(2, script.Split('\n').Count(l => l.StartsWith("Add-DistributionGroupMember", StringComparison.Ordinal)));
@@ -165,8 +170,8 @@ public sealed class SetupPlanBuilderTests
     {
         var owners = Request(0).Owners;
 
-        Assert.True(SetupSteps.OwnersMatch(["olivia", "Omar"], owners));
-        Assert.False(SetupSteps.OwnersMatch(["olivia"], owners));
+        Assert.True(EnsureOwnersStep.OwnersMatch(["olivia", "Omar"], owners));
+        Assert.False(EnsureOwnersStep.OwnersMatch(["olivia"], owners));
     }
 
     [Fact]

@@ -4,7 +4,9 @@ using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
 using Dropzone.Portal.TenantClients;
 using Dropzone.Portal.TenantClients.Exchange;
@@ -48,8 +50,11 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     private readonly ServiceProvider _emulator;
     private readonly IHost _clients;
 
-    private SetupTestBed(string folder, SetupOptions options)
+    private SetupTestBed(string folder, SetupOptions options, Action<IServiceCollection>? register)
     {
+        var steps = new ServiceCollection().AddSetupSteps();
+        register?.Invoke(steps);
+        Steps = steps.BuildServiceProvider();
         Folder = folder;
         Options = options;
         var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db"), Pooling = false, DefaultTimeout = 30 }.ToString();
@@ -76,7 +81,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
         Directory = _clients.Services.GetRequiredService<IDirectoryClient>();
         Trail = new AuditTrail(Clock);
         Engine = NewEngine();
-        Launcher = new SetupRunLauncher(this, Scheduler, Notifier, Microsoft.Extensions.Options.Options.Create(Options), Clock);
+        Launcher = new SetupRunLauncher(this, Scheduler, Notifier, Steps.GetRequiredService<SetupPlanBuilder>(), Modes, Microsoft.Extensions.Options.Options.Create(Options), Clock);
         Reader = new SetupRunReader(this);
     }
 
@@ -93,7 +98,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupRunLauncher Launcher { get; }
     public SetupRunReader Reader { get; }
 
-    public static async Task<SetupTestBed> CreateAsync(Action<SetupOptions>? configure = null)
+    public static async Task<SetupTestBed> CreateAsync(Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "dropzone-setup-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(folder);
@@ -105,17 +110,22 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
             MaxStepAttempts = 30,
         };
         configure?.Invoke(options);
-        var bed = new SetupTestBed(folder, options);
+        var bed = new SetupTestBed(folder, options, register);
         await using var db = bed.CreateDbContext();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await db.Database.MigrateAsync();
         return bed;
     }
 
-    public SetupRunEngine NewEngine() => new(this, Exchange, Directory, new GroupVerifier(), Trail, Notifier, Scheduler,
+    /// <summary>The steps, the restriction modes and the verifier as the host registers them.</summary>
+    public IServiceProvider Steps { get; }
+
+    public RestrictionModeCatalog Modes => Steps.GetRequiredService<RestrictionModeCatalog>();
+
+    public SetupRunEngine NewEngine() => new(this, Exchange, Directory, Steps.GetRequiredService<SetupStepCatalog>(), Trail, Notifier, Scheduler,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<SetupRunEngine>.Instance);
 
-    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, new GroupVerifier(), Trail,
+    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(), Modes, Trail,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<GroupRechecker>.Instance);
 
     public PortalDbContext CreateDbContext() => new(_dbOptions);
@@ -139,7 +149,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 
     public JsonObject Snapshot() => new ControlService(Tenant, new EmulatorOptions()).Snapshot();
 
-    public static SetupRequest Request(IReadOnlyList<string> members, RestrictionMode mode = RestrictionMode.ApplicationAccessPolicy, string alias = "dropzone-scope") => new()
+    public static SetupRequest Request(IReadOnlyList<string> members, RestrictionMode mode = default, string alias = "dropzone-scope") => new()
     {
         RestrictedAppId = DemoTenant.RestrictedAppId,
         RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,

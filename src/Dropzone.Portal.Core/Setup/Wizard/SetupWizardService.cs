@@ -1,4 +1,4 @@
-using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
@@ -26,12 +26,9 @@ public sealed record ExistingGroupReport(string Address, string? RecipientType, 
 /// and answering specific messages. The page calls the check of a step before it moves on, and all of them
 /// again before Apply.
 /// </summary>
-public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClient exchange)
+public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClient exchange, RestrictionModeCatalog modes)
 {
     public const int MaxMembers = MemberListResolver.MaxRows;
-
-    public static readonly IReadOnlyList<string> RbacRoleChoices =
-        ["Application Mail.Read", "Application Mail.ReadBasic", "Application Mail.ReadWrite", "Application Mail.Send"];
 
     public MemberListResolver Members { get; } = new(directory);
 
@@ -224,27 +221,20 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
         };
     }
 
-    public static StepCheck CheckRestriction(SetupWizardState state)
+    /// <summary>The description, then the chosen mode's own checks (roles, grants it cannot narrow).</summary>
+    public static StepCheck CheckRestriction(SetupWizardState state, RestrictionModeCatalog modes)
     {
         var errors = new List<string>();
-        var warnings = new List<string>();
         if (state.PolicyDescription?.Length > 256)
         {
             errors.Add("The description is longer than 256 characters.");
         }
-        if (state.RestrictionMode == RestrictionMode.RbacForApplications)
+        if (!modes.TryGet(state.RestrictionMode, out var mode))
         {
-            if (state.RbacRoles.Count == 0)
-                errors.Add("Choose at least one Application role for RBAC for Applications.");
-            else if (state.RbacRoles.FirstOrDefault(r => !RbacRoleChoices.Contains(r)) is { } unknown)
-                errors.Add($"\"{unknown}\" is not an Application role the portal can assign.");
-            if (string.IsNullOrEmpty(state.AppServicePrincipalId))
-                errors.Add("RBAC for Applications needs the app's service principal id: go back to the Application step.");
-            if (state.AppUnscopedMailPermissions.Count > 0)
-                warnings.Add($"{state.AppDisplayName ?? "The app"} still holds the unscoped Entra permission(s) {string.Join(", ", state.AppUnscopedMailPermissions)}. "
-                    + "Entra grants are tenant-wide and are added to RBAC: the management scope would restrict nothing until an Entra admin removes that grant (Enterprise applications → Permissions).");
+            return new StepCheck([.. errors, $"\"{state.RestrictionMode}\" is not a restriction mode this portal offers."], []);
         }
-        return new StepCheck(errors, warnings);
+        var choices = mode.CheckChoices(state);
+        return new StepCheck([.. errors, .. choices.Errors], choices.Warnings);
     }
 
     /// <summary>Every step again, as Apply needs them all to hold.</summary>
@@ -258,7 +248,7 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
         if (!owners.IsValid) return (SetupWizardSteps.Owners, owners);
         var members = CheckMembers(state);
         if (!members.IsValid) return (SetupWizardSteps.Members, members);
-        var restriction = CheckRestriction(state);
+        var restriction = CheckRestriction(state, modes);
         if (!restriction.IsValid) return (SetupWizardSteps.Restriction, restriction);
         return null;
     }

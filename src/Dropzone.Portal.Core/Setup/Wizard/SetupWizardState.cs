@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Groups;
 
 namespace Dropzone.Portal.Core.Setup.Wizard;
 
@@ -55,7 +54,8 @@ public sealed class SetupWizardState
         Owners = [.. Owners],
         Members = AllMembers(),
         RestrictionMode = RestrictionMode,
-        RbacRoles = RestrictionMode == RestrictionMode.RbacForApplications ? [.. RbacRoles] : [SetupDefaults.DefaultRbacRole],
+        // The mode decides whether roles count (the plan builder keeps them only for a mode that takes roles).
+        RbacRoles = [.. RbacRoles],
         PolicyDescription = string.IsNullOrWhiteSpace(PolicyDescription) ? null : PolicyDescription.Trim(),
     };
 }

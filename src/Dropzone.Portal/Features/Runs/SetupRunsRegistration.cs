@@ -1,5 +1,6 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -23,7 +24,7 @@ public static class SetupRunsRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<IRunProgressNotifier, RunProgressNotifier>();
-        services.TryAddSingleton<GroupVerifier>();
+        services.AddSetupSteps();
         services.TryAddSingleton<SetupScriptRenderer>();
         services.TryAddSingleton<ISetupRunScheduler, HangfireSetupRunScheduler>();
         // Transient: they hold typed HttpClients, which must not be captured for the life of the process.

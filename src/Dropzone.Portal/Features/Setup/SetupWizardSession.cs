@@ -1,4 +1,5 @@
 using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
@@ -19,6 +20,7 @@ public sealed class SetupWizardSession(
     IServiceScopeFactory scopes,
     SetupDraftStore drafts,
     SetupScriptRenderer renderer,
+    RestrictionModeCatalog modes,
     IConfiguration configuration,
     AuthenticationStateProvider authentication,
     IAuthorizationService authorization,
@@ -55,6 +57,15 @@ public sealed class SetupWizardSession(
 
     /// <summary>Set when this tab's values were not saved because the draft moved on elsewhere; saving stops until the admin chooses.</summary>
     public DraftConflict? Conflict => _draft.Conflict;
+
+    /// <summary>The restriction modes the wizard offers, in order.</summary>
+    public IReadOnlyList<IRestrictionMode> Modes => modes.All;
+
+    /// <summary>The mode chosen now (the first registered when the stored choice is unknown here).</summary>
+    public IRestrictionMode Mode => modes.TryGet(State.RestrictionMode, out var mode) ? mode : modes.All[0];
+
+    /// <summary>The restriction step's check, also shown as its warnings while the admin chooses.</summary>
+    public StepCheck CheckRestriction() => SetupWizardService.CheckRestriction(State, modes);
 
     /// <summary>Raised after every action, so every part of the wizard shows the new state.</summary>
     public event Action? Changed;
@@ -156,7 +167,7 @@ public sealed class SetupWizardSession(
             case SetupWizardSteps.Members:
                 return SetupWizardService.CheckMembers(State);
             case SetupWizardSteps.Restriction:
-                return SetupWizardService.CheckRestriction(State);
+                return CheckRestriction();
             default:
                 return StepCheck.Ok;
         }

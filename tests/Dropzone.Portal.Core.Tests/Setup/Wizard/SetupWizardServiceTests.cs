@@ -14,7 +14,7 @@ public sealed class SetupWizardServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bed = await SetupTestBed.CreateAsync();
-        _service = new SetupWizardService(_bed.Directory, _bed.Exchange);
+        _service = new SetupWizardService(_bed.Directory, _bed.Exchange, _bed.Modes);
     }
 
     public async Task DisposeAsync() => await _bed.DisposeAsync();
@@ -81,16 +81,16 @@ public sealed class SetupWizardServiceTests : IAsyncLifetime
             AppUnscopedMailPermissions = ["Mail.Read"],
             RestrictionMode = RestrictionMode.RbacForApplications,
         };
-        var rbac = SetupWizardService.CheckRestriction(state);
+        var rbac = SetupWizardService.CheckRestriction(state, _bed.Modes);
         Assert.True(rbac.IsValid);
         Assert.Contains("restrict nothing", Assert.Single(rbac.Warnings), StringComparison.Ordinal);
 
         state.RestrictionMode = RestrictionMode.ApplicationAccessPolicy;
-        Assert.Empty(SetupWizardService.CheckRestriction(state).Warnings);
+        Assert.Empty(SetupWizardService.CheckRestriction(state, _bed.Modes).Warnings);
 
         state.RestrictionMode = RestrictionMode.RbacForApplications;
         state.RbacRoles = [];
-        Assert.Contains("at least one Application role", Assert.Single(SetupWizardService.CheckRestriction(state).Errors), StringComparison.Ordinal);
+        Assert.Contains("at least one Application role", Assert.Single(SetupWizardService.CheckRestriction(state, _bed.Modes).Errors), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Features.Setup;
 using Dropzone.Portal.TenantClients;
@@ -92,6 +93,7 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         Services.AddSingleton(Options.Create(new SetupOptions()));
+        Services.AddSetupSteps();
         Services.AddSingleton<SetupScriptRenderer>();
         Services.AddSingleton<ISetupRunLauncher>(Launcher);
         Services.AddTransient<SetupWizardService>();

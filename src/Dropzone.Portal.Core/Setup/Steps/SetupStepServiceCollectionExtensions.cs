@@ -1,0 +1,27 @@
+using Dropzone.Portal.Core.Restriction;
+using Dropzone.Portal.Core.Verification;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dropzone.Portal.Core.Setup.Steps;
+
+public static class SetupStepServiceCollectionExtensions
+{
+    /// <summary>
+    /// What a setup plan is made of: the steps every plan has, the registered restriction modes with theirs
+    /// (<see cref="RestrictionServiceCollectionExtensions.AddRestrictionModes"/>), the verifier and the plan builder.
+    /// </summary>
+    public static IServiceCollection AddSetupSteps(this IServiceCollection services)
+    {
+        services.AddRestrictionModes();
+        services.TryAddSingleton<GroupVerifier>();
+        services.TryAddSingleton<SetupPlanBuilder>();
+        services.AddSetupStep<EnsureAppStep>();
+        services.AddSetupStep<EnsureGroupStep>();
+        services.AddSetupStep<EnsureOwnersStep>();
+        services.AddSetupStep<EnsureMembersStep>();
+        services.AddSetupStep<WaitForReplicationStep>();
+        services.AddSetupStep<VerifyStep>();
+        return services;
+    }
+}

@@ -1,0 +1,47 @@
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Restriction;
+using Dropzone.Portal.Core.Verification;
+
+namespace Dropzone.Portal.Core.Setup.Steps;
+
+/// <summary>Asks Exchange whether the restriction does what it should (<see cref="GroupVerifier"/>), retrying while it propagates.</summary>
+public sealed class VerifyStep(GroupVerifier verifier) : ISetupStep
+{
+    public SetupStepKind Kind => SetupStepKind.Verify;
+
+    public async Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken)
+    {
+        var target = new RestrictionTarget(context.Request, context.Options, context.Facts.GroupIdentity, context.Facts.GroupDistinguishedName);
+        var outcome = await verifier.CheckAsync(new VerificationContext(target, context.Group.Id, context.Run.Id, context.Tenant, context.UtcNow), cancellationToken);
+        context.VerificationResults.AddRange(outcome.Results);
+        context.Group.ConfiguredAt ??= context.Time.GetUtcNow();
+        context.Group.LastCheckedAt = context.Time.GetUtcNow();
+        if (outcome.Unanswered is { } unanswered)
+        {
+            return SetupStepContext.FromFailure(unanswered, "Verifying");
+        }
+
+        var failed = outcome.Results.Count(r => !r.Passed);
+        if (failed > 0)
+        {
+            if (context.Step.Attempts < context.Options.MaxStepAttempts)
+            {
+                // Exchange applies a new restriction after a while (propagation); ask again later.
+                return new StepResult.Retry($"{failed} of {outcome.Results.Count} check(s) do not show the restriction yet; Exchange may still be applying it.",
+                    context.Options.ReplicationPollInterval, CountsAsError: false);
+            }
+
+            context.Group.Status = ManagedGroupStatus.Configured;
+            Audit(context, outcome, passed: false);
+            return new StepResult.Done($"Configured, but {failed} of {outcome.Results.Count} check(s) still differ; a re-check is scheduled.");
+        }
+
+        context.Group.Status = ManagedGroupStatus.VerifiedInExchange;
+        context.Group.VerifiedAt = context.Time.GetUtcNow();
+        Audit(context, outcome, passed: true);
+        return new StepResult.Done(outcome.Summary);
+    }
+
+    private static void Audit(SetupStepContext context, VerificationOutcome outcome, bool passed) =>
+        context.AuditSummary(AuditActions.VerificationCompleted, context.GroupTarget(), outcome.Summary, passed ? AuditOutcome.Succeeded : AuditOutcome.Failed);
+}

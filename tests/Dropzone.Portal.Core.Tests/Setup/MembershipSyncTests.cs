@@ -1,0 +1,110 @@
+using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.TenantClients.Commands;
+using Dropzone.Portal.TenantClients.Exchange;
+using Dropzone.TenantEmulator.Directory;
+
+namespace Dropzone.Portal.Core.Tests.Setup;
+
+/// <summary>
+/// The one membership sync (what the member step runs) against the emulator, including its measured
+/// large-array trap: a bulk update that times out although applied, or times out and is dropped.
+/// </summary>
+public sealed class MembershipSyncTests
+{
+    private const string Group = "sync-group@" + DemoTenant.Domain;
+
+    /// <summary>A group holding only the admin, and <paramref name="users"/> new mailboxes (their addresses).</summary>
+    private static async Task<IReadOnlyList<string>> SetUpAsync(SetupTestBed bed, int users)
+    {
+        var created = await bed.Exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup("Sync Group", [DemoTenant.OwnerUpn], alias: "sync-group",
+            primarySmtpAddress: Group, members: [DemoTenant.AdminUpn]));
+        Assert.True(created.IsSuccess, created.Outcome.ToString());
+        return users == 0 ? [] : bed.AddMailboxes(users, "sync" + users);
+    }
+
+    /// <summary>Reads the membership, then syncs; answers what the sync did and the calls it made.</summary>
+    private static async Task<(MembershipSyncResult Result, TenantCallLog Calls)> SyncAsync(SetupTestBed bed, IReadOnlyList<string> desired, int bulkThreshold)
+    {
+        var calls = new TenantCallLog(bed.Exchange, bed.Directory, concurrency: 4);
+        var current = await bed.Exchange.GetMembersAsync(Group) ?? throw new InvalidOperationException("Group not found.");
+        return (await MembershipSync.SyncAsync(calls, Group, desired, current, bulkThreshold, CancellationToken.None), calls);
+    }
+
+    private static int Sent(SetupTestBed bed, string cmdlet) => bed.Tenant.Calls.Count(c => c.Operation == cmdlet);
+
+    [Fact]
+    public async Task SyncAsync_SmallList_UsesOneBulkUpdate()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        await SetUpAsync(bed, 0);
+
+        var (result, _) = await SyncAsync(bed, [DemoTenant.PhishingReportMailbox, DemoTenant.SecurityTeamMailbox], 2000);
+
+        Assert.Empty(result.Failures);
+        Assert.True(result.UsedBulk);
+        Assert.Equal((2, 1), (result.Added, result.Removed));
+        Assert.Equal(2, (await bed.GroupMembersAsync(Group)).Count);
+    }
+
+    [Fact]
+    public async Task SyncAsync_AlreadyInSync_SendsNoWrite()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        await SetUpAsync(bed, 0);
+
+        var (result, calls) = await SyncAsync(bed, [DemoTenant.AdminUpn.ToUpperInvariant()], 2000);
+
+        Assert.True(result.AlreadyInSync);
+        Assert.Equal((0, 0, false), (result.Added, result.Removed, result.UsedBulk));
+        Assert.Equal(0, calls.Calls);
+    }
+
+    [Fact]
+    public async Task SyncAsync_AboveThreshold_BulkUpToThresholdThenSinglesInBatches()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        var users = await SetUpAsync(bed, 45);
+
+        var (result, calls) = await SyncAsync(bed, users, 20);
+
+        Assert.Empty(result.Failures);
+        Assert.Equal((45, 1), (result.Added, result.Removed));
+        Assert.Equal((true, 25), (result.UsedBulk, result.SingleCalls));
+        Assert.Equal(45, (await bed.GroupMembersAsync(Group)).Count);
+        // One update with the first 20 (it also removes the admin), then 25 single adds, ten to a $batch.
+        Assert.Equal(1, Sent(bed, "Update-DistributionGroupMember"));
+        Assert.Equal(1 + 3, calls.Calls);
+    }
+
+    [Fact]
+    public async Task SyncAsync_BulkTimesOutButApplied_ReadsBackAndReconciles()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        var users = await SetUpAsync(bed, 60);
+        // The emulator's measured trap, scaled down: above 50 the call times out although it was applied.
+        bed.SetFaults(f => f with { BulkTimeoutAppliedThreshold = 50, BulkTimeoutDroppedThreshold = 4000 });
+
+        var (result, _) = await SyncAsync(bed, users, 100);
+
+        Assert.Empty(result.Failures);
+        Assert.True(result.UsedBulk);
+        Assert.True(result.BulkTimedOut);
+        Assert.Equal(60, (await bed.GroupMembersAsync(Group)).Count);
+        Assert.Equal(1, Sent(bed, "Update-DistributionGroupMember"));
+    }
+
+    [Fact]
+    public async Task SyncAsync_BulkTimesOutAndDropped_FallsBackToSingleCalls()
+    {
+        await using var bed = await SetupTestBed.CreateAsync();
+        var users = await SetUpAsync(bed, 60);
+        bed.SetFaults(f => f with { BulkTimeoutAppliedThreshold = 30, BulkTimeoutDroppedThreshold = 50 });
+
+        var (result, _) = await SyncAsync(bed, users, 100);
+
+        Assert.Empty(result.Failures);
+        Assert.True(result.BulkTimedOut);
+        Assert.Equal(60, result.Added);
+        Assert.Equal(60, (await bed.GroupMembersAsync(Group)).Count);
+    }
+}
