@@ -2,12 +2,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dropzone.Portal.Core.Groups;
 
-internal sealed class ManagedGroupConfiguration : IEntityTypeConfiguration<ManagedGroup>
+internal sealed class ManagedGroupConfiguration() : PortalTableConfiguration<ManagedGroup>("ManagedGroups")
 {
-    public void Configure(EntityTypeBuilder<ManagedGroup> builder)
+    protected override void ConfigureColumns(EntityTypeBuilder<ManagedGroup> builder)
     {
-        builder.ToTable("ManagedGroups");
-        builder.HasKey(g => g.Id);
         builder.Property(g => g.DisplayName).HasMaxLength(ManagedGroup.MaxDisplayNameLength * 4).IsRequired();
         builder.Property(g => g.Alias).HasMaxLength(ManagedGroup.MaxAliasLength).IsRequired();
         builder.Property(g => g.PrimarySmtpAddress).HasMaxLength(320).IsRequired();

@@ -2,12 +2,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dropzone.Portal.Core.Requests;
 
-internal sealed class MemberRequestConfiguration : IEntityTypeConfiguration<MemberRequest>
+internal sealed class MemberRequestConfiguration() : PortalTableConfiguration<MemberRequest>("MemberRequests")
 {
-    public void Configure(EntityTypeBuilder<MemberRequest> builder)
+    protected override void ConfigureColumns(EntityTypeBuilder<MemberRequest> builder)
     {
-        builder.ToTable("MemberRequests");
-        builder.HasKey(r => r.Id);
         builder.HasOne<ManagedGroup>().WithMany().HasForeignKey(r => r.GroupId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(r => r.Change).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.State).HasConversion<string>().HasMaxLength(16);

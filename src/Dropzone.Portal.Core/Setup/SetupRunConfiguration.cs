@@ -2,12 +2,10 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dropzone.Portal.Core.Setup;
 
-internal sealed class SetupRunConfiguration : IEntityTypeConfiguration<SetupRun>
+internal sealed class SetupRunConfiguration() : PortalTableConfiguration<SetupRun>("SetupRuns")
 {
-    public void Configure(EntityTypeBuilder<SetupRun> builder)
+    protected override void ConfigureColumns(EntityTypeBuilder<SetupRun> builder)
     {
-        builder.ToTable("SetupRuns");
-        builder.HasKey(r => r.Id);
         builder.Property(r => r.Kind).HasConversion<string>().HasMaxLength(32);
         builder.Property(r => r.State).HasConversion<string>().HasMaxLength(32);
         builder.Property(r => r.PlanJson).IsRequired();
@@ -26,12 +24,10 @@ internal sealed class SetupRunConfiguration : IEntityTypeConfiguration<SetupRun>
     }
 }
 
-internal sealed class SetupStepConfiguration : IEntityTypeConfiguration<SetupStep>
+internal sealed class SetupStepConfiguration() : PortalTableConfiguration<SetupStep>("SetupSteps")
 {
-    public void Configure(EntityTypeBuilder<SetupStep> builder)
+    protected override void ConfigureColumns(EntityTypeBuilder<SetupStep> builder)
     {
-        builder.ToTable("SetupSteps");
-        builder.HasKey(s => s.Id);
         builder.HasIndex(s => new { s.RunId, s.Index }).IsUnique();
         builder.Property(s => s.Kind).HasConversion(k => k.Name, name => new SetupStepKind(name)).HasMaxLength(64);
         builder.Property(s => s.State).HasConversion<string>().HasMaxLength(32);
@@ -43,12 +39,10 @@ internal sealed class SetupStepConfiguration : IEntityTypeConfiguration<SetupSte
     }
 }
 
-internal sealed class StepAttemptConfiguration : IEntityTypeConfiguration<StepAttempt>
+internal sealed class StepAttemptConfiguration() : PortalTableConfiguration<StepAttempt>("StepAttempts")
 {
-    public void Configure(EntityTypeBuilder<StepAttempt> builder)
+    protected override void ConfigureColumns(EntityTypeBuilder<StepAttempt> builder)
     {
-        builder.ToTable("StepAttempts");
-        builder.HasKey(a => a.Id);
         builder.HasIndex(a => new { a.StepId, a.Number }).IsUnique();
         builder.HasIndex(a => a.RunId);
         builder.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(32);

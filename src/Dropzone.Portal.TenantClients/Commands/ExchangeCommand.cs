@@ -85,7 +85,7 @@ public sealed class ExchangeCommand
         }
 
         ArgumentNullException.ThrowIfNull(value);
-        Validate(value);
+        value.Validate();
         return new ExchangeCommand(CmdletName, [.. _parameters, new ExchangeParameter(name, value, isSecret)], _replaySafety);
     }
 
@@ -129,7 +129,7 @@ public sealed class ExchangeCommand
         foreach (var parameter in _parameters)
         {
             writer.WritePropertyName(parameter.Name);
-            WriteJsonValue(writer, parameter.Value);
+            parameter.Value.WriteJson(writer);
         }
 
         writer.WriteEndObject();
@@ -146,58 +146,6 @@ public sealed class ExchangeCommand
         }
 
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void WriteJsonValue(Utf8JsonWriter writer, ExchangeParameterValue value)
-    {
-        switch (value)
-        {
-            case ExchangeParameterValue.Text text:
-                writer.WriteStringValue(text.Value);
-                break;
-            case ExchangeParameterValue.Switch s:
-                writer.WriteBooleanValue(s.IsPresent);
-                break;
-            case ExchangeParameterValue.Boolean b:
-                writer.WriteBooleanValue(b.Value);
-                break;
-            case ExchangeParameterValue.Number i:
-                writer.WriteNumberValue(i.Value);
-                break;
-            case ExchangeParameterValue.TextList list:
-                WriteJsonArray(writer, list.Values);
-                break;
-            case ExchangeParameterValue.AddRemove addRemove:
-                writer.WriteStartObject();
-                writer.WriteString("@odata.type"u8, "#Exchange.GenericHashTable"u8);
-                if (addRemove.Add.Count > 0)
-                {
-                    writer.WritePropertyName("Add"u8);
-                    WriteJsonArray(writer, addRemove.Add);
-                }
-
-                if (addRemove.Remove.Count > 0)
-                {
-                    writer.WritePropertyName("Remove"u8);
-                    WriteJsonArray(writer, addRemove.Remove);
-                }
-
-                writer.WriteEndObject();
-                break;
-            default:
-                throw new InvalidOperationException($"Unhandled parameter kind {value.GetType().Name}.");
-        }
-    }
-
-    private static void WriteJsonArray(Utf8JsonWriter writer, IReadOnlyList<string> values)
-    {
-        writer.WriteStartArray();
-        foreach (var item in values)
-        {
-            writer.WriteStringValue(item);
-        }
-
-        writer.WriteEndArray();
     }
 
     // ---- (b) PowerShell ------------------------------------------------------------------------
@@ -229,84 +177,10 @@ public sealed class ExchangeCommand
                 continue;
             }
 
-            switch (parameter.Value)
-            {
-                case ExchangeParameterValue.Text text:
-                    sb.Append(' ').Append(QuoteArgument(text.Value));
-                    break;
-                case ExchangeParameterValue.Switch s:
-                    if (!s.IsPresent)
-                    {
-                        sb.Append(":$false");
-                    }
-
-                    break;
-                case ExchangeParameterValue.Boolean b:
-                    sb.Append(b.Value ? ":$true" : ":$false");
-                    break;
-                case ExchangeParameterValue.Number i:
-                    sb.Append(' ').Append(i.Value.ToString(CultureInfo.InvariantCulture));
-                    break;
-                case ExchangeParameterValue.TextList list:
-                    sb.Append(' ');
-                    AppendList(sb, list.Values, maxListItems);
-                    break;
-                case ExchangeParameterValue.AddRemove addRemove:
-                    sb.Append(" @{");
-                    var first = true;
-                    if (addRemove.Add.Count > 0)
-                    {
-                        sb.Append("Add=");
-                        AppendList(sb, addRemove.Add, maxListItems);
-                        first = false;
-                    }
-
-                    if (addRemove.Remove.Count > 0)
-                    {
-                        sb.Append(first ? "Remove=" : "; Remove=");
-                        AppendList(sb, addRemove.Remove, maxListItems);
-                    }
-
-                    sb.Append('}');
-                    break;
-                default:
-                    throw new InvalidOperationException($"Unhandled parameter kind {parameter.Value.GetType().Name}.");
-            }
+            parameter.Value.AppendPowerShell(sb, maxListItems);
         }
 
         return sb.ToString();
-    }
-
-    private static void AppendList(StringBuilder sb, IReadOnlyList<string> values, int maxItems)
-    {
-        // A bare 'a' would be a scalar, not a one-element array; @() keeps the type PowerShell binds.
-        if (values.Count <= 1)
-        {
-            sb.Append("@(");
-            if (values.Count == 1)
-            {
-                sb.Append(QuoteArgument(values[0]));
-            }
-
-            sb.Append(')');
-            return;
-        }
-
-        var shown = Math.Min(values.Count, maxItems);
-        for (var i = 0; i < shown; i++)
-        {
-            if (i > 0)
-            {
-                sb.Append(',');
-            }
-
-            sb.Append(QuoteArgument(values[i]));
-        }
-
-        if (shown < values.Count)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $" <# +{values.Count - shown} more, {values.Count} in all #>");
-        }
     }
 
     /// <summary>
@@ -352,63 +226,10 @@ public sealed class ExchangeCommand
         var parameters = new JsonObject();
         foreach (var parameter in _parameters)
         {
-            parameters[parameter.Name] = parameter.IsSecret
-                ? JsonValue.Create(Mask)
-                : parameter.Value switch
-                {
-                    ExchangeParameterValue.Text t => JsonValue.Create(t.Value),
-                    ExchangeParameterValue.Switch s => JsonValue.Create(s.IsPresent),
-                    ExchangeParameterValue.Boolean b => JsonValue.Create(b.Value),
-                    ExchangeParameterValue.Number i => JsonValue.Create(i.Value),
-                    ExchangeParameterValue.TextList l => AuditList(l.Values, maxListItems),
-                    ExchangeParameterValue.AddRemove ar => new JsonObject
-                    {
-                        ["Add"] = AuditList(ar.Add, maxListItems),
-                        ["Remove"] = AuditList(ar.Remove, maxListItems),
-                    },
-                    _ => throw new InvalidOperationException($"Unhandled parameter kind {parameter.Value.GetType().Name}."),
-                };
+            parameters[parameter.Name] = parameter.IsSecret ? JsonValue.Create(Mask) : parameter.Value.ToAuditNode(maxListItems);
         }
 
         return new JsonObject { ["cmdlet"] = CmdletName, ["parameters"] = parameters };
-    }
-
-    private static JsonNode AuditList(IReadOnlyList<string> values, int maxItems)
-    {
-        if (values.Count <= maxItems)
-        {
-            return new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
-        }
-
-        return new JsonObject
-        {
-            ["count"] = values.Count,
-            ["first"] = new JsonArray([.. values.Take(maxItems).Select(v => (JsonNode?)JsonValue.Create(v))]),
-        };
-    }
-
-    private static void Validate(ExchangeParameterValue value)
-    {
-        switch (value)
-        {
-            case ExchangeParameterValue.Text t:
-                ArgumentNullException.ThrowIfNull(t.Value);
-                break;
-            case ExchangeParameterValue.TextList l:
-                if (l.Values.Any(v => v is null))
-                {
-                    throw new ArgumentException("A list value contains null.");
-                }
-
-                break;
-            case ExchangeParameterValue.AddRemove ar:
-                if (ar.Add.Any(v => v is null) || ar.Remove.Any(v => v is null))
-                {
-                    throw new ArgumentException("An add/remove value contains null.");
-                }
-
-                break;
-        }
     }
 
     private static bool IsVerbNoun(string name)

@@ -147,6 +147,16 @@ public static class ExchangeCommands
 
     public static ExchangeCommand GetAcceptedDomain() => ExchangeCommand.Create("Get-AcceptedDomain");
 
+    /// <summary>Without an identity the Get-* cmdlets of the restriction objects list every one of them.</summary>
+    private static ExchangeCommand GetOneOrAll(string cmdlet, string? identity) =>
+        ExchangeCommand.Create(cmdlet).WithOptional("Identity", identity);
+
+    /// <summary>An app identity cannot answer Exchange's confirmation prompt, so every removal says <c>-Confirm:$false</c>.</summary>
+    private static ExchangeCommand RemoveOne(string cmdlet, string identity) =>
+        ExchangeCommand.Create(cmdlet)
+            .With("Identity", identity)
+            .WithSwitch("Confirm", false);
+
     // ---- Application access policy (legacy method) --------------------------------------------
 
     public static ExchangeCommand NewApplicationAccessPolicy(
@@ -157,8 +167,7 @@ public static class ExchangeCommands
             .With("AccessRight", accessRight.ToString())
             .WithOptional("Description", description);
 
-    public static ExchangeCommand GetApplicationAccessPolicy(string? identity = null) =>
-        ExchangeCommand.Create("Get-ApplicationAccessPolicy").WithOptional("Identity", identity);
+    public static ExchangeCommand GetApplicationAccessPolicy(string? identity = null) => GetOneOrAll("Get-ApplicationAccessPolicy", identity);
 
     /// <summary>Only the description can change; any other change is remove and recreate.</summary>
     public static ExchangeCommand SetApplicationAccessPolicy(string identity, string description) =>
@@ -166,10 +175,7 @@ public static class ExchangeCommands
             .With("Identity", identity)
             .With("Description", description);
 
-    public static ExchangeCommand RemoveApplicationAccessPolicy(string identity) =>
-        ExchangeCommand.Create("Remove-ApplicationAccessPolicy")
-            .With("Identity", identity)
-            .WithSwitch("Confirm", false);
+    public static ExchangeCommand RemoveApplicationAccessPolicy(string identity) => RemoveOne("Remove-ApplicationAccessPolicy", identity);
 
     public static ExchangeCommand TestApplicationAccessPolicy(string mailbox, string appId) =>
         ExchangeCommand.Create("Test-ApplicationAccessPolicy")
@@ -185,13 +191,9 @@ public static class ExchangeCommands
             .With("ObjectId", objectId)
             .WithOptional("DisplayName", displayName);
 
-    public static ExchangeCommand GetServicePrincipal(string? identity = null) =>
-        ExchangeCommand.Create("Get-ServicePrincipal").WithOptional("Identity", identity);
+    public static ExchangeCommand GetServicePrincipal(string? identity = null) => GetOneOrAll("Get-ServicePrincipal", identity);
 
-    public static ExchangeCommand RemoveServicePrincipal(string identity) =>
-        ExchangeCommand.Create("Remove-ServicePrincipal")
-            .With("Identity", identity)
-            .WithSwitch("Confirm", false);
+    public static ExchangeCommand RemoveServicePrincipal(string identity) => RemoveOne("Remove-ServicePrincipal", identity);
 
     public static ExchangeCommand NewManagementScope(string name, string recipientRestrictionFilter) =>
         ExchangeCommand.Create("New-ManagementScope")
@@ -205,13 +207,9 @@ public static class ExchangeCommands
     public static string MemberOfGroupFilter(string groupDistinguishedName) =>
         $"MemberOfGroup -eq '{groupDistinguishedName.Replace("'", "''", StringComparison.Ordinal)}'";
 
-    public static ExchangeCommand GetManagementScope(string? identity = null) =>
-        ExchangeCommand.Create("Get-ManagementScope").WithOptional("Identity", identity);
+    public static ExchangeCommand GetManagementScope(string? identity = null) => GetOneOrAll("Get-ManagementScope", identity);
 
-    public static ExchangeCommand RemoveManagementScope(string identity) =>
-        ExchangeCommand.Create("Remove-ManagementScope")
-            .With("Identity", identity)
-            .WithSwitch("Confirm", false);
+    public static ExchangeCommand RemoveManagementScope(string identity) => RemoveOne("Remove-ManagementScope", identity);
 
     /// <summary>One assignment per role, e.g. <c>Application Mail.Read</c>, scoped to a management scope.</summary>
     public static ExchangeCommand NewManagementRoleAssignment(string name, string role, string app, string customResourceScope) =>
@@ -226,10 +224,7 @@ public static class ExchangeCommands
             .WithOptional("Identity", identity)
             .WithOptional("RoleAssignee", roleAssignee);
 
-    public static ExchangeCommand RemoveManagementRoleAssignment(string identity) =>
-        ExchangeCommand.Create("Remove-ManagementRoleAssignment")
-            .With("Identity", identity)
-            .WithSwitch("Confirm", false);
+    public static ExchangeCommand RemoveManagementRoleAssignment(string identity) => RemoveOne("Remove-ManagementRoleAssignment", identity);
 
     public static ExchangeCommand TestServicePrincipalAuthorization(string identity, string resource) =>
         ExchangeCommand.Create("Test-ServicePrincipalAuthorization")

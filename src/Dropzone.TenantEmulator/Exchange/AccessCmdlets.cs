@@ -10,22 +10,21 @@ internal static partial class AccessCmdlets
     public const int PolicyLimit = 300;
 
     /// <summary>The application roles of RBAC for Applications and the Graph permission each grants.</summary>
-    private static readonly Dictionary<string, string> ApplicationRoles = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Application Mail.Read"] = "Mail.Read",
-        ["Application Mail.ReadBasic"] = "Mail.ReadBasic",
-        ["Application Mail.ReadWrite"] = "Mail.ReadWrite",
-        ["Application Mail.Send"] = "Mail.Send",
-        ["Application MailboxSettings.Read"] = "MailboxSettings.Read",
-        ["Application MailboxSettings.ReadWrite"] = "MailboxSettings.ReadWrite",
-        ["Application Calendars.Read"] = "Calendars.Read",
-        ["Application Calendars.ReadWrite"] = "Calendars.ReadWrite",
-        ["Application Contacts.Read"] = "Contacts.Read",
-        ["Application Contacts.ReadWrite"] = "Contacts.ReadWrite",
-        ["Application Mail Full Access"] = "Mail.ReadWrite, Mail.Send",
-        ["Application Exchange Full Access"] = "Mail.ReadWrite, Mail.Send, MailboxSettings.ReadWrite, Calendars.ReadWrite, Contacts.ReadWrite",
-        ["Application EWS.AccessAsApp"] = "EWS.AccessAsApp",
-    };
+    private static readonly Dictionary<string, string> ApplicationRoles = new(
+        SingleGrantRoles.Select(permission => KeyValuePair.Create("Application " + permission, permission))
+            .Concat(
+            [
+                KeyValuePair.Create("Application Mail Full Access", "Mail.ReadWrite, Mail.Send"),
+                KeyValuePair.Create("Application Exchange Full Access", "Mail.ReadWrite, Mail.Send, MailboxSettings.ReadWrite, Calendars.ReadWrite, Contacts.ReadWrite"),
+            ]),
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The permissions whose role is named "Application " and the permission, and grants just that.</summary>
+    private static string[] SingleGrantRoles =>
+    [
+        "Mail.Read", "Mail.ReadBasic", "Mail.ReadWrite", "Mail.Send", "MailboxSettings.Read", "MailboxSettings.ReadWrite",
+        "Calendars.Read", "Calendars.ReadWrite", "Contacts.Read", "Contacts.ReadWrite", "EWS.AccessAsApp",
+    ];
 
     public static IEnumerable<CmdletDefinition> All =>
     [

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -168,16 +169,21 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         }
     }
 
+    /// <summary>The user whose mailbox a /messages or /sendMail call names, or Graph's answer when there is none.</summary>
+    private bool TryFindMailbox(string idOrUpn, [NotNullWhen(true)] out DirectoryObject? user, [NotNullWhen(false)] out EmulatorResponse? refusal)
+    {
+        user = FindUser(idOrUpn);
+        refusal = user is null ? NotFound(idOrUpn)
+            : user.IsMailEnabled ? null
+            : Error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+        return refusal is null;
+    }
+
     private EmulatorResponse SendMail(string idOrUpn, EmulatorRequest r)
     {
-        var user = FindUser(idOrUpn);
-        if (user is null)
+        if (!TryFindMailbox(idOrUpn, out var user, out var refusal))
         {
-            return NotFound(idOrUpn);
-        }
-        if (!user.IsMailEnabled)
-        {
-            return Error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+            return refusal;
         }
         // Graph reads property names case-insensitively, and the Graph SDK sends "Message" and "SaveToSentItems".
         var message = JsonProperties.Get(r.JsonBody(), "message");
@@ -198,14 +204,9 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
     /// </summary>
     private EmulatorResponse ReadMail(ClaimsIdentity caller, string idOrUpn)
     {
-        var user = FindUser(idOrUpn);
-        if (user is null)
+        if (!TryFindMailbox(idOrUpn, out var user, out var refusal))
         {
-            return NotFound(idOrUpn);
-        }
-        if (!user.IsMailEnabled)
-        {
-            return Error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+            return refusal;
         }
         var appId = caller.FindFirst("azp")?.Value ?? caller.FindFirst("appid")?.Value ?? "";
         var servicePrincipalId = caller.FindFirst("oid")?.Value ?? "";

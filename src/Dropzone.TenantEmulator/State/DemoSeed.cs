@@ -52,30 +52,31 @@ internal static class DemoSeed
         allStaff.Members.AddRange(state.Objects.Where(o => o.Kind == RecipientKind.UserMailbox).Select(o => o.Id));
         state.Objects.Add(allStaff);
 
-        var portal = new AppRegistration
-        {
-            AppId = DemoTenant.PortalClientId,
-            ServicePrincipalId = DemoTenant.PortalServicePrincipalId,
-            DisplayName = DemoTenant.PortalDisplayName,
-            CreatedAt = seededAt,
-        };
-        portal.ClientSecrets.Add(DemoTenant.PortalClientSecret);
+        var portal = NewApp(DemoTenant.PortalClientId, DemoTenant.PortalServicePrincipalId, DemoTenant.PortalDisplayName,
+            DemoTenant.PortalClientSecret, seededAt);
         portal.AppRoles.AddRange([DemoTenant.PortalAdminRole, DemoTenant.PortalAuditorRole]);
         portal.DirectoryRoles.Add(TenantState.ExchangeAdministratorRole);
         portal.ApplicationPermissions.AddRange(KnownPermissions.Where(p => p.Value != "Mail.Read"));
         state.Apps.Add(portal);
 
-        var restricted = new AppRegistration
-        {
-            AppId = DemoTenant.RestrictedAppId,
-            ServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
-            DisplayName = DemoTenant.RestrictedAppDisplayName,
-            CreatedAt = seededAt,
-        };
-        restricted.ClientSecrets.Add(DemoTenant.RestrictedAppClientSecret);
+        var restricted = NewApp(DemoTenant.RestrictedAppId, DemoTenant.RestrictedServicePrincipalId, DemoTenant.RestrictedAppDisplayName,
+            DemoTenant.RestrictedAppClientSecret, seededAt);
         // The unscoped Entra grant the portal must warn about once RBAC scoping is in place.
         restricted.ApplicationPermissions.Add(KnownPermissions.Single(p => p.Value == "Mail.Read"));
         state.Apps.Add(restricted);
+    }
+
+    private static AppRegistration NewApp(string appId, string servicePrincipalId, string displayName, string clientSecret, DateTimeOffset createdAt)
+    {
+        var app = new AppRegistration
+        {
+            AppId = appId,
+            ServicePrincipalId = servicePrincipalId,
+            DisplayName = displayName,
+            CreatedAt = createdAt,
+        };
+        app.ClientSecrets.Add(clientSecret);
+        return app;
     }
 
     public static DirectoryObject NewUser(TenantState state, Guid id, string alias, string displayName, string jobTitle, string department, bool hasMailbox) =>
