@@ -27,7 +27,7 @@ public static class PortalHost
         builder.AddPortalLogging();
         builder.AddPortalHardening();
         builder.AddPortalDatabase();
-        builder.AddPortalHealthChecks();
+        builder.AddPortalHealth();
         builder.AddPortalJobs();
         builder.AddAudit();
         builder.AddSetupRuns();
@@ -67,7 +67,7 @@ public static class PortalHost
         app.UsePortalAuthentication();
         app.UseAntiforgery();
 
-        app.MapPortalHealthChecks();
+        app.MapPortalHealth();
         app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
         app.MapAuditEndpoints();

@@ -44,7 +44,7 @@ public static class PortalJobs
                 server.ServerName = $"portal-{Environment.MachineName}";
             });
         }
-        builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs");
+        builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: [Health.PortalHealth.ReadyTag]);
         return builder;
     }
 
