@@ -23,9 +23,10 @@ public static class PortalHost
     {
         // First: refuses the emulator in Production with its own message, before settings are checked.
         var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
-        builder.ValidatePortalSettings();
+        builder.ValidatePortalSettings(tenant);
         builder.AddPortalLogging();
         builder.AddPortalHardening();
+        builder.AddForwardedHeadersFromKnownProxies();
         builder.AddPortalDatabase();
         builder.AddPortalHealth();
         builder.AddPortalJobs();
@@ -50,6 +51,7 @@ public static class PortalHost
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.AddMemberRequests();
+        builder.AddPortalSettingsValidation();
         return builder;
     }
 

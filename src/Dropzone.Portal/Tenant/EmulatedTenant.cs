@@ -1,6 +1,8 @@
+using Dropzone.Portal.Core.Security;
 using Dropzone.TenantEmulator;
 using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.Hosting;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Dropzone.Portal.Tenant;
 
@@ -44,9 +46,14 @@ public static class EmulatedTenant
     {
         if (app.Services.GetRequiredService<TenantConnection>().IsEmulated)
         {
-            // The emulated sign-in page and token endpoint are reached before anyone is signed in.
-            app.MapTenantEmulator().AllowAnonymous();
+            // The emulated sign-in page and token endpoint are reached before anyone is signed in; the control
+            // surface admits the demo's Portal.Admin users and callers on this machine (ControlAccess).
+            app.MapTenantEmulator(IsPortalAdminAsync).AllowAnonymous();
         }
         return app;
     }
+
+    private static async Task<bool> IsPortalAdminAsync(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true
+        && (await context.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(context.User, PortalPolicies.Admin)).Succeeded;
 }
