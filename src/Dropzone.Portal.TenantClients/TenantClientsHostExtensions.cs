@@ -57,6 +57,9 @@ public static class TenantClientsHostExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        // Polly reports every attempt and every pipeline run at Information; the clients log each call once
+        // themselves, so those lines are Debug. Retries, timeouts and failures keep their own severity.
+        services.Configure<Polly.Telemetry.TelemetryOptions>(o => o.SeverityProvider = TenantResilience.Severity);
         services.TryAddSingleton<TenantClientMetrics>();
         services.TryAddSingleton<TenantConcurrencyGate>();
         services.TryAddTransient<TenantAttemptHandler>();

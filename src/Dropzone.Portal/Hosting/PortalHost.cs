@@ -10,6 +10,7 @@ using Dropzone.Portal.Health;
 using Dropzone.Portal.Jobs;
 using Dropzone.Portal.Logging;
 using Dropzone.Portal.Security;
+using Dropzone.Portal.Telemetry;
 using Dropzone.Portal.Tenant;
 using Dropzone.Portal.TenantClients;
 using MudBlazor.Services;
@@ -25,6 +26,7 @@ public static class PortalHost
         var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
         builder.ValidatePortalSettings(tenant);
         builder.AddPortalLogging();
+        builder.AddPortalTelemetry();
         builder.AddPortalHardening();
         builder.AddForwardedHeadersFromKnownProxies();
         builder.AddPortalDatabase();
