@@ -1,6 +1,7 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Data;
+using Dropzone.Portal.Features.Runs;
 using Dropzone.Portal.Jobs;
 using Dropzone.Portal.TenantClients;
 using Dropzone.TenantEmulator;

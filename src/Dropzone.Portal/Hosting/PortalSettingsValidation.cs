@@ -9,7 +9,7 @@ namespace Dropzone.Portal.Hosting;
 /// <summary>
 /// Checks every settings section when the portal starts, not when a page or job first reads it: a bad value
 /// stops the start with a message naming the setting. Each feature binds its own section; the rules a value
-/// must meet are here, together. (Health, ForwardedHeaders and TenantClients validate their own.)
+/// must meet are here, together. (Health, ForwardedHeaders, Jobs:Recurring and TenantClients validate their own.)
 /// </summary>
 public static class PortalSettingsValidation
 {
@@ -32,7 +32,6 @@ public static class PortalSettingsValidation
             .ValidateOnStart();
 
         services.AddOptions<MemberRequestOptions>()
-            .Validate(o => !string.IsNullOrWhiteSpace(o.SweepCron), "Requests:SweepCron must be a cron expression such as */15 * * * *.")
             .Validate(o => o.RequeueApprovedAfter > TimeSpan.Zero, "Requests:RequeueApprovedAfter must be a positive duration such as 00:10:00.")
             .ValidateOnStart();
 

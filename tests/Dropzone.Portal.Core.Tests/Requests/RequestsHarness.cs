@@ -88,7 +88,7 @@ public sealed class RequestsHarness : IAsyncDisposable
         builder.AddTenantClients(sp => sp.GetRequiredService<EmulatorHttpHandler>());
         builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(connectionString));
         builder.Services.AddSingleton<IMemberRequestQueue, RecordingQueue>();
-        builder.Services.AddMemberRequestServices(builder.Configuration);
+        builder.AddMemberRequestServices();
         if (freshTokens)
         {
             builder.Services.Replace(ServiceDescriptor.Singleton<ITenantTokenProvider, FreshTokenProvider>());

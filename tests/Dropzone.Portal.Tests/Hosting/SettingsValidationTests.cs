@@ -1,5 +1,6 @@
 using Dropzone.Portal.Testing;
 using Dropzone.Portal.Tests.Tenant;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Hosting;
 
@@ -23,5 +24,28 @@ public sealed class SettingsValidationTests
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
         Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
+    }
+}
+
+[Collection(PortalHostCollection.Name)]
+public sealed class MountedSecretsTests
+{
+    [Fact]
+    public async Task Start_SecretMountedAsFile_IsReadAsTheSetting()
+    {
+        var secrets = Directory.CreateTempSubdirectory("dropzone-secrets-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(secrets.FullName, "Notifications__SenderMailbox"), "mounted@contoso.example");
+            await using var factory = new PortalApplicationFactory().WithSetting("Secrets:Directory", secrets.FullName);
+
+            var options = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Dropzone.Portal.Core.Requests.Notifications.NotificationOptions>>();
+
+            Assert.Equal("mounted@contoso.example", options.Value.SenderMailbox);
+        }
+        finally
+        {
+            secrets.Delete(recursive: true);
+        }
     }
 }

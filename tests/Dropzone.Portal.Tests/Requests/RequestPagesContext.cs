@@ -62,7 +62,7 @@ public abstract class RequestPagesContext : PortalComponentContext, IAsyncLifeti
         builder.AddTenantClients(sp => sp.GetRequiredService<EmulatorHttpHandler>());
         builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(connectionString));
         builder.Services.AddSingleton<IMemberRequestQueue, QueuedApplies>();
-        builder.Services.AddMemberRequestServices(builder.Configuration);
+        builder.AddMemberRequestServices();
         _host = builder.Build();
         await using (var db = await Backend.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
         {
