@@ -25,6 +25,9 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
     /// <summary>Graph's <c>$batch</c> takes at most 20 requests.</summary>
     internal const int RequestsPerBatch = 20;
 
+    /// <summary>How many <c>$batch</c> calls one resolution keeps in flight.</summary>
+    internal const int ParallelBatches = 4;
+
     private static readonly string[] UserFields = ["id", "displayName", "userPrincipalName", "mail"];
 
     private readonly GraphServiceClient _graph;
@@ -85,7 +88,8 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
         return page?.Value?.FirstOrDefault() is { } found ? ToUser(found) : null;
     }
 
-    public async Task<IReadOnlyDictionary<string, DirectoryUser>> ResolveAddressesAsync(IEnumerable<string> addresses, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, DirectoryUser>> ResolveAddressesAsync(
+        IEnumerable<string> addresses, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         var wanted = addresses.Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var found = new Dictionary<string, DirectoryUser>(StringComparer.OrdinalIgnoreCase);
@@ -96,7 +100,7 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
 
         // Fast path: 15 addresses per $filter "in", 20 filters per $batch (300 addresses a call).
         var unsupported = new List<string>();
-        foreach (var (chunk, page) in await RunFiltersAsync([.. wanted.Chunk(AddressesPerFilter).Select(c => (c, AddressFilter(c)))], cancellationToken))
+        foreach (var (chunk, page) in await RunFiltersAsync([.. wanted.Chunk(AddressesPerFilter).Select(c => (c, AddressFilter(c)))], progress, cancellationToken))
         {
             if (page is null)
             {
@@ -108,7 +112,7 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
             }
         }
 
-        // Where "in" is refused (older tenants, the emulator), one "eq" per address: by mail, then by UPN.
+        // Where "in" is refused (older tenants), one "eq" per address: by mail, then by UPN.
         foreach (var property in new[] { "mail", "userPrincipalName" })
         {
             var left = unsupported.Where(a => !found.ContainsKey(a)).ToList();
@@ -117,7 +121,7 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
                 break;
             }
 
-            foreach (var (chunk, page) in await RunFiltersAsync([.. left.Select(a => (new[] { a }, $"{property} eq {ODataString(a)}"))], cancellationToken))
+            foreach (var (chunk, page) in await RunFiltersAsync([.. left.Select(a => (new[] { a }, $"{property} eq {ODataString(a)}"))], null, cancellationToken))
             {
                 Match(chunk, page?.Value ?? [], found);
             }
@@ -131,42 +135,60 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
     /// filter is not supported); any other failed part is asked again alone, through the retry pipeline.
     /// </summary>
     private async Task<List<(string[] Chunk, UserCollectionResponse? Page)>> RunFiltersAsync(
-        IReadOnlyList<(string[] Chunk, string Filter)> queries, CancellationToken cancellationToken)
+        IReadOnlyList<(string[] Chunk, string Filter)> queries, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var results = new List<(string[], UserCollectionResponse?)>(queries.Count);
-        foreach (var batch in queries.Chunk(RequestsPerBatch))
+        var done = 0;
+        // Batches run side by side (the handler pipeline still holds the per-tenant concurrency limit), so
+        // 10,000 addresses take a few round trips' time, not 34 in a row.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(queries.Chunk(RequestsPerBatch), options, async (batch, token) =>
         {
-            var content = new BatchRequestContentCollection(_graph, RequestsPerBatch);
-            var steps = new List<(string Id, string[] Chunk, string Filter)>();
-            foreach (var (chunk, filter) in batch)
+            var answered = await RunBatchAsync(batch, token);
+            lock (results)
             {
-                var info = _graph.Users.ToGetRequestInformation(request => ConfigureFilter(request, filter));
-                steps.Add((await content.AddBatchRequestStepAsync(info), chunk, filter));
+                results.AddRange(answered);
+                done += batch.Sum(q => q.Chunk.Length);
             }
+            progress?.Report(Volatile.Read(ref done));
+        });
+        return results;
+    }
 
-            var response = await CallAsync("User.Read.All", () => _graph.Batch.PostAsync(content, cancellationToken));
-            var statuses = response is null ? [] : await response.GetResponsesStatusCodesAsync();
-            foreach (var (id, chunk, filter) in steps)
+    private async Task<List<(string[] Chunk, UserCollectionResponse? Page)>> RunBatchAsync(
+        (string[] Chunk, string Filter)[] batch, CancellationToken cancellationToken)
+    {
+        var results = new List<(string[], UserCollectionResponse?)>(batch.Length);
+        var content = new BatchRequestContentCollection(_graph, RequestsPerBatch);
+        var steps = new List<(string Id, string[] Chunk, string Filter)>();
+        foreach (var (chunk, filter) in batch)
+        {
+            var info = _graph.Users.ToGetRequestInformation(request => ConfigureFilter(request, filter));
+            steps.Add((await content.AddBatchRequestStepAsync(info), chunk, filter));
+        }
+
+        var response = await CallAsync("User.Read.All", () => _graph.Batch.PostAsync(content, cancellationToken));
+        var statuses = response is null ? [] : await response.GetResponsesStatusCodesAsync();
+        foreach (var (id, chunk, filter) in steps)
+        {
+            statuses.TryGetValue(id, out var status);
+            if (status == HttpStatusCode.OK)
             {
-                statuses.TryGetValue(id, out var status);
-                if (status == HttpStatusCode.OK)
+                results.Add((chunk, await response!.GetResponseByIdAsync<UserCollectionResponse>(id)));
+            }
+            else if (status == HttpStatusCode.BadRequest)
+            {
+                results.Add((chunk, null));
+            }
+            else
+            {
+                try
                 {
-                    results.Add((chunk, await response!.GetResponseByIdAsync<UserCollectionResponse>(id)));
+                    results.Add((chunk, await CallAsync("User.Read.All", () => _graph.Users.GetAsync(r => ConfigureFilter(r, filter), cancellationToken))));
                 }
-                else if (status == HttpStatusCode.BadRequest)
+                catch (DirectoryException ex) when (ex.Failure == DirectoryFailure.InvalidRequest)
                 {
                     results.Add((chunk, null));
-                }
-                else
-                {
-                    try
-                    {
-                        results.Add((chunk, await CallAsync("User.Read.All", () => _graph.Users.GetAsync(r => ConfigureFilter(r, filter), cancellationToken))));
-                    }
-                    catch (DirectoryException ex) when (ex.Failure == DirectoryFailure.InvalidRequest)
-                    {
-                        results.Add((chunk, null));
-                    }
                 }
             }
         }

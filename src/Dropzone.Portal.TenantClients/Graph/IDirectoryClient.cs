@@ -15,8 +15,10 @@ public interface IDirectoryClient
     /// <summary>
     /// Resolves many addresses (mail or UPN) in few calls: Graph <c>$batch</c> of 20 requests, each a
     /// <c>$filter</c> over 15 addresses. The result maps each input that matched (case-insensitive) to its user.
+    /// <paramref name="progress"/> hears how many addresses have been asked so far.
     /// </summary>
-    Task<IReadOnlyDictionary<string, DirectoryUser>> ResolveAddressesAsync(IEnumerable<string> addresses, CancellationToken cancellationToken = default);
+    Task<IReadOnlyDictionary<string, DirectoryUser>> ResolveAddressesAsync(
+        IEnumerable<string> addresses, IProgress<int>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>The restricted app's service principal (enterprise app) by its client (app) id.</summary>
     Task<DirectoryServicePrincipal?> GetServicePrincipalByAppIdAsync(string appId, CancellationToken cancellationToken = default);

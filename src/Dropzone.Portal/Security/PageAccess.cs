@@ -23,8 +23,18 @@ public static class PageAccess
     public static string? PolicyForPath(string? path)
     {
         var segments = Split(path);
+        if (segments.Length > 0 && OutsideTheRouter.TryGetValue(segments[0], out var policy))
+        {
+            return policy;
+        }
         return Pages.FirstOrDefault(p => Matches(Split(p.Template), segments))?.Policy;
     }
+
+    // Pages served outside the Blazor router (the job dashboard is Hangfire's), so that a refusal names their role too.
+    private static readonly Dictionary<string, string> OutsideTheRouter = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [Jobs.PortalJobs.DashboardPath.TrimStart('/')] = Core.Security.PortalPolicies.Admin,
+    };
 
     private static string[] Split(string? path) =>
         (path ?? "").Split('?', '#')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);

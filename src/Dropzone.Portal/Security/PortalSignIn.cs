@@ -27,7 +27,10 @@ public static class PortalSignIn
             options.AccessDeniedPath = AccessDeniedPath;
             options.Events.OnRedirectToAccessDenied = context =>
             {
-                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null)
+                // Pages (Blazor's, and the job dashboard, which is a page of its own) get the access-denied page;
+                // API and file endpoints a plain 403.
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is not null
+                    || context.Request.Path.StartsWithSegments(Jobs.PortalJobs.DashboardPath, StringComparison.OrdinalIgnoreCase))
                 {
                     var returnUrl = context.Request.Path + context.Request.QueryString;
                     context.Response.Redirect($"{AccessDeniedPath}?returnUrl={Uri.EscapeDataString(returnUrl)}");

@@ -30,7 +30,17 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         }
         if (s[1] == "$batch" && request.Method == "POST")
         {
-            return await BatchAsync(request);
+            return Batch(request, identity);
+        }
+        return Handle(request, identity);
+    }
+
+    private EmulatorResponse Handle(EmulatorRequest request, ClaimsIdentity identity)
+    {
+        var s = request.Segments;
+        if (s.Length < 2 || s[0] != "v1.0" || s[1] == "$batch")
+        {
+            return Error(400, "BadRequest", "Invalid request inside a batch.");
         }
         var response = Route(request, identity, s[1..]);
         response.Operation = $"{request.Method} {string.Join('/', s[1..].Take(1))}";
@@ -103,13 +113,11 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         }
         if (r.QueryValue("$filter") is { } filter)
         {
-            var m = EqualsFilter().Match(filter);
-            if (!m.Success)
+            if (UserFilter.Parse(filter, out var error) is not { } parsed)
             {
-                return Error(400, "Request_UnsupportedQuery", $"Unsupported or invalid query filter clause specified: '{filter}'.");
+                return Error(400, "Request_UnsupportedQuery", error!);
             }
-            var (property, value) = (m.Groups["p"].Value, m.Groups["v"].Value);
-            users = [.. users.Where(u => TenantState.Eq(UserProperty(u, property), value))];
+            users = [.. users.Where(u => parsed.Matches(p => UserProperty(u, p)))];
         }
         var skip = int.TryParse(r.QueryValue("$skiptoken"), out var k) ? k : 0;
         var page = users.Skip(skip).Take(top).Select(u => Select(UserJson(u), r.QueryValue("$select"))).ToList();
@@ -418,7 +426,8 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         return result;
     }
 
-    private async Task<EmulatorResponse> BatchAsync(EmulatorRequest request)
+    /// <summary>A <c>$batch</c>: authenticated once, as Graph does, then each part answered in turn.</summary>
+    private EmulatorResponse Batch(EmulatorRequest request, ClaimsIdentity identity)
     {
         if (JsonProperties.Get(request.JsonBody(), "requests") is not JsonArray requests || requests.Count == 0)
         {
@@ -453,7 +462,7 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
                 ServiceBaseUrl = request.ServiceBaseUrl,
                 BrowserLoginBaseUrl = request.BrowserLoginBaseUrl,
             };
-            var answer = await HandleAsync(inner);
+            var answer = Handle(inner, identity);
             responses.Add(new JsonObject
             {
                 ["id"] = item?["id"]?.ToString(),
@@ -485,9 +494,6 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
 
     [GeneratedRegex("\"(?<p>[A-Za-z]+):(?<v>[^\"]*)\"")]
     private static partial Regex SearchClause();
-
-    [GeneratedRegex(@"^\s*(?<p>id|mail|userPrincipalName|displayName)\s+eq\s+'(?<v>[^']*)'\s*$", RegexOptions.IgnoreCase)]
-    private static partial Regex EqualsFilter();
 
     [GeneratedRegex(@"^servicePrincipals\(appId='(?<id>[^']+)'\)$")]
     private static partial Regex AppIdKey();

@@ -23,8 +23,30 @@ public sealed record MemberListResult(IReadOnlyList<MemberRowResult> Rows, strin
 
     public int Count(MemberRowStatus status) => Rows.Count(r => r.Status == status);
 
-    public IEnumerable<MemberRowResult> Problems => Rows.Where(r => r.Status != MemberRowStatus.Valid);
+    public IReadOnlyList<MemberRowResult> Problems => _problems ??= [.. Rows.Where(r => r.Status != MemberRowStatus.Valid)];
+
+    private IReadOnlyList<MemberRowResult>? _problems;
+
+    /// <summary>The problem rows as CSV (line, value, problem, reason), for the admin to fix in the source list.</summary>
+    public async Task WriteProblemsCsvAsync(Stream output, CancellationToken cancellationToken = default)
+    {
+        // The values are pasted text; a spreadsheet must not run one as a formula.
+        await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
+        csv.WriteHeader(["line", "value", "problem", "reason"]);
+        foreach (var row in Problems)
+        {
+            csv.WriteField(row.Row.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(row.Input);
+            csv.WriteField(row.Status.ToString());
+            csv.WriteField(row.Message);
+            await csv.EndRecordAsync(cancellationToken);
+        }
+        await csv.FlushAsync(cancellationToken);
+    }
 }
+
+/// <summary>How far a list check has come: addresses asked of the directory so far, of how many.</summary>
+public sealed record MemberCheckProgress(int Checked, int Total);
 
 /// <summary>
 /// Reads a pasted or uploaded list of addresses (one per row, first column, header optional) and resolves
@@ -73,7 +95,7 @@ public sealed class MemberListResolver(IDirectoryClient directory)
         return rows;
     }
 
-    public async Task<MemberListResult> ResolveAsync(string text, CancellationToken cancellationToken = default)
+    public async Task<MemberListResult> ResolveAsync(string text, IProgress<MemberCheckProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var parsed = Parse(text ?? "");
         if (parsed.Count == 0)
@@ -96,9 +118,10 @@ public sealed class MemberListResolver(IDirectoryClient directory)
         }
 
         var toResolve = firstPass.Where(r => r.Status is null).Select(r => r.Value).ToList();
+        progress?.Report(new MemberCheckProgress(0, toResolve.Count));
         var found = toResolve.Count == 0
             ? new Dictionary<string, DirectoryUser>()
-            : await directory.ResolveAddressesAsync(toResolve, cancellationToken);
+            : await directory.ResolveAddressesAsync(toResolve, progress is null ? null : new AddressProgress(progress, toResolve.Count), cancellationToken);
 
         var results = new List<MemberRowResult>(firstPass.Count);
         foreach (var (row, value, status) in firstPass)
@@ -124,4 +147,10 @@ public sealed class MemberListResolver(IDirectoryClient directory)
             $"{user.DisplayName ?? value} has no mailbox (not mail-enabled), so the group cannot contain them."),
         _ => new MemberRowResult(row, value, MemberRowStatus.Valid, "Found.", new SetupMember(user.Mail!, user.Id, user.DisplayName)),
     };
+
+    /// <summary>Passes the directory's count straight on (no synchronization context hop, unlike Progress&lt;T&gt;).</summary>
+    private sealed class AddressProgress(IProgress<MemberCheckProgress> target, int total) : IProgress<int>
+    {
+        public void Report(int value) => target.Report(new MemberCheckProgress(value, total));
+    }
 }

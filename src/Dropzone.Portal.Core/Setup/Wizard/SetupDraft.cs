@@ -14,6 +14,21 @@ public sealed class SetupDraft
     /// <summary>Index of the step the admin was on (0 = application … 5 = review).</summary>
     public int Step { get; set; }
 
+    /// <summary>The furthest step whose checks were passed, so a reopened wizard lets the admin jump as before.</summary>
+    public int Furthest { get; set; }
+
+    /// <summary>
+    /// Raised by every save, apply and discard; a save names the revision it started from and is refused
+    /// when another tab (or a stale, disconnected one) has moved the draft on since.
+    /// </summary>
+    public long Revision { get; set; }
+
+    /// <summary>
+    /// Set when the draft was applied or discarded. The row stays, as a tombstone with its revision, so that
+    /// a tab still holding the old values cannot bring the draft back.
+    /// </summary>
+    public DateTimeOffset? ClosedAt { get; set; }
+
     public required string StateJson { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

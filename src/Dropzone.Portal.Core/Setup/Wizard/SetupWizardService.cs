@@ -124,7 +124,7 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
         if (existing is null)
         {
             state.AdoptExisting = false;
-            return new GroupCheck(StepCheck.Ok, null);
+            return new GroupCheck(await CheckNamesAreFreeAsync(state, cancellationToken), null);
         }
         if (!existing.IsSecurityGroup)
         {
@@ -135,11 +135,50 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
             : new GroupCheck(StepCheck.Error($"A mail-enabled security group {existing.Address} ({existing.DisplayName}) already exists. Tick \"Adopt the existing group\" to take it over, or choose another alias."), existing);
     }
 
+    /// <summary>
+    /// A new group's name (its display name) and alias must be unique among Exchange's recipients, not only its
+    /// address: New-DistributionGroup refuses a taken one. Asked here so the admin fixes it on this step, not
+    /// after a failed run.
+    /// </summary>
+    private async Task<StepCheck> CheckNamesAreFreeAsync(SetupWizardState state, CancellationToken cancellationToken)
+    {
+        var name = state.GroupDisplayName.Trim();
+        var alias = state.GroupAlias.Trim();
+        var errors = new List<string>();
+        if (await FindRecipientAsync(name, row => string.Equals(row.GetText("Name"), name, StringComparison.OrdinalIgnoreCase), cancellationToken) is { } byName)
+        {
+            errors.Add($"Display name: \"{name}\" is already the name of {Holder(byName)} in Exchange, and Exchange needs a unique name for the group. Choose another display name.");
+        }
+        if (await FindRecipientAsync(alias, row => string.Equals(row.GetText("Alias"), alias, StringComparison.OrdinalIgnoreCase), cancellationToken) is { } byAlias)
+        {
+            errors.Add($"Alias: \"{alias}\" is already the alias of {Holder(byAlias)} in Exchange. Choose another alias.");
+        }
+        return new StepCheck(errors, []);
+    }
+
+    private async Task<RecipientInfo?> FindRecipientAsync(string anr, Func<System.Text.Json.JsonElement, bool> matches, CancellationToken cancellationToken)
+    {
+        var result = await exchange.InvokeAsync(ExchangeCommands.FindRecipients(anr: anr, unlimited: true), cancellationToken);
+        if (result.Outcome is ExchangeOutcome.NotFound)
+        {
+            return null;
+        }
+        if (!result.IsSuccess)
+        {
+            throw new ExchangeCommandException(result);
+        }
+        return result.Rows.Where(matches).Select(RecipientInfo.From).FirstOrDefault();
+    }
+
+    private static string Holder(RecipientInfo recipient) =>
+        $"{recipient.DisplayName ?? recipient.Name} ({Describe(recipient.RecipientTypeDetails)}{(recipient.PrimarySmtpAddress is { } address ? ", " + address : "")})";
+
     private static string Describe(string? type) => type switch
     {
         "UserMailbox" => "a user mailbox",
         "SharedMailbox" => "a shared mailbox",
         "MailUniversalDistributionGroup" => "a distribution list",
+        "MailUniversalSecurityGroup" => "a mail-enabled security group",
         "GroupMailbox" => "a Microsoft 365 group",
         null => "another recipient",
         _ => type,
@@ -157,7 +196,7 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
         {
             return StepCheck.Error("Add at least one owner: owners approve who joins the group.");
         }
-        var found = await directory.ResolveAddressesAsync(state.Owners.Select(o => o.UserPrincipalName), cancellationToken);
+        var found = await directory.ResolveAddressesAsync(state.Owners.Select(o => o.UserPrincipalName), cancellationToken: cancellationToken);
         var errors = new List<string>();
         foreach (var owner in state.Owners)
         {

@@ -10,8 +10,7 @@ public static class AuditViewerRegistration
     /// </summary>
     public static IHostApplicationBuilder AddAuditViewer(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<AuditViewerScope>();
-        builder.Services.AddSingleton<IAuthorizationHandler, AuditReaderHandler>();
+        builder.Services.AddSingleton<AuditViewerScope>().AddSingleton<IAuthorizationHandler, AuditReaderHandler>();
         return builder;
     }
 }

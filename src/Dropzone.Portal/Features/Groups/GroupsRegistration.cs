@@ -8,9 +8,7 @@ public static class GroupsRegistration
     /// </summary>
     public static IHostApplicationBuilder AddGroups(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddScoped<GroupViews>();
-        builder.Services.AddScoped<GroupAdminActions>();
-        builder.Services.AddTransient<GroupOwnersRefreshJob>();
+        builder.Services.AddScoped<GroupViews>().AddScoped<GroupAdminActions>().AddTransient<GroupOwnersRefreshJob>();
         return builder;
     }
 }

@@ -5,8 +5,7 @@ public static class HomeRegistration
     /// <summary>The home page's overview; each feature adds its own <see cref="IOverviewContributor"/>.</summary>
     public static IHostApplicationBuilder AddHome(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddScoped<PortalOverviewService>();
-        builder.Services.AddScoped<IOverviewContributor, SetupOverviewContributor>();
+        builder.Services.AddScoped<PortalOverviewService>().AddScoped<IOverviewContributor, SetupOverviewContributor>();
         return builder;
     }
 }

@@ -22,8 +22,10 @@ public sealed class SetupWizardSession(
     IConfiguration configuration,
     AuthenticationStateProvider authentication,
     IAuthorizationService authorization,
-    ILogger<SetupWizardSession> logger)
+    TimeProvider time,
+    ILogger<SetupWizardSession> logger) : IDisposable
 {
+    private readonly WizardDraftLink _draft = new(drafts, logger);
     private PortalUser? _user;
 
     public SetupWizardState State { get; private set; } = new();
@@ -41,9 +43,18 @@ public sealed class SetupWizardSession(
 
     public MemberListResult? CsvResult { get; private set; }
 
+    /// <summary>While a list is being checked: how many addresses the directory has answered for.</summary>
+    public MemberCheckProgress? CsvProgress { get; private set; }
+
+    /// <summary>How long the last list check took, shown beside its counts.</summary>
+    public TimeSpan CsvCheckDuration { get; private set; }
+
     public bool Busy { get; private set; }
 
     public DateTimeOffset? DraftRestoredFrom { get; private set; }
+
+    /// <summary>Set when this tab's values were not saved because the draft moved on elsewhere; saving stops until the admin chooses.</summary>
+    public DraftConflict? Conflict => _draft.Conflict;
 
     /// <summary>Raised after every action, so every part of the wizard shows the new state.</summary>
     public event Action? Changed;
@@ -53,16 +64,22 @@ public sealed class SetupWizardSession(
     public async Task LoadAsync(PortalUser user, CancellationToken cancellationToken = default)
     {
         _user = user;
-        var draft = await drafts.LoadAsync(user.ObjectId, cancellationToken);
+        var draft = await _draft.LoadAsync(user.ObjectId, cancellationToken);
+        Check = StepCheck.Ok;
+        ExistingGroup = null;
+        CsvResult = null;
         if (draft is not null)
         {
             State = draft.State;
-            Step = Furthest = draft.Step;
+            Step = draft.Step;
+            Furthest = draft.Furthest;
             DraftRestoredFrom = draft.UpdatedAt;
         }
         else
         {
             State = new SetupWizardState { AppClientId = configuration["RestrictedApp:ClientId"] ?? "" };
+            Step = Furthest = 0;
+            DraftRestoredFrom = null;
         }
         await LoadDomainsAsync(cancellationToken);
     }
@@ -219,12 +236,23 @@ public sealed class SetupWizardSession(
         await SaveAsync();
     }
 
-    /// <summary>Replaces the CSV members by the valid rows of this list; the problem rows are shown, not kept.</summary>
+    /// <summary>
+    /// Replaces the CSV members by the valid rows of this list; the problem rows are shown, not kept.
+    /// <see cref="CsvProgress"/> follows the directory lookups while it runs.
+    /// </summary>
     public async Task ResolveCsvAsync(string text, CancellationToken cancellationToken = default)
     {
-        var result = await RunAsync(s => s.Members.ResolveAsync(text, cancellationToken));
+        CsvResult = null;
+        CsvProgress = new MemberCheckProgress(0, 0);
+        Notify();
+        var progress = new SessionProgress(this);
+        var started = time.GetTimestamp();
+        var result = await RunAsync(s => s.Members.ResolveAsync(text, progress, cancellationToken));
+        CsvCheckDuration = time.GetElapsedTime(started);
+        CsvProgress = null;
         if (result is null)
         {
+            Notify();
             return;
         }
         CsvResult = result;
@@ -242,6 +270,13 @@ public sealed class SetupWizardSession(
     public async Task<Guid?> ApplyAsync(CancellationToken cancellationToken = default)
     {
         var user = _user ?? throw new InvalidOperationException("The wizard was not loaded for a user.");
+        if (!await _draft.IsCurrentAsync(user.ObjectId, cancellationToken))
+        {
+            // Applying values another tab has since changed (or already applied) would run a setup nobody reviewed.
+            Check = StepCheck.Error("The draft was changed in another tab since this one loaded it; load the latest draft and review it before applying.");
+            Notify();
+            return null;
+        }
         // The page was authorized when the circuit opened; a role removed since must not still start a run.
         var principal = (await authentication.GetAuthenticationStateAsync()).User;
         if (!(await authorization.AuthorizeAsync(principal, PortalPolicies.Admin)).Succeeded)
@@ -267,7 +302,7 @@ public sealed class SetupWizardSession(
             var launcher = scope.ServiceProvider.GetRequiredService<ISetupRunLauncher>();
             var runId = await launcher.StartAsync(State.ToRequest(), user, cancellationToken);
             // The run is the record from now on; a new visit to /setup starts a fresh wizard.
-            await drafts.DiscardAsync(user.ObjectId, cancellationToken);
+            await _draft.CloseAsync(user.ObjectId, cancellationToken);
             return runId;
         }
         catch (SetupRejectedException ex)
@@ -282,14 +317,29 @@ public sealed class SetupWizardSession(
     {
         if (_user is { } user)
         {
-            await drafts.DiscardAsync(user.ObjectId, cancellationToken);
+            await _draft.CloseAsync(user.ObjectId, cancellationToken);
             await LoadAsync(user, cancellationToken);
-            Step = Furthest = 0;
-            Check = StepCheck.Ok;
-            ExistingGroup = null;
-            CsvResult = null;
-            DraftRestoredFrom = null;
             Notify();
+        }
+    }
+
+    /// <summary>After a conflict: drop this tab's values and continue from what is stored now.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_user is { } user)
+        {
+            await LoadAsync(user, cancellationToken);
+            Notify();
+        }
+    }
+
+    /// <summary>After a conflict: this tab's values win, over whatever the other tab saved (or as a new draft after an apply).</summary>
+    public async Task KeepThisTabAsync(CancellationToken cancellationToken = default)
+    {
+        if (_draft.TakeOver())
+        {
+            Check = StepCheck.Ok;
+            await SaveAsync(cancellationToken);
         }
     }
 
@@ -300,10 +350,13 @@ public sealed class SetupWizardSession(
     {
         if (_user is { } user)
         {
-            await drafts.SaveAsync(user.ObjectId, Step, State, cancellationToken);
+            await _draft.SaveAsync(user.ObjectId, Step, Furthest, State, cancellationToken);
         }
         Notify();
     }
+
+    // The circuit is gone: a tab closed long ago must never write its values back.
+    public void Dispose() => _draft.Stop();
 
     /// <summary>Runs a tenant call in its own scope; a tenant failure becomes the step's message instead of a broken circuit.</summary>
     private async Task<T?> RunAsync<T>(Func<SetupWizardService, Task<T>> action)
@@ -334,4 +387,18 @@ public sealed class SetupWizardSession(
     }
 
     private sealed record AllChecks((int Step, StepCheck Check)? Failed);
+
+    /// <summary>Lookups report from several threads at once; the figure shown only moves forward.</summary>
+    private sealed class SessionProgress(SetupWizardSession session) : IProgress<MemberCheckProgress>
+    {
+        public void Report(MemberCheckProgress value)
+        {
+            if (session.CsvProgress is { } shown && shown.Checked >= value.Checked && shown.Total == value.Total)
+            {
+                return;
+            }
+            session.CsvProgress = value;
+            session.Notify();
+        }
+    }
 }

@@ -19,7 +19,7 @@ public sealed class SetupScriptEndpointTests
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
 
         var drafts = factory.Services.GetRequiredService<SetupDraftStore>();
-        await drafts.SaveAsync(DemoTenant.UserId(1).ToString(), SetupWizardSteps.Review, new SetupWizardState
+        await drafts.SaveAsync(DemoTenant.UserId(1).ToString(), 0, SetupWizardSteps.Review, SetupWizardSteps.Review, new SetupWizardState
         {
             AppClientId = DemoTenant.RestrictedAppId,
             GroupDisplayName = "Dropzone scope",

@@ -23,6 +23,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace Dropzone.Portal.Tests.Setup.Wizard;
@@ -137,12 +138,31 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
         }
     }
 
+    /// <summary>What the browser hands over when the members step asks for the pasted text (a stream, never one big message).</summary>
+    protected void Paste(string text) =>
+        JSInterop.SetupModule("./Components/Pages/Setup/MembersStep.razor.js")
+            .Setup<IJSStreamReference>("pastedText", _ => true)
+            .SetResult(new TextStreamReference(text));
+
+    private sealed class TextStreamReference(string text) : IJSStreamReference
+    {
+        private readonly byte[] _bytes = System.Text.Encoding.UTF8.GetBytes(text);
+
+        public long Length => _bytes.Length;
+
+        public ValueTask<Stream> OpenReadStreamAsync(long maxAllowedSize = 512000, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult<Stream>(new MemoryStream(_bytes));
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>The page, as the admin would reopen it with this draft (null: a fresh wizard).</summary>
     protected async Task<IRenderedComponent<Dropzone.Portal.Components.Pages.Setup.Setup>> OpenWizardAsync(int? step = null, SetupWizardState? state = null)
     {
         if (step is { } s)
         {
-            await Drafts.SaveAsync(AdminObjectId, s, state ?? ValidState());
+            var revision = (await Drafts.ReadAsync(AdminObjectId)).Revision;
+            Assert.True((await Drafts.SaveAsync(AdminObjectId, revision, s, s, state ?? ValidState())).Saved);
         }
         Popovers = Render<MudPopoverProvider>();
         var page = Render<Dropzone.Portal.Components.Pages.Setup.Setup>();

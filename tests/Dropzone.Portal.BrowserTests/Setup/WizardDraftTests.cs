@@ -1,0 +1,101 @@
+using Dropzone.Portal.BrowserTests.Harness;
+using Microsoft.Playwright;
+
+namespace Dropzone.Portal.BrowserTests.Setup;
+
+/// <summary>One draft per admin, however many tabs: saves never crash a tab, stale tabs never bring old values back.</summary>
+[Collection(PortalBrowserCollection.Name)]
+public sealed class WizardDraftTests(PortalBrowserFixture fixture)
+{
+    [BrowserFact]
+    public async Task ReopenedWizard_ComesBackAtTheStepTheAdminLeft()
+    {
+        var page = await fixture.NewPageAsync();
+        await WizardDriver.OpenFreshAsync(page);
+        await WizardDriver.ToOwnersStepAsync(page, "Reopened at owners");
+
+        await page.ReloadAsync();
+        await page.WaitForInteractivityAsync();
+
+        await Assertions.Expect(page.GetByTestId("draft-restored")).ToBeVisibleAsync();
+        await Assertions.Expect(WizardDriver.Field(page, "owner-picker")).ToBeVisibleAsync();
+        // The steps already passed stay reachable from the stepper.
+        await page.GetByTestId("wizard-back").ClickAsync();
+        await Assertions.Expect(WizardDriver.Field(page, "group-name")).ToHaveValueAsync("Reopened at owners");
+    }
+
+    [BrowserFact]
+    public async Task TwoTabsEditingOneDraft_TheLaterSaveIsRefusedWithAChoice_NeitherTabBreaks()
+    {
+        var tabA = await fixture.NewPageAsync();
+        await WizardDriver.OpenFreshAsync(tabA);
+        await WizardDriver.ToOwnersStepAsync(tabA, "Phishing Triage Mailboxes");
+        await tabA.GetByTestId("wizard-back").ClickAsync();
+
+        var tabB = await tabA.Context.NewPageAsync();
+        await tabB.GotoAsync("/setup");
+        await tabB.WaitForInteractivityAsync();
+        await Assertions.Expect(WizardDriver.Field(tabB, "group-name")).ToHaveValueAsync("Phishing Triage Mailboxes");
+
+        // A saves first; B, still on the values it loaded, then saves too.
+        await WizardDriver.Field(tabA, "group-description", "textarea").FillAsync("Saved by tab A");
+        await WizardDriver.Field(tabA, "group-description", "textarea").PressAsync("Tab");
+        await Assertions.Expect(tabA.GetByTestId("draft-conflict")).ToHaveCountAsync(0);
+        await WizardDriver.Field(tabB, "group-name").FillAsync("Typed in tab B");
+        await WizardDriver.Field(tabB, "group-name").PressAsync("Tab");
+
+        await Assertions.Expect(tabB.GetByTestId("draft-conflict")).ToContainTextAsync("changed in another tab");
+        await Assertions.Expect(tabB.Locator("[data-interactive=true]")).ToBeAttachedAsync();
+        await tabB.GetByTestId("draft-reload").ClickAsync();
+        await Assertions.Expect(tabB.GetByTestId("draft-conflict")).ToHaveCountAsync(0);
+        await Assertions.Expect(WizardDriver.Field(tabB, "group-description", "textarea")).ToHaveValueAsync("Saved by tab A");
+        await Assertions.Expect(WizardDriver.Field(tabB, "group-name")).ToHaveValueAsync("Phishing Triage Mailboxes");
+
+        // Tab A is still live and its next save (now stale in turn) is refused the same way, not thrown.
+        await WizardDriver.Field(tabB, "group-name").FillAsync("Dropzone Phishing Reports");
+        await WizardDriver.Field(tabB, "group-name").PressAsync("Tab");
+        await WizardDriver.Field(tabA, "group-description", "textarea").FillAsync("Tab A again");
+        await WizardDriver.Field(tabA, "group-description", "textarea").PressAsync("Tab");
+        await Assertions.Expect(tabA.GetByTestId("draft-conflict")).ToBeVisibleAsync();
+        await tabA.GetByTestId("draft-keep").ClickAsync();
+        await Assertions.Expect(tabA.GetByTestId("draft-conflict")).ToHaveCountAsync(0);
+
+        var tabC = await tabA.Context.NewPageAsync();
+        await tabC.GotoAsync("/setup");
+        await tabC.WaitForInteractivityAsync();
+        // Tab A chose its own values: its whole state, not a mix of the two tabs.
+        await Assertions.Expect(WizardDriver.Field(tabC, "group-name")).ToHaveValueAsync("Phishing Triage Mailboxes");
+        await Assertions.Expect(WizardDriver.Field(tabC, "group-description", "textarea")).ToHaveValueAsync("Tab A again");
+    }
+
+    [BrowserFact]
+    public async Task StaleTab_AfterTheDraftWasDiscarded_DoesNotBringItBack_EvenWhenClosedMidEdit()
+    {
+        var stale = await fixture.NewPageAsync();
+        await WizardDriver.OpenFreshAsync(stale);
+        await WizardDriver.ToOwnersStepAsync(stale, "Old draft values");
+        await stale.GetByTestId("wizard-back").ClickAsync();
+
+        var other = await stale.Context.NewPageAsync();
+        await other.GotoAsync("/setup");
+        await other.WaitForInteractivityAsync();
+        await other.GetByTestId("discard-draft").ClickAsync();
+        await Assertions.Expect(other.GetByTestId("draft-restored")).ToHaveCountAsync(0);
+
+        // The stale tab saves its old values: refused, and it says so.
+        await WizardDriver.Field(stale, "group-description", "textarea").FillAsync("Typed after the discard");
+        await WizardDriver.Field(stale, "group-description", "textarea").PressAsync("Tab");
+        await Assertions.Expect(stale.GetByTestId("draft-conflict")).ToContainTextAsync("applied or discarded");
+        // Then it is closed in the middle of an edit, without a clean shutdown of its circuit.
+        await WizardDriver.Field(stale, "group-name").FillAsync("Old draft values, edited");
+        await stale.CloseAsync(new() { RunBeforeUnload = false });
+
+        var fresh = await other.Context.NewPageAsync();
+        await fresh.GotoAsync("/setup");
+        await fresh.WaitForInteractivityAsync();
+        await Assertions.Expect(fresh.GetByTestId("wizard-next")).ToBeVisibleAsync();
+        await Assertions.Expect(fresh.GetByTestId("draft-restored")).ToHaveCountAsync(0);
+        await fresh.GetByTestId("wizard-next").ClickAsync();
+        await Assertions.Expect(WizardDriver.Field(fresh, "group-name")).ToHaveValueAsync("");
+    }
+}
