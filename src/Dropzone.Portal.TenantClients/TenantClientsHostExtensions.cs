@@ -44,10 +44,22 @@ public static class TenantClientsHostExtensions
                 }
             })
             .Validate(o => o.MaxConcurrencyPerTenant >= 1, "TenantClients:MaxConcurrencyPerTenant must be at least 1.")
-            .Validate(o => o.MaxRetries >= 0, "TenantClients:MaxRetries must not be negative.");
+            .Validate(o => o.MaxRetries >= 0, "TenantClients:MaxRetries must not be negative.")
+            .Validate(o => o.RetryBaseDelay >= TimeSpan.Zero, "TenantClients:RetryBaseDelay must not be negative.")
+            .Validate(o => o.MaxRetryAfter > TimeSpan.Zero, "TenantClients:MaxRetryAfter must be a positive duration such as 00:02:00.")
+            .Validate(o => o.AttemptTimeout > TimeSpan.Zero, "TenantClients:AttemptTimeout must be a positive duration such as 00:02:30.")
+            .Validate(o => o.TotalTimeout >= o.AttemptTimeout, "TenantClients:TotalTimeout must not be shorter than TenantClients:AttemptTimeout.")
+            .Validate(o => o.ReplicationPollInterval > TimeSpan.Zero, "TenantClients:ReplicationPollInterval must be a positive duration.")
+            .Validate(o => o.ReplicationTimeout > TimeSpan.Zero, "TenantClients:ReplicationTimeout must be a positive duration.")
+            .Validate(o => o.BulkMemberThreshold >= 1, "TenantClients:BulkMemberThreshold must be at least 1.")
+            .Validate(o => o.HealthCacheDuration >= TimeSpan.Zero, "TenantClients:HealthCacheDuration must not be negative.")
+            .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
+        // Polly reports every attempt and every pipeline run at Information; the clients log each call once
+        // themselves, so those lines are Debug. Retries, timeouts and failures keep their own severity.
+        services.Configure<Polly.Telemetry.TelemetryOptions>(o => o.SeverityProvider = TenantResilience.Severity);
         services.TryAddSingleton<TenantClientMetrics>();
         services.TryAddSingleton<TenantConcurrencyGate>();
         services.TryAddTransient<TenantAttemptHandler>();

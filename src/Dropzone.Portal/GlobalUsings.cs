@@ -13,5 +13,6 @@ global using Dropzone.Portal.Health;
 global using Dropzone.Portal.Jobs;
 global using Dropzone.Portal.Logging;
 global using Dropzone.Portal.Security;
+global using Dropzone.Portal.Telemetry;
 global using Dropzone.Portal.Tenant;
 global using Microsoft.EntityFrameworkCore;

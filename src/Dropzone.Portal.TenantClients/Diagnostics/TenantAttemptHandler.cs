@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.TenantClients.Diagnostics;
@@ -13,6 +14,12 @@ internal sealed class TenantAttemptHandler(TenantConcurrencyGate gate, TenantCli
     {
         var telemetry = CallTelemetry.From(request);
         telemetry?.AttemptStarted();
+        var api = telemetry?.Api ?? "unknown";
+        var operation = telemetry?.Operation ?? "unknown";
+        using var activity = TenantClientMetrics.Activities.StartActivity($"{api} {operation}", ActivityKind.Client);
+        activity?.SetTag(TenantClientMetrics.ApiTag, api);
+        activity?.SetTag(TenantClientMetrics.OperationTag, operation);
+        activity?.SetTag(TenantClientMetrics.AttemptTag, telemetry?.Attempts ?? 1);
         var semaphore = gate.For(telemetry?.Tenant ?? request.RequestUri?.Host ?? string.Empty);
         await semaphore.WaitAsync(cancellationToken);
         HttpResponseMessage response;
@@ -20,9 +27,26 @@ internal sealed class TenantAttemptHandler(TenantConcurrencyGate gate, TenantCli
         {
             response = await base.SendAsync(request, cancellationToken);
         }
+        catch (Exception ex) when (activity is not null)
+        {
+            activity.SetTag(TenantClientMetrics.OutcomeTag, ex is OperationCanceledException ? "Canceled" : "Exception");
+            activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
         finally
         {
             semaphore.Release();
+        }
+
+        if (activity is not null)
+        {
+            var status = (int)response.StatusCode;
+            activity.SetTag("http.response.status_code", status);
+            activity.SetTag(TenantClientMetrics.OutcomeTag, response.IsSuccessStatusCode ? "Success" : status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (status >= 500 || status == 429)
+            {
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
         }
 
         if ((int)response.StatusCode == 429)

@@ -15,6 +15,15 @@ public sealed class TenantClientMetrics
     public const string ThrottlesName = "dropzone.tenant.throttles";
     public const string DurationName = "dropzone.tenant.call.duration";
 
+    /// <summary>Spans, one per HTTP attempt to Exchange or Graph; nothing is created unless a tracer listens.</summary>
+    public const string ActivitySourceName = "Dropzone.Portal.TenantClients";
+    public const string ApiTag = "dropzone.tenant.api";
+    public const string OperationTag = "dropzone.tenant.operation";
+    public const string AttemptTag = "dropzone.tenant.attempt";
+    public const string OutcomeTag = "dropzone.tenant.outcome";
+
+    internal static readonly ActivitySource Activities = new(ActivitySourceName);
+
     private readonly Counter<long> _calls;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _throttles;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace Dropzone.Portal.TenantClients.Diagnostics;
@@ -46,6 +47,13 @@ internal static class TenantResilience
         });
         builder.AddTimeout(options.AttemptTimeout);
     }
+
+    /// <summary>Per-call events (an attempt, a pipeline run) at Debug; everything else as Polly rates it.</summary>
+    internal static ResilienceEventSeverity Severity(SeverityProviderArguments args) =>
+        args.Event.Severity == ResilienceEventSeverity.Information
+        && args.Event.EventName is "ExecutionAttempt" or "PipelineExecuting" or "PipelineExecuted"
+            ? ResilienceEventSeverity.Debug
+            : args.Event.Severity;
 
     /// <summary>
     /// Decides whether an attempt's outcome may be sent again. 429 always (the service refused it before

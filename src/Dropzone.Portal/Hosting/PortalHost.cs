@@ -12,12 +12,15 @@ namespace Dropzone.Portal.Hosting;
 public static class PortalHost
 {
     public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder) => builder
+        .AddMountedSecrets() // first: every other registration may read a mounted secret
         .AddTenantConnection() // first: refuses the emulator in Production with its own message
         .AddStartupValidation()
         .AddPortalLogging()
+        .AddPortalTelemetry()
         .AddPortalHardening()
+        .AddForwardedHeadersFromKnownProxies()
         .AddPortalDatabase()
-        .AddPortalHealthChecks()
+        .AddPortalHealth()
         .AddPortalJobs()
         .AddPortalAuthentication() // before the tenant clients: their token acquisition keeps the sign-in's
         .AddTenantClients()
@@ -31,7 +34,8 @@ public static class PortalHost
         .AddSetupRuns()
         .AddSetupWizard()
         .AddMemberRequests()
-        .AddPortalComponents();
+        .AddPortalComponents()
+        .AddPortalSettingsValidation();
 
     public static async Task<WebApplication> UsePortalAsync(this WebApplication app)
     {
@@ -47,7 +51,7 @@ public static class PortalHost
         app.UsePortalAuthentication();
         app.UseAntiforgery();
 
-        app.MapPortalHealthChecks();
+        app.MapPortalHealth();
         app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
         app.MapAuditEndpoints();

@@ -49,7 +49,7 @@ public static class PortalJobs
         builder.Services.AddOptions<RecurringJobsOptions>().Bind(builder.Configuration.GetSection(RecurringJobsOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RecurringJobsOptions>, RecurringJobsOptionsValidation>();
         builder.Services.AddHostedService<RecurringJobsSchedule>();
-        builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs");
+        builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: [Health.PortalHealth.ReadyTag]);
         return builder;
     }
 

@@ -40,7 +40,9 @@ public static class PortalLogging
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                // Probes arrive every few seconds from every orchestrator; an Information line each would bury the rest.
                 : context.Request.Path.StartsWithSegments("/_blazor") || context.Request.Path.StartsWithSegments("/_framework")
+                    || context.Request.Path.StartsWithSegments("/healthz")
                     ? LogEventLevel.Debug
                     : LogEventLevel.Information;
         });

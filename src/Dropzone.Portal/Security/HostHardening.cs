@@ -1,10 +1,8 @@
-using Microsoft.AspNetCore.HttpOverrides;
-
 namespace Dropzone.Portal.Security;
 
 /// <summary>
 /// Transport and browser hardening: HSTS and HTTPS redirection outside Development, secure cookies,
-/// security headers, forwarded headers behind a reverse proxy, and data protection keys kept in the
+/// security headers, forwarded headers from known proxies, and data protection keys kept in the
 /// portal database, encrypted, so cookies survive restarts (<see cref="PortalDataProtection"/>).
 /// </summary>
 public static class HostHardening
@@ -40,30 +38,12 @@ public static class HostHardening
             options.IncludeSubDomains = true;
         });
 
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            // The proxy is whatever sits in front of the container; restrict with KnownProxies in config if needed.
-            options.KnownIPNetworks.Clear();
-            options.KnownProxies.Clear();
-            var allowedHosts = builder.Configuration["ForwardedHeaders:AllowedHosts"];
-            if (!string.IsNullOrWhiteSpace(allowedHosts))
-            {
-                foreach (var host in allowedHosts.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    options.AllowedHosts.Add(host);
-                }
-            }
-        });
         return builder;
     }
 
     public static WebApplication UsePortalHardening(this WebApplication app)
     {
-        if (app.Configuration.GetValue("ForwardedHeaders:Enabled", false))
-        {
-            app.UseForwardedHeaders();
-        }
+        app.UseForwardedHeadersFromKnownProxies();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();

@@ -1,8 +1,9 @@
 namespace Dropzone.Portal.Security;
 
 /// <summary>
-/// Stops the portal at start-up, with a message naming the setting, when a Production deployment lacks
-/// what sign-in and the tenant connection need. Better a clear refusal than a sign-in page that fails.
+/// Stops the portal at start-up, with a message naming the setting, when a deployment on a real tenant
+/// (any environment but Development) lacks what sign-in and the tenant connection need. Better a clear
+/// refusal than a sign-in page that fails.
 /// </summary>
 public static class StartupValidation
 {
@@ -11,7 +12,8 @@ public static class StartupValidation
     /// <summary>Checks the settings as it is added, so that a missing one stops the start before anything runs.</summary>
     public static IHostApplicationBuilder AddStartupValidation(this IHostApplicationBuilder builder)
     {
-        if (!builder.Environment.IsProduction())
+        var tenant = (Tenant.TenantConnection)builder.Properties[typeof(Tenant.TenantConnection)];
+        if (builder.Environment.IsDevelopment() || tenant.IsEmulated)
         {
             return builder;
         }
@@ -24,7 +26,7 @@ public static class StartupValidation
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
-                "The portal cannot start in Production without its Entra ID settings. Missing: " +
+                $"The portal cannot start in {builder.Environment.EnvironmentName} without its Entra ID settings. Missing: " +
                 string.Join(", ", missing) + ". See README, 'Connect a real tenant'.");
         }
         if (!Uri.TryCreate(configuration["AzureAd:Instance"], UriKind.Absolute, out var instance) || instance.Scheme != Uri.UriSchemeHttps)

@@ -3,10 +3,10 @@ using Dropzone.TenantEmulator.Hosting;
 namespace Dropzone.Portal.Tenant;
 
 /// <summary>
-/// Which tenant the portal talks to. With no <c>AzureAd:ClientId</c> configured and outside Production,
-/// the portal runs on the built-in emulated tenant, so a fresh clone works with no Microsoft 365 tenant.
-/// <c>TenantEmulator:Enabled</c> forces the choice either way; forcing it on in Production is refused,
-/// because the emulator signs anyone in as anyone.
+/// Which tenant the portal talks to. The built-in emulated tenant signs anyone in as anyone, so it runs only
+/// in Development with no <c>AzureAd:ClientId</c> configured (a fresh clone works with no Microsoft 365 tenant),
+/// or where <c>TenantEmulator:Enabled=true</c> says so explicitly, and never in Production. Any other
+/// environment without a tenant refuses to start rather than quietly becoming a demo.
 /// </summary>
 public sealed record TenantConnection(bool IsEmulated, string? TenantId, string? Domain)
 {
@@ -22,7 +22,15 @@ public sealed record TenantConnection(bool IsEmulated, string? TenantId, string?
                 $"The tenant emulator cannot run in the Production environment: it signs anyone in as anyone. " +
                 $"Remove '{EmulatorEnabledKey}' and configure AzureAd (Instance, TenantId, ClientId and a credential) for a real tenant.");
         }
-        var isEmulated = forced ?? (string.IsNullOrWhiteSpace(clientId) && !environment.IsProduction());
+        var noTenant = string.IsNullOrWhiteSpace(clientId);
+        if (forced is null && noTenant && !environment.IsDevelopment() && !environment.IsProduction())
+        {
+            throw new InvalidOperationException(
+                $"No tenant is configured for the '{environment.EnvironmentName}' environment. Configure AzureAd (Instance, TenantId, " +
+                $"ClientId and a credential) for a real tenant, or set '{EmulatorEnabledKey}=true' to run the emulated demo tenant, " +
+                "which signs anyone in as anyone, outside Development.");
+        }
+        var isEmulated = forced ?? (noTenant && environment.IsDevelopment());
         return isEmulated
             ? new TenantConnection(true, EmulatedTenantSettings.TenantId, EmulatedTenantSettings.Domain)
             : new TenantConnection(false, configuration["AzureAd:TenantId"], configuration["AzureAd:Domain"]);

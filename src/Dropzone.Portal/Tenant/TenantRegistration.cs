@@ -1,5 +1,7 @@
+using Dropzone.Portal.Core.Security;
 using Dropzone.TenantEmulator;
 using Dropzone.TenantEmulator.Hosting;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Dropzone.Portal.Tenant;
 
@@ -41,9 +43,14 @@ public static class TenantRegistration
     {
         if (app.Services.GetRequiredService<TenantConnection>().IsEmulated)
         {
-            // The emulated sign-in page and token endpoint are reached before anyone is signed in.
-            app.MapTenantEmulator().AllowAnonymous();
+            // The emulated sign-in page and token endpoint are reached before anyone is signed in; the control
+            // surface admits the demo's Portal.Admin users and callers on this machine (ControlAccess).
+            app.MapTenantEmulator(IsPortalAdminAsync).AllowAnonymous();
         }
         return app;
     }
+
+    private static async Task<bool> IsPortalAdminAsync(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true
+        && (await context.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(context.User, PortalPolicies.Admin)).Succeeded;
 }

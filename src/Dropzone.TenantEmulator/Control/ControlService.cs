@@ -16,6 +16,9 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
+    // A misspelt fault field must be an error, not a fault silently left unset.
+    private static readonly JsonSerializerOptions StrictWeb = new(Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
+
     public EmulatorResponse Handle(EmulatorRequest r)
     {
         var s = r.Segments;
@@ -44,21 +47,28 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
         FaultsDto? dto;
         try
         {
-            dto = JsonSerializer.Deserialize<FaultsDto>(r.Body, Web);
+            dto = JsonSerializer.Deserialize<FaultsDto>(r.Body, StrictWeb);
         }
         catch (JsonException ex)
         {
-            return EmulatorResponse.Json(400, new JsonObject { ["error"] = ex.Message });
+            var field = ControlInput.FieldOf(ex);
+            return ControlInput.Invalid(field, field == "body" ? "must be a JSON object of fault fields."
+                : FaultsDto.Expected(field) is { } expected ? $"must be {expected}." : "is not a fault field.");
         }
         if (dto is null)
         {
-            return EmulatorResponse.Json(400, new JsonObject { ["error"] = "A JSON body is required." });
+            return ControlInput.Invalid("body", "is required: a JSON object of fault fields.");
+        }
+        if (dto.Problem() is { } problem)
+        {
+            return ControlInput.Invalid(problem.Field, problem.Message);
         }
         var faults = dto.ApplyTo(state.Faults);
         double[] rates = [faults.ThrottleRate, faults.UnavailableRate, faults.TimeoutRate, faults.TransientErrorRate];
-        if (rates.Sum() > 1 || rates.Any(r => r < 0))
+        if (rates.Sum() > 1)
         {
-            return EmulatorResponse.Json(400, new JsonObject { ["error"] = "Rates are probabilities; together they must lie between 0 and 1." });
+            return ControlInput.Invalid("throttleRate + unavailableRate + timeoutRate + transientErrorRate",
+                "are probabilities of one call; together they must not exceed 1.");
         }
         state.SetFaults(faults);
         return EmulatorResponse.Json(200, JsonSerializer.SerializeToNode(FaultsDto.From(faults), Web));
@@ -67,38 +77,64 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
     private EmulatorResponse RegisterCertificate(EmulatorRequest r)
     {
         var body = r.JsonBody();
-        var appId = body?["appId"]?.GetValue<string>();
-        var der = body?["certificate"]?.GetValue<string>();
-        if (appId is null || der is null)
+        if (!ControlInput.TryRead<string>(body, "appId", "a string", out var appId, out var error)
+            || !ControlInput.TryRead<string>(body, "certificate", "a base64 DER certificate (public part only)", out var der, out error))
         {
-            return EmulatorResponse.Json(400, new JsonObject { ["error"] = "Give appId and certificate (base64 DER, public part only)." });
+            return error!;
         }
-        using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(der));
-        state.RegisterCertificate(appId, certificate);
-        return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["thumbprint"] = certificate.Thumbprint });
+        if (string.IsNullOrWhiteSpace(appId))
+        {
+            return ControlInput.Invalid("appId", "is required.");
+        }
+        if (string.IsNullOrWhiteSpace(der))
+        {
+            return ControlInput.Invalid("certificate", "is required: base64 DER, public part only.");
+        }
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(der));
+        }
+        catch (Exception ex) when (ex is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            return ControlInput.Invalid("certificate", "is not a base64 DER certificate.");
+        }
+        using (certificate)
+        {
+            state.RegisterCertificate(appId, certificate);
+            return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["thumbprint"] = certificate.Thumbprint });
+        }
     }
 
     private EmulatorResponse SetExchangeRole(string appId, EmulatorRequest r)
     {
-        var granted = r.JsonBody()?["granted"]?.GetValue<bool>() ?? true;
-        state.SetExchangeAdministrator(appId, granted);
-        return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["exchangeAdministrator"] = granted });
+        if (!ControlInput.TryRead<bool>(r.JsonBody(), "granted", "true or false", out var granted, out var error))
+        {
+            return error!;
+        }
+        var grant = r.JsonBody()?["granted"] is null || granted;
+        state.SetExchangeAdministrator(appId, grant);
+        return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["exchangeAdministrator"] = grant });
     }
 
     private EmulatorResponse SetPermission(string appId, EmulatorRequest r)
     {
         var body = r.JsonBody();
-        var permission = body?["permission"]?.GetValue<string>();
-        var granted = body?["granted"]?.GetValue<bool>() ?? true;
+        if (!ControlInput.TryRead<string>(body, "permission", "a permission name such as Mail.Read", out var permission, out var error)
+            || !ControlInput.TryRead<bool>(body, "granted", "true or false", out var granted, out error))
+        {
+            return error!;
+        }
+        var grant = body?["granted"] is null || granted;
         try
         {
-            state.SetApplicationPermission(appId, permission ?? "", granted);
+            state.SetApplicationPermission(appId, permission ?? "", grant);
         }
         catch (ArgumentException ex)
         {
-            return EmulatorResponse.Json(400, new JsonObject { ["error"] = ex.Message });
+            return ControlInput.Invalid("permission", ex.Message);
         }
-        return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["permission"] = permission, ["granted"] = granted });
+        return EmulatorResponse.Json(200, new JsonObject { ["appId"] = appId, ["permission"] = permission, ["granted"] = grant });
     }
 
     public JsonObject Snapshot()
@@ -178,6 +214,53 @@ public sealed record FaultsDto(
     public static FaultsDto From(EmulatorFaults f) => new((int)f.Latency.TotalMilliseconds, f.ThrottleRate, f.RetryAfterSeconds, f.RetryAfterAsHttpDate,
         f.UnavailableRate, f.TimeoutRate, f.TransientErrorRate,
         f.ReplicationDelay.TotalSeconds, f.PolicyPropagationDelay.TotalSeconds, f.BulkTimeoutAppliedThreshold, f.BulkTimeoutDroppedThreshold, f.Seed);
+
+    private const double MaxDelaySeconds = 86_400;
+
+    /// <summary>The first field whose value the emulator cannot honour, with what it must be.</summary>
+    public (string Field, string Message)? Problem()
+    {
+        if (LatencyMs is < 0 or > 600_000)
+        {
+            return ("latencyMs", "must be between 0 and 600000 milliseconds.");
+        }
+        foreach (var (field, rate) in new[] { ("throttleRate", ThrottleRate), ("unavailableRate", UnavailableRate), ("timeoutRate", TimeoutRate), ("transientErrorRate", TransientErrorRate) })
+        {
+            if (rate is { } p && !(p >= 0 && p <= 1))
+            {
+                return (field, "must be a probability between 0 and 1.");
+            }
+        }
+        if (RetryAfterSeconds is < 0 or > (int)MaxDelaySeconds)
+        {
+            return ("retryAfterSeconds", "must be between 0 and 86400 seconds.");
+        }
+        foreach (var (field, seconds) in new[] { ("replicationDelaySeconds", ReplicationDelaySeconds), ("policyPropagationDelaySeconds", PolicyPropagationDelaySeconds) })
+        {
+            if (seconds is { } s && !(s >= 0 && s <= MaxDelaySeconds))
+            {
+                return (field, "must be between 0 and 86400 seconds.");
+            }
+        }
+        foreach (var (field, threshold) in new[] { ("bulkTimeoutAppliedThreshold", BulkTimeoutAppliedThreshold), ("bulkTimeoutDroppedThreshold", BulkTimeoutDroppedThreshold) })
+        {
+            if (threshold is < 1)
+            {
+                return (field, "must be at least 1.");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>What a field's value must be, for a message about a value of the wrong kind.</summary>
+    public static string? Expected(string field) =>
+        typeof(FaultsDto).GetProperties().FirstOrDefault(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase))?.PropertyType switch
+        {
+            var t when t == typeof(bool?) => "true or false",
+            var t when t == typeof(int?) => "a whole number",
+            var t when t == typeof(double?) => "a number",
+            _ => null,
+        };
 
     public EmulatorFaults ApplyTo(EmulatorFaults current) => current with
     {

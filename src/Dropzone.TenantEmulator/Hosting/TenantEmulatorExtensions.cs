@@ -21,6 +21,16 @@ public static class TenantEmulatorExtensions
     {
         var options = new EmulatorOptions();
         configure?.Invoke(options);
+        // Checked here, at registration: the emulator's settings are read once, so a bad one stops the start.
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl)
+            && !(Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var publicUrl) && (publicUrl.Scheme == Uri.UriSchemeHttp || publicUrl.Scheme == Uri.UriSchemeHttps)))
+        {
+            throw new InvalidOperationException($"TenantEmulator:PublicBaseUrl '{options.PublicBaseUrl}' must be an absolute http(s) URL such as http://localhost:5080.");
+        }
+        if (!Uri.TryCreate(options.Instance, UriKind.Absolute, out var instance) || instance.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new InvalidOperationException($"TenantEmulator:Instance '{options.Instance}' must be an absolute https URL (MSAL refuses http authorities).");
+        }
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new TenantState(sp.GetRequiredService<TimeProvider>(), options.DefaultFaults));
@@ -36,8 +46,12 @@ public static class TenantEmulatorExtensions
         return services;
     }
 
-    /// <summary>Serves every service below <c>/_emulator/{login|graph|outlook|_control}/</c> with the real service's paths.</summary>
-    public static IEndpointConventionBuilder MapTenantEmulator(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Serves every service below <c>/_emulator/{login|graph|outlook|_control}/</c> with the real service's paths.
+    /// <paramref name="isControlAdministrator"/> lets the host admit its own administrators to <c>_control</c>
+    /// from other machines; without it only callers on this machine may use it (<see cref="ControlAccess"/>).
+    /// </summary>
+    public static IEndpointConventionBuilder MapTenantEmulator(this IEndpointRouteBuilder endpoints, Func<HttpContext, Task<bool>>? isControlAdministrator = null)
     {
         return endpoints.Map(MountPrefix + "/{service}/{**rest}", async context =>
         {
@@ -51,6 +65,11 @@ public static class TenantEmulatorExtensions
             if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusPages)
             {
                 statusPages.Enabled = false;
+            }
+            if (service == EmulatedService.Control && await ControlAccess.RefusalAsync(context, isControlAdministrator) is { } refusal)
+            {
+                await WriteAsync(context, refusal);
+                return;
             }
             var request = await ToEmulatorRequestAsync(context, service.Value);
             var dispatcher = context.RequestServices.GetRequiredService<EmulatorDispatcher>();

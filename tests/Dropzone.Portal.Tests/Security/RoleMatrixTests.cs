@@ -79,6 +79,10 @@ public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Portal>
         ["/not-found"] = ("GET", "/not-found", [A, A, A, A, A, A]),
         ["/Error"] = ("GET", "/Error", [A, A, A, A, A, A]),
         ["/healthz"] = ("GET", "/healthz", [A, A, A, A, A, A]),
+        ["/healthz/live"] = ("GET", "/healthz/live", [A, A, A, A, A, A]),
+        ["/healthz/ready"] = ("GET", "/healthz/ready", [A, A, A, A, A, A]),
+        // The tenant connection check calls Exchange and Graph: an admin's question, never a probe's.
+        ["/healthz/tenant"] = ("GET", "/healthz/tenant", [L, D, D, D, D, A]),
         ["/authentication/login"] = ("GET", "/authentication/login", [L, L, L, L, L, L]),
         ["/authentication/logout"] = ("POST", "/authentication/logout", [B, B, B, B, B, B]),
         // Development only, and only with no tenant configured: the emulated tenant's own endpoints.

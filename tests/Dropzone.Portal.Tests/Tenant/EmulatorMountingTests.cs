@@ -67,6 +67,30 @@ public sealed class EmulatorMountingTests
     }
 
     [Fact]
+    public async Task Start_StagingWithoutTenant_RefusesNamingTheEmulatorSwitch()
+    {
+        await using var factory = PortalApplicationFactory.ForEnvironment("Staging");
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        var refusal = error as InvalidOperationException ?? error.InnerException as InvalidOperationException;
+        Assert.NotNull(refusal);
+        Assert.Contains("'Staging' environment", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("TenantEmulator:Enabled=true", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromConfiguration_StagingWithExplicitSwitch_Emulated()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["TenantEmulator:Enabled"] = "true" }).Build();
+        var environment = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = Environments.Staging };
+
+        var connection = Dropzone.Portal.Tenant.TenantConnection.FromConfiguration(configuration, environment);
+
+        Assert.True(connection.IsEmulated);
+    }
+
+    [Fact]
     public void FromConfiguration_ProductionForced_Throws()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["TenantEmulator:Enabled"] = "true" }).Build();

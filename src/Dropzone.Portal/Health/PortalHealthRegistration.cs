@@ -1,0 +1,81 @@
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Core.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Dropzone.Portal.Health;
+
+/// <summary>
+/// The probes an orchestrator uses: <c>/healthz/live</c> (the process answers; no I/O) and
+/// <c>/healthz/ready</c> (database and job storage, each time-boxed, the answer reused briefly);
+/// <c>/healthz</c> answers as <c>/healthz/ready</c>. The tenant connection check never runs in a probe:
+/// it is <c>/healthz/tenant</c>, for admins only, time-boxed as well.
+/// </summary>
+public static class PortalHealth
+{
+    public const string LivePath = "/healthz/live";
+    public const string ReadyPath = "/healthz/ready";
+    public const string LegacyPath = "/healthz";
+    public const string TenantPath = "/healthz/tenant";
+
+    /// <summary>Checks a readiness probe runs: what the portal cannot serve without.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>The tag the tenant clients give their connection check.</summary>
+    public const string TenantTag = "tenant";
+
+    public static IHostApplicationBuilder AddPortalHealth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HealthOptions>()
+            .Bind(builder.Configuration.GetSection(HealthOptions.SectionName))
+            .Validate(o => o.CheckTimeout > TimeSpan.Zero, "Health:CheckTimeout must be a positive duration such as 00:00:02.")
+            .Validate(o => o.ReadyCacheDuration >= TimeSpan.Zero, "Health:ReadyCacheDuration must not be negative.")
+            .Validate(o => o.TenantCheckTimeout > TimeSpan.Zero, "Health:TenantCheckTimeout must be a positive duration such as 00:00:30.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ReadinessProbe>();
+        builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>(
+            "database",
+            tags: [ReadyTag],
+            // Opening a SQLite connection proves nothing; reading the migration history reads the file.
+            customTestQuery: async (db, cancellationToken) =>
+                !(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any());
+        builder.Services.AddOptions<HealthCheckServiceOptions>().PostConfigure<IOptions<HealthOptions>>((health, settings) =>
+        {
+            foreach (var registration in health.Registrations)
+            {
+                var timeout = registration.Tags.Contains(ReadyTag) ? settings.Value.CheckTimeout
+                    : registration.Tags.Contains(TenantTag) ? settings.Value.TenantCheckTimeout
+                    : (TimeSpan?)null;
+                if (timeout is { } limit)
+                {
+                    var create = registration.Factory;
+                    registration.Factory = services =>
+                        new TimeBoxedHealthCheck(create(services), limit, services.GetService<TimeProvider>() ?? TimeProvider.System);
+                }
+            }
+        });
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapPortalHealth(this IEndpointRouteBuilder endpoints)
+    {
+        // Liveness is the process answering: no database, no disk, no tenant, so a slow dependency never gets it restarted.
+        endpoints.MapGet(LivePath, (HttpContext context) => HealthResponse.WriteLiveAsync(context))
+            .AllowAnonymous().DisableHttpMetrics().ExcludeFromDescription();
+        foreach (var path in new[] { ReadyPath, LegacyPath })
+        {
+            endpoints.MapGet(path, async (HttpContext context, ReadinessProbe probe) =>
+            {
+                var report = await probe.GetReportAsync().WaitAsync(context.RequestAborted);
+                await HealthResponse.WriteAsync(context, report);
+            }).AllowAnonymous().DisableHttpMetrics().ExcludeFromDescription();
+        }
+        endpoints.MapGet(TenantPath, async (HttpContext context, HealthCheckService health) =>
+        {
+            var report = await health.CheckHealthAsync(r => r.Tags.Contains(TenantTag), context.RequestAborted);
+            await HealthResponse.WriteAsync(context, report);
+        }).RequireAuthorization(PortalPolicies.Admin).DisableHttpMetrics().ExcludeFromDescription();
+        return endpoints;
+    }
+}
