@@ -51,7 +51,6 @@ public static class TenantClientsHostExtensions
             .Validate(o => o.TotalTimeout >= o.AttemptTimeout, "TenantClients:TotalTimeout must not be shorter than TenantClients:AttemptTimeout.")
             .Validate(o => o.ReplicationPollInterval > TimeSpan.Zero, "TenantClients:ReplicationPollInterval must be a positive duration.")
             .Validate(o => o.ReplicationTimeout > TimeSpan.Zero, "TenantClients:ReplicationTimeout must be a positive duration.")
-            .Validate(o => o.BulkMemberThreshold >= 1, "TenantClients:BulkMemberThreshold must be at least 1.")
             .Validate(o => o.HealthCacheDuration >= TimeSpan.Zero, "TenantClients:HealthCacheDuration must not be negative.")
             .ValidateOnStart();
 
