@@ -1,5 +1,6 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
@@ -9,25 +10,23 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Core.Tests.Audit;
 
-/// <summary>A migrated SQLite file in a temp folder (triggers included), deleted on dispose.</summary>
+/// <summary>The audit services over a <see cref="TempDatabase"/>, on a clock the test moves.</summary>
 public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private readonly DbContextOptions<PortalDbContext> _options;
+    private readonly TempDatabase _database;
 
-    private AuditDatabase(string folder)
+    private AuditDatabase(TempDatabase database)
     {
-        Folder = folder;
-        ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db"), Pooling = false }.ToString();
-        _options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(ConnectionString).Options;
+        _database = database;
         Trail = new AuditTrail(Time);
         Verifier = new AuditVerifier(this, Trail, Time);
         Query = new AuditQueryService(this, Options.Create(AuditOptions));
     }
 
-    public string Folder { get; }
-    public string ConnectionString { get; }
+    public string Folder => _database.Folder;
+    public string ConnectionString => _database.ConnectionString;
     public FakeTimeProvider Time { get; } = new(Start);
     public AuditOptions AuditOptions { get; } = new() { ArchiveFolder = "archive" };
     public AuditTrail Trail { get; }
@@ -36,18 +35,10 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
 
     public AuditArchiver Archiver => new(this, Trail, Time, Options.Create(AuditOptions), new TestEnvironment(Folder));
 
-    public static async Task<AuditDatabase> CreateAsync()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var database = new AuditDatabase(folder);
-        await using var db = database.CreateDbContext();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        await db.Database.MigrateAsync();
-        return database;
-    }
+    public static async Task<AuditDatabase> CreateAsync() =>
+        new(await TempDatabase.CreateAsync("dropzone-audit-tests", writeAheadLog: true));
 
-    public PortalDbContext CreateDbContext() => new(_options);
+    public PortalDbContext CreateDbContext() => _database.CreateDbContext();
 
     public PortalDbContext CreateDbContext(string connectionString) =>
         new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(connectionString).Options);
@@ -87,18 +78,7 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
         return await command.ExecuteNonQueryAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open on some platform: the temp folder is cleaned by the OS eventually.
-        }
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     private sealed class TestEnvironment(string root) : IHostEnvironment
     {
