@@ -1,28 +1,22 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
-using Microsoft.Data.Sqlite;
+using Dropzone.Portal.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Tests.Audit;
 
-/// <summary>A migrated, seeded SQLite file in a temp folder for the audit page tests; deleted on dispose.</summary>
+/// <summary>A <see cref="TempDatabase"/> seeded with audit entries for the audit page tests.</summary>
 public sealed class AuditTestDatabase : IDbContextFactory<PortalDbContext>, IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
-    private readonly DbContextOptions<PortalDbContext> _options;
+    private readonly TempDatabase _database = TempDatabase.Create("dropzone-audit-page-tests");
 
     public AuditTestDatabase(int entries = 30)
     {
-        Folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-page-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
-        _options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = Path.Combine(Folder, "portal.db"), Pooling = false }.ToString())
-            .Options;
         Trail = new AuditTrail(Time);
         using var db = CreateDbContext();
-        db.Database.Migrate();
         // Entry i (sequence i + 1): groups cycle a/b/c, runs of ten, every fifth failed.
         for (var i = 0; i < entries; i++)
         {
@@ -40,24 +34,12 @@ public sealed class AuditTestDatabase : IDbContextFactory<PortalDbContext>, IDis
         db.SaveChanges();
     }
 
-    public string Folder { get; }
     public FakeTimeProvider Time { get; } = new(Start);
     public AuditTrail Trail { get; }
     public AuditQueryService Query => new(this, Options.Create(new AuditOptions()));
     public AuditVerifier Verifier => new(this, Trail, Time);
 
-    public PortalDbContext CreateDbContext() => new(_options);
+    public PortalDbContext CreateDbContext() => _database.CreateDbContext();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left to the OS temp cleanup.
-        }
-    }
+    public void Dispose() => _database.Dispose();
 }
