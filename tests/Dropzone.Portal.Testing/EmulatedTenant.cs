@@ -1,14 +1,5 @@
-using Dropzone.Portal.TenantClients;
-using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Dropzone.TenantEmulator;
 using Dropzone.TenantEmulator.Control;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Dropzone.Portal.Testing;
 

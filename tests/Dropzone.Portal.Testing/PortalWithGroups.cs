@@ -1,11 +1,5 @@
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Dropzone.Portal.Testing;

@@ -1,16 +1,6 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Data;
 using Dropzone.Portal.Jobs;
-using Dropzone.Portal.TenantClients;
-using Dropzone.TenantEmulator;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Testing;

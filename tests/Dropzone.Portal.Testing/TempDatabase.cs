@@ -1,7 +1,3 @@
-using Dropzone.Portal.Core.Data;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-
 namespace Dropzone.Portal.Testing;
 
 /// <summary>

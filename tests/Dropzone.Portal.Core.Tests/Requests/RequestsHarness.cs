@@ -1,22 +1,7 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Requests.Notifications;
 using Dropzone.Portal.TenantClients.Authentication;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Core.Tests.Requests;
 

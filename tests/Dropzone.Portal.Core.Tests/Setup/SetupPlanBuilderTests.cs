@@ -1,8 +1,3 @@
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Options;
-
 namespace Dropzone.Portal.Core.Tests.Setup;
 
 public sealed class SetupPlanBuilderTests

@@ -1,19 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Verification;
-using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Core.Tests.Setup;
 

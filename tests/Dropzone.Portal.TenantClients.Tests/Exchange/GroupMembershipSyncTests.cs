@@ -1,10 +1,3 @@
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Tests.Support;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.TenantClients.Tests.Exchange;
 
 /// <summary>Membership sync against the emulator, including its measured large-array trap.</summary>

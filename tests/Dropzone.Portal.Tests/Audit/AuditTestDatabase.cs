@@ -1,10 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Testing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Dropzone.Portal.Tests.Audit;
 
 /// <summary>A <see cref="TempDatabase"/> seeded with audit entries for the audit page tests.</summary>

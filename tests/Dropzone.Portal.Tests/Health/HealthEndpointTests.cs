@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Dropzone.Portal.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Dropzone.Portal.Tests.Health;

@@ -1,8 +1,4 @@
 using Dropzone.Portal.Jobs;
-using Dropzone.Portal.Testing;
-using Hangfire;
-using Hangfire.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Jobs;
 

@@ -1,22 +1,5 @@
-using System.Security.Claims;
-using Bunit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Features.Requests;
 using Dropzone.Portal.Security;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.Testing;
-using Dropzone.Portal.Tests.Components;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Tests.Requests;
 

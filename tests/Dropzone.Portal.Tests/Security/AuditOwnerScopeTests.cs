@@ -1,11 +1,3 @@
-using System.Text.Json;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.Tests.Security;
 
 /// <summary>An owner reads the audit entries of the groups they own, and nothing else; an auditor reads all.</summary>

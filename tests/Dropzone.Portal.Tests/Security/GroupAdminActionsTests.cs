@@ -1,10 +1,4 @@
-using System.Security.Claims;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Features.Groups;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Security;
 

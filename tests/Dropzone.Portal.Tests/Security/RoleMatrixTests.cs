@@ -1,9 +1,5 @@
-using System.Net;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticAssets;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Security;
 

@@ -1,12 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.Tests.Setup;
 
 public sealed class SetupRunRecoveryTests

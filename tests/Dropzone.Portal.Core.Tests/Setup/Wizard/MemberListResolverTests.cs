@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.Core.Tests.Setup;
-using Dropzone.TenantEmulator.Directory;
 
 namespace Dropzone.Portal.Core.Tests.Setup.Wizard;
 

@@ -1,24 +1,7 @@
-using System.Security.Claims;
-using Bunit;
 using Bunit.TestDoubles;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Security;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Features.Setup;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.Testing;
-using Dropzone.Portal.Tests.Components;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using MudBlazor;
 
 namespace Dropzone.Portal.Tests.Setup.Wizard;
 
