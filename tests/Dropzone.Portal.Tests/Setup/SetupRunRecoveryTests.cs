@@ -7,7 +7,7 @@ public sealed class SetupRunRecoveryTests
     [Fact]
     public async Task StartAsync_HostStoppedMidStep_RunCompletesAfterRestartWithoutDuplicates()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "dropzone-portal-tests", "crash-" + Guid.NewGuid().ToString("N"));
+        var folder = TestFolder.Create();
         // A short lease so the restarted host may take the run over quickly; the first host's lease dies with it.
         var settings = new Dictionary<string, string?> { ["Setup:LeaseDuration"] = "00:00:02" };
         var first = await SetupHost.StartAsync(folder, settings);
@@ -82,12 +82,6 @@ public sealed class SetupRunRecoveryTests
         Assert.Contains(attempts, a => a.Answer != null && a.Answer.Contains("Interrupted", StringComparison.Ordinal));
         Assert.All(attempts, a => Assert.Contains(a.Id.ToString(), audited));
         Assert.DoesNotContain(attempts, a => a.Outcome == StepAttemptOutcome.Running);
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolder.TryDelete(folder);
     }
 }
