@@ -38,15 +38,9 @@ public sealed class EmulatedTenant : IAsyncDisposable, IDisposable
         _separateEmulator = separateEmulator;
     }
 
-    /// <summary>The app registration of the portal in the demo tenant, as the clients read it from configuration.</summary>
-    public static IReadOnlyDictionary<string, string?> ClientSettings { get; } = new Dictionary<string, string?>
-    {
-        ["AzureAd:Instance"] = DemoTenant.Instance,
-        ["AzureAd:TenantId"] = DemoTenant.TenantId,
-        ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
-        ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
-        ["AzureAd:ClientCredentials:0:ClientSecret"] = DemoTenant.PortalClientSecret,
-    };
+    /// <summary>The portal's app registration in the emulated tenant, as the emulator defines it for any host.</summary>
+    public static IReadOnlyDictionary<string, string?> ClientSettings { get; } =
+        EmulatedTenantSettings.Required.ToDictionary(p => p.Key, p => (string?)p.Value);
 
     /// <summary>The clients' host (and whatever <see cref="EmulatedTenantOptions.Configure"/> added).</summary>
     public IServiceProvider Services => _host.Services;

@@ -1,5 +1,6 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Data;
+using Dropzone.Portal.Features.Runs;
 using Dropzone.Portal.Jobs;
 using Microsoft.Extensions.Logging;
 

@@ -1,11 +1,9 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Requests;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Core.Verification;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Data;
 

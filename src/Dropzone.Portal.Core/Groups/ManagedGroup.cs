@@ -88,13 +88,10 @@ public sealed class ManagedGroup
     /// <summary>What differs from the portal's record, in words; null when nothing does.</summary>
     public string? DriftSummary { get; set; }
 
-    /// <summary>Owners as last read from Exchange (ManagedBy), by Entra object id.</summary>
+    /// <summary>Owners as last read from Exchange (ManagedBy), by Entra object id; <see cref="GroupOwnership"/> decides with them.</summary>
     public List<GroupOwner> Owners { get; set; } = [];
 
     public DateTimeOffset? OwnersRefreshedAt { get; set; }
-
-    public bool IsOwnedBy(string? objectId) =>
-        objectId is not null && Owners.Any(o => string.Equals(o.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>An owner of a managed group (Exchange's ManagedBy), identified by Entra object id.</summary>

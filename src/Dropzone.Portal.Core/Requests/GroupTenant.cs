@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
 
@@ -8,59 +7,14 @@ namespace Dropzone.Portal.Core.Requests;
 public sealed record TenantMailbox(string Address, string? ObjectId, string DisplayName, string? TypeDetails);
 
 /// <summary>
-/// What the request services read from Exchange: a group's current owners and members, and the mailbox a
-/// request names. Exchange, not the portal's copy, is the authority for all three.
+/// What the request services read from Exchange: a group's current members and the mailbox a request names.
+/// Exchange, not the portal's copy, is the authority for both (owners: <see cref="GroupOwnership"/>).
 /// </summary>
 public sealed class GroupTenant(IExchangeClient exchange)
 {
     /// <summary>The identity Exchange accepts for the group: its directory object id once known, else its address.</summary>
     public static string IdentityOf(ManagedGroup group) =>
         string.IsNullOrWhiteSpace(group.DirectoryObjectId) ? group.PrimarySmtpAddress : group.DirectoryObjectId;
-
-    /// <summary>
-    /// Reads ManagedBy from Exchange and resolves each owner to an Entra object id. Fails closed: when Exchange
-    /// cannot answer, nobody is treated as an owner (the caller gets a message, not a stale yes).
-    /// </summary>
-    public async Task<IReadOnlyList<GroupOwner>> ReadOwnersAsync(ManagedGroup group, CancellationToken cancellationToken = default)
-    {
-        var result = await exchange.InvokeAsync(ExchangeCommands.GetDistributionGroup(IdentityOf(group)), cancellationToken);
-        if (!result.IsSuccess || result.FirstRow is not { } row)
-        {
-            throw new MemberRequestRuleException(
-                $"Exchange could not confirm the current owners of {group.DisplayName}, so no decision was taken: {Plain(result.Outcome)}");
-        }
-
-        // ManagedBy holds names, not ids (as in Exchange Online); each is looked up to get its object id.
-        var names = DistributionGroupInfo.From(row).ManagedBy;
-        if (names.Count == 0)
-        {
-            return [];
-        }
-        var lookups = await exchange.InvokeBatchAsync([.. names.Select(ExchangeCommands.GetRecipient)], cancellationToken);
-        var owners = new List<GroupOwner>();
-        foreach (var lookup in lookups)
-        {
-            if (!lookup.IsSuccess)
-            {
-                if (lookup.Outcome is ExchangeOutcome.NotFound)
-                {
-                    continue; // An owner deleted from the directory owns nothing.
-                }
-                throw new MemberRequestRuleException(
-                    $"Exchange could not confirm the current owners of {group.DisplayName}, so no decision was taken: {Plain(lookup.Outcome)}");
-            }
-            if (lookup.FirstRow is { } recipientRow && RecipientInfo.From(recipientRow) is { ExternalDirectoryObjectId: { Length: > 0 } id } recipient)
-            {
-                owners.Add(new GroupOwner
-                {
-                    ObjectId = id,
-                    UserPrincipalName = recipient.PrimarySmtpAddress ?? "",
-                    DisplayName = recipient.DisplayName ?? recipient.Name ?? id,
-                });
-            }
-        }
-        return owners;
-    }
 
     /// <summary>Finds the mailbox a request names (address, UPN or object id); null when Exchange has no such mailbox.</summary>
     public async Task<TenantMailbox?> FindMailboxAsync(string identity, CancellationToken cancellationToken = default)

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Groups;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dropzone.Portal.Core.Requests;

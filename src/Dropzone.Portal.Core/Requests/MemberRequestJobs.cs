@@ -1,8 +1,6 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Requests.Notifications;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -8,9 +8,6 @@ public sealed class MemberRequestOptions
     /// <summary>A pending request nobody decided within this many days expires, so stale asks do not pile up.</summary>
     public int ExpireAfterDays { get; set; } = 14;
 
-    /// <summary>Cron expression of the sweep that expires old requests and re-queues approved ones whose job was lost.</summary>
-    public string SweepCron { get; set; } = "*/15 * * * *";
-
     /// <summary>An approved request not attempted for this long is queued again by the sweep (the enqueue was lost, e.g. a crash).</summary>
     public TimeSpan RequeueApprovedAfter { get; set; } = TimeSpan.FromMinutes(10);
 

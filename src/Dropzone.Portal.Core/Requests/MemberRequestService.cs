@@ -1,10 +1,6 @@
-using System.Globalization;
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Requests.Notifications;
 using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Requests;
@@ -39,6 +35,8 @@ public sealed record GroupMembersPage(IReadOnlyList<RecipientInfo> Members, int 
 public sealed partial class MemberRequestService(
     IDbContextFactory<PortalDbContext> dbFactory,
     GroupTenant tenant,
+    GroupOwnership ownership,
+    MemberRequestChecks checks,
     AuditTrail audit,
     IMemberRequestQueue queue,
     RequestNotifier notifier,
@@ -46,12 +44,10 @@ public sealed partial class MemberRequestService(
     TimeProvider time,
     ILogger<MemberRequestService> logger)
 {
-    public const int MaxMailboxLength = 320;
+    public const int MaxMailboxLength = MemberRequestChecks.MaxMailboxLength;
 
     /// <summary>Audit action for a failed request sent to be applied again (the audit catalogue has no name for it).</summary>
     public const string RequestRetriedAction = "Request.Retried";
-
-    private static readonly MemberRequestState[] OpenStates = [MemberRequestState.Pending, MemberRequestState.Approved, MemberRequestState.Failed];
 
     public async Task<IReadOnlyList<RequestableGroup>> ListRequestableGroupsAsync(CancellationToken cancellationToken = default)
     {
@@ -74,10 +70,7 @@ public sealed partial class MemberRequestService(
             throw new MemberRequestRuleException(
                 $"{group.DisplayName} does not take membership requests: its owners have not turned on approvals. Ask a portal admin to change the group.");
         }
-        CheckJustification(input.Justification);
-        var mailbox = await ResolveMailboxAsync(input.Mailbox, caller, cancellationToken);
-        await EnsureNoOpenRequestAsync(group, mailbox, cancellationToken);
-        await EnsureChangeNeededAsync(group, mailbox, input.Change, cancellationToken);
+        var mailbox = await checks.CheckAsync(group, caller, input.Mailbox, input.Change, input.Justification, cancellationToken);
 
         var request = MemberRequest.Submit(group.Id, input.Change, mailbox.Address, mailbox.ObjectId, mailbox.DisplayName,
             input.Justification, caller.User, time.GetUtcNow());
@@ -91,7 +84,7 @@ public sealed partial class MemberRequestService(
         events.Publish(new(request.Id, group.Id, request.State));
 
         // Owners are read again so that the mail goes to today's owners; the stored list will do if Exchange is down.
-        group.Owners = [.. await TryReadOwnersAsync(group, cancellationToken) ?? group.Owners];
+        group.Owners = [.. await ownership.TryRefreshAsync(group, cancellationToken) ?? group.Owners];
         await notifier.RequestSubmittedAsync(request, group, cancellationToken);
         return request;
     }
@@ -146,7 +139,7 @@ public sealed partial class MemberRequestService(
             foreach (var groupId in groupIds)
             {
                 var group = await db.ManagedGroups.AsNoTracking().FirstAsync(g => g.Id == groupId, cancellationToken);
-                await TryRefreshOwnersAsync(group, cancellationToken);
+                await ownership.TryRefreshAsync(group, cancellationToken);
             }
         }
         return await QueryQueueAsync(caller, cancellationToken);
@@ -225,10 +218,7 @@ public sealed partial class MemberRequestService(
         var justification = string.IsNullOrWhiteSpace(reason)
             ? $"{(change == MembershipChange.Add ? "Added" : "Removed")} directly by {caller.User.DisplayName} as {(caller.IsAdmin ? "portal admin" : "group owner")}."
             : reason;
-        CheckJustification(justification);
-        var mailbox = await ResolveMailboxAsync(mailboxIdentity, caller, cancellationToken);
-        await EnsureNoOpenRequestAsync(group, mailbox, cancellationToken);
-        await EnsureChangeNeededAsync(group, mailbox, change, cancellationToken);
+        var mailbox = await checks.CheckAsync(group, caller, mailboxIdentity, change, justification, cancellationToken);
 
         var now = time.GetUtcNow();
         var request = MemberRequest.Submit(group.Id, change, mailbox.Address, mailbox.ObjectId, mailbox.DisplayName, justification, caller.User, now);
@@ -356,8 +346,9 @@ public sealed partial class MemberRequestService(
                       select new { r, g };
         if (!caller.IsAdmin)
         {
-            var objectId = caller.ObjectId;
-            pending = pending.Where(x => x.g.Owners.Any(o => o.ObjectId == objectId));
+            // The stored copy: the queue only shows; deciding confirms ownership with Exchange again.
+            var owned = GroupOwnership.OwnedBy(db.ManagedGroups, caller.ObjectId).Select(g => g.Id);
+            pending = pending.Where(x => owned.Contains(x.g.Id));
         }
         var rows = await pending.Select(x => new MemberRequestItem(x.r, x.g.DisplayName, x.g.PrimarySmtpAddress)).ToListAsync(cancellationToken);
         return [.. rows.OrderBy(i => i.Request.RequestedAt)];
@@ -366,118 +357,8 @@ public sealed partial class MemberRequestService(
     private async Task<ManagedGroup> LoadGroupAsync(Guid groupId, CancellationToken cancellationToken) =>
         await FindGroupAsync(groupId, cancellationToken) ?? throw new MemberRequestNotFoundException("That group is not managed by the portal.");
 
-    private async Task<bool> IsAdminOrCurrentOwnerAsync(RequestCaller caller, ManagedGroup group, CancellationToken cancellationToken)
-    {
-        if (caller.IsAdmin)
-        {
-            return true;
-        }
-        var owners = await RefreshOwnersAsync(group, cancellationToken);
-        return owners.Any(o => caller.User.IsSamePerson(o.ObjectId));
-    }
-
-    /// <summary>Reads the owners from Exchange and stores them, so the queue and badge follow changes made in Exchange.</summary>
-    private async Task<IReadOnlyList<GroupOwner>> RefreshOwnersAsync(ManagedGroup group, CancellationToken cancellationToken)
-    {
-        var owners = await tenant.ReadOwnersAsync(group, cancellationToken);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var stored = await db.ManagedGroups.Include(g => g.Owners).FirstAsync(g => g.Id == group.Id, cancellationToken);
-        var unchanged = stored.Owners.Select(o => o.ObjectId).Order(StringComparer.OrdinalIgnoreCase)
-            .SequenceEqual(owners.Select(o => o.ObjectId).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
-        if (!unchanged)
-        {
-            stored.Owners.Clear();
-            stored.Owners.AddRange(owners.Select(o => new GroupOwner { ObjectId = o.ObjectId, UserPrincipalName = o.UserPrincipalName, DisplayName = o.DisplayName }));
-            events.Publish(new(Guid.Empty, group.Id, MemberRequestState.Pending));
-        }
-        stored.OwnersRefreshedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        return owners;
-    }
-
-    private async Task<IReadOnlyList<GroupOwner>?> TryReadOwnersAsync(ManagedGroup group, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await RefreshOwnersAsync(group, cancellationToken);
-        }
-        catch (MemberRequestRuleException ex)
-        {
-            LogOwnersUnavailable(logger, group.Id, ex.Message);
-            return null;
-        }
-    }
-
-    private Task TryRefreshOwnersAsync(ManagedGroup group, CancellationToken cancellationToken) => TryReadOwnersAsync(group, cancellationToken);
-
-    private async Task<TenantMailbox> ResolveMailboxAsync(string? identity, RequestCaller caller, CancellationToken cancellationToken)
-    {
-        var named = identity?.Trim();
-        if (named is { Length: > MaxMailboxLength })
-        {
-            throw new MemberRequestRuleException($"The mailbox name is {named.Length} characters; an address has at most {MaxMailboxLength}.");
-        }
-        if (named is not null && named.Any(char.IsControl))
-        {
-            throw new MemberRequestRuleException("The mailbox name contains control characters; type the address again.");
-        }
-        var own = string.IsNullOrEmpty(named);
-        var mailbox = await tenant.FindMailboxAsync(own ? caller.ObjectId : named!, cancellationToken) ?? throw new MemberRequestRuleException(own
-            ? "Exchange has no mailbox for your account, so it cannot be a member. Name a shared mailbox or another person's mailbox instead."
-            : $"Exchange has no mailbox \"{named}\". Check the address; only mailboxes can be members.");
-        if (mailbox.TypeDetails?.Contains("Group", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            // Access policies and RBAC scopes look at direct members only: a nested group would grant nothing.
-            throw new MemberRequestRuleException(
-                $"{mailbox.Address} is a group, not a mailbox. Ask for the mailboxes themselves: members of a nested group are not covered by the restriction.");
-        }
-        return mailbox;
-    }
-
-    private async Task EnsureNoOpenRequestAsync(ManagedGroup group, TenantMailbox mailbox, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var address = mailbox.Address;
-        var objectId = mailbox.ObjectId;
-        var open = await db.MemberRequests.AsNoTracking()
-            .Where(r => r.GroupId == group.Id && OpenStates.Contains(r.State)
-                && (r.MailboxAddress == address || (objectId != null && r.MailboxObjectId == objectId)))
-            .FirstOrDefaultAsync(cancellationToken);
-        if (open is null)
-        {
-            return;
-        }
-        var asked = open.RequestedAt.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        throw new MemberRequestRuleException(open.State == MemberRequestState.Pending
-            ? $"{mailbox.Address} already has a pending request for {group.DisplayName} (asked by {open.RequestedByName} on {asked}). Wait for the owners' decision, or cancel that request first."
-            : $"{mailbox.Address} already has an approved request for {group.DisplayName} that is being applied ({open.State.ToString().ToLowerInvariant()}).");
-    }
-
-    private async Task EnsureChangeNeededAsync(ManagedGroup group, TenantMailbox mailbox, MembershipChange change, CancellationToken cancellationToken)
-    {
-        var isMember = await tenant.IsMemberAsync(group, mailbox, cancellationToken);
-        if (change == MembershipChange.Add && isMember)
-        {
-            throw new MemberRequestRuleException($"{mailbox.Address} is already a member of {group.DisplayName}.");
-        }
-        if (change == MembershipChange.Remove && !isMember)
-        {
-            throw new MemberRequestRuleException($"{mailbox.Address} is not a member of {group.DisplayName}, so there is nothing to remove.");
-        }
-    }
-
-    private static void CheckJustification(string? justification)
-    {
-        var trimmed = (justification ?? "").Trim();
-        if (trimmed.Length == 0)
-        {
-            throw new MemberRequestRuleException("Say why the mailbox should be added or removed: owners decide on the justification.");
-        }
-        if (trimmed.Length > MemberRequest.MaxJustificationLength)
-        {
-            throw new MemberRequestRuleException($"The justification is {trimmed.Length} characters; keep it to {MemberRequest.MaxJustificationLength}.");
-        }
-    }
+    private async Task<bool> IsAdminOrCurrentOwnerAsync(RequestCaller caller, ManagedGroup group, CancellationToken cancellationToken) =>
+        caller.IsAdmin || await ownership.IsCurrentOwnerAsync(group, caller.ObjectId, cancellationToken);
 
     private void Record(PortalDbContext db, string action, RequestCaller caller, MemberRequest request, ManagedGroup group,
         string? answer = null, AuditOutcome outcome = AuditOutcome.Succeeded) =>
@@ -507,7 +388,4 @@ public sealed partial class MemberRequestService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused to {Decision} request {RequestId} for user {ObjectId}: not a current owner, not an admin, or their own request")]
     private static partial void LogRefused(ILogger logger, Guid requestId, string objectId, RequestDecision decision);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Owners of group {GroupId} could not be read from Exchange; using the stored list: {Reason}")]
-    private static partial void LogOwnersUnavailable(ILogger logger, Guid groupId, string reason);
 }

@@ -1,8 +1,6 @@
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Setup;
 

@@ -1,11 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Verification;
 using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Setup;
 
@@ -17,10 +14,11 @@ public sealed record RunDetails(SetupRun Run, SetupPlan Plan, IReadOnlyList<Setu
 public sealed record GroupListItem(Guid Id, string DisplayName, string PrimarySmtpAddress, ManagedGroupStatus Status, RestrictionMode RestrictionMode,
     int MemberCount, IReadOnlyList<string> Owners, DateTimeOffset? VerifiedAt, DateTimeOffset? LastCheckedAt, string? DriftSummary, Guid? LatestRunId);
 
-public sealed record MemberPage(IReadOnlyList<RecipientInfo> Members, int Total, int Page, int PageSize, string? Error);
-
-/// <summary>Read-only queries for the UI: runs of a group, one run with its steps and attempts, the group list, members (from Exchange).</summary>
-public sealed class SetupRunReader(IDbContextFactory<PortalDbContext> dbFactory, IExchangeClient exchange)
+/// <summary>
+/// Read-only queries for the UI: runs of a group, one run with its steps and attempts, the group list. A group's
+/// members are read from Exchange by <see cref="Requests.MemberRequestService.GetMembersAsync"/>, the one members reader.
+/// </summary>
+public sealed class SetupRunReader(IDbContextFactory<PortalDbContext> dbFactory)
 {
     public async Task<IReadOnlyList<RunSummary>> ListRunsAsync(Guid groupId, CancellationToken cancellationToken = default)
     {
@@ -76,26 +74,6 @@ public sealed class SetupRunReader(IDbContextFactory<PortalDbContext> dbFactory,
 
         var last = rows.Max(v => v.CheckedAt);
         return [.. rows.Where(v => v.CheckedAt == last).OrderBy(v => v.IsMember ? 0 : 1).ThenBy(v => v.Mailbox, StringComparer.OrdinalIgnoreCase)];
-    }
-
-    /// <summary>A page of the group's members as Exchange has them now (Get-DistributionGroupMember, all pages read, then cut).</summary>
-    public async Task<MemberPage> GetMembersAsync(Guid groupId, int page, int pageSize, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var group = await db.ManagedGroups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == groupId, cancellationToken);
-        if (group is null)
-        {
-            return new([], 0, page, pageSize, "No such group.");
-        }
-
-        var result = await exchange.InvokeAsync(SetupCommands.GetMembers(group.DirectoryObjectId ?? group.PrimarySmtpAddress), cancellationToken);
-        if (!result.IsSuccess)
-        {
-            return new([], 0, page, pageSize, SetupStepContext.Describe(result));
-        }
-
-        var all = result.Rows.Select(RecipientInfo.From).OrderBy(m => m.DisplayName ?? m.PrimarySmtpAddress, StringComparer.OrdinalIgnoreCase).ToList();
-        return new([.. all.Skip(Math.Max(0, page) * pageSize).Take(pageSize)], all.Count, page, pageSize, null);
     }
 }
 

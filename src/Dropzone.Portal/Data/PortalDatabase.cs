@@ -1,7 +1,5 @@
 using System.Data.Common;
-using Dropzone.Portal.Core.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Dropzone.Portal.Data;

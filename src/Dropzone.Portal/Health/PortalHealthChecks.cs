@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Dropzone.Portal.Core.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Dropzone.Portal.Health;

@@ -1,57 +1,37 @@
 using Dropzone.Portal.Components;
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Data;
-using Dropzone.Portal.Features.Audit;
-using Dropzone.Portal.Features.Home;
-using Dropzone.Portal.Features.Requests;
-using Dropzone.Portal.Features.Runs;
-using Dropzone.Portal.Features.Setup;
-using Dropzone.Portal.Health;
-using Dropzone.Portal.Jobs;
-using Dropzone.Portal.Logging;
-using Dropzone.Portal.Security;
-using Dropzone.Portal.Tenant;
 using Dropzone.Portal.TenantClients;
-using MudBlazor.Services;
 
 namespace Dropzone.Portal.Hosting;
 
-/// <summary>Composes the portal: each feature area registers itself here, in one place.</summary>
+/// <summary>
+/// Composes the portal from its features. Each feature registers itself with one
+/// <c>builder.AddXxx()</c> (an <see cref="IHostApplicationBuilder"/> extension, one file in the feature's folder)
+/// and, when it serves endpoints or middleware, one <c>app.MapXxx()</c> or <c>app.UseXxx()</c>.
+/// </summary>
 public static class PortalHost
 {
-    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
-    {
-        // First: refuses the emulator in Production with its own message, before settings are checked.
-        var tenant = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
-        builder.ValidatePortalSettings();
-        builder.AddPortalLogging();
-        builder.AddPortalHardening();
-        builder.AddPortalDatabase();
-        builder.AddPortalHealthChecks();
-        builder.AddPortalJobs();
-        builder.AddAudit();
-        builder.AddSetupRuns();
-        builder.AddSetupWizard();
-
-        builder.Services.AddSingleton(tenant);
-        builder.AddEmulatedTenant(tenant);
-        builder.AddPortalAuthentication(tenant);
-        builder.AddTenantClients();
-        builder.AddPortalSignIn();
-        builder.AddSignInAudit();
-        builder.AddPortalAuthorization();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddScoped<PortalOverviewService>();
-        builder.Services.AddScoped<IOverviewContributor, SetupOverviewContributor>();
-        builder.Services.AddSetupRunActions();
-        builder.Services.AddScoped<Dropzone.Portal.Features.Groups.GroupViews>();
-        builder.Services.AddScoped<Dropzone.Portal.Features.Groups.GroupAdminActions>();
-
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
-        builder.AddMemberRequests();
-        return builder;
-    }
+    public static IHostApplicationBuilder AddPortal(this IHostApplicationBuilder builder) => builder
+        .AddTenantConnection() // first: refuses the emulator in Production with its own message
+        .AddStartupValidation()
+        .AddPortalLogging()
+        .AddPortalHardening()
+        .AddPortalDatabase()
+        .AddPortalHealthChecks()
+        .AddPortalJobs()
+        .AddPortalAuthentication() // before the tenant clients: their token acquisition keeps the sign-in's
+        .AddTenantClients()
+        .AddPortalSignIn()
+        .AddPortalAuthorization()
+        .AddSignInAudit()
+        .AddAudit()
+        .AddAuditViewer()
+        .AddHome()
+        .AddGroups()
+        .AddSetupRuns()
+        .AddSetupWizard()
+        .AddMemberRequests()
+        .AddPortalComponents();
 
     public static async Task<WebApplication> UsePortalAsync(this WebApplication app)
     {
@@ -74,8 +54,7 @@ public static class PortalHost
         app.MapSetupRunEndpoints();
         app.MapSetupWizardEndpoints();
         app.MapEmulatedTenant();
-        app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapPortalComponents();
         return app;
     }
 }

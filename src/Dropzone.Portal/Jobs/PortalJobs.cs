@@ -1,14 +1,15 @@
-using Dropzone.Portal.Data;
 using Hangfire;
 using Hangfire.Storage.SQLite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Jobs;
 
 /// <summary>
-/// Hangfire with SQLite storage (its own file beside the portal database) and the dashboard at
-/// <c>/jobs</c>. Jobs are thin: the domain tables, not the job storage, are the source of truth.
+/// Hangfire with SQLite storage (its own file beside the portal database), the recurring jobs of
+/// <see cref="RecurringJobs"/> and the dashboard at <c>/jobs</c>. Jobs are thin: the domain tables, not the
+/// job storage, are the source of truth.
 /// </summary>
 public static class PortalJobs
 {
@@ -42,8 +43,12 @@ public static class PortalJobs
                 server.WorkerCount = options.WorkerCount;
                 server.SchedulePollingInterval = options.QueuePollInterval;
                 server.ServerName = $"portal-{Environment.MachineName}";
+                server.Queues = RecurringJobs.Queues;
             });
         }
+        builder.Services.AddOptions<RecurringJobsOptions>().Bind(builder.Configuration.GetSection(RecurringJobsOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RecurringJobsOptions>, RecurringJobsOptionsValidation>();
+        builder.Services.AddHostedService<RecurringJobsSchedule>();
         builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs");
         return builder;
     }
@@ -61,6 +66,14 @@ public static class PortalJobs
         var path = Path.GetFullPath(dataSource, contentRoot);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return path;
+    }
+
+    private sealed class RecurringJobsOptionsValidation : IValidateOptions<RecurringJobsOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RecurringJobsOptions options) =>
+            options.Invalid().ToList() is { Count: > 0 } invalid
+                ? ValidateOptionsResult.Fail($"Not a cron expression (five fields, e.g. \"*/15 * * * *\"): {string.Join(", ", invalid)}.")
+                : ValidateOptionsResult.Success;
     }
 
     private sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck

@@ -1,48 +1,8 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Verification;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.Portal.Jobs;
-
-public static class SetupRunJobs
-{
-    /// <summary>
-    /// Setup runs: launcher, engine, verification and drift re-checks, read service, diagnostics, script renderer,
-    /// the progress notifier, the Hangfire jobs that drive them, and start-up recovery of unfinished runs.
-    /// Settings: the <c>Setup</c> section (<see cref="SetupOptions"/>). Needs the tenant clients, the portal
-    /// database and Hangfire (AddPortalJobs).
-    /// </summary>
-    public static IHostApplicationBuilder AddSetupRuns(this IHostApplicationBuilder builder)
-    {
-        var services = builder.Services;
-        services.AddOptions<SetupOptions>().Bind(builder.Configuration.GetSection(SetupOptions.SectionName))
-            .Validate(o => o.BulkMemberThreshold >= 1, "Setup:BulkMemberThreshold must be at least 1.")
-            .Validate(o => o.MemberCallConcurrency >= 1, "Setup:MemberCallConcurrency must be at least 1.")
-            .Validate(o => o.LeaseDuration > TimeSpan.Zero, "Setup:LeaseDuration must be positive.");
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<AuditTrail>();
-        services.TryAddSingleton<IRunProgressNotifier, RunProgressNotifier>();
-        services.TryAddSingleton<GroupVerifier>();
-        services.TryAddSingleton<SetupScriptRenderer>();
-        services.TryAddSingleton<ISetupRunScheduler, HangfireSetupRunScheduler>();
-        // Transient: they hold typed HttpClients, which must not be captured for the life of the process.
-        services.TryAddTransient<SetupRunEngine>();
-        services.TryAddTransient<ISetupRunLauncher, SetupRunLauncher>();
-        services.TryAddTransient<SetupRunReader>();
-        services.TryAddTransient<SetupDiagnostics>();
-        services.TryAddTransient<GroupOwnerChange>();
-        services.TryAddTransient<GroupRechecker>();
-        services.TryAddTransient<SetupRunJob>();
-        services.TryAddTransient<GroupRecheckJob>();
-        services.AddHostedService<SetupRunRecovery>();
-        services.AddHostedService<AuditMaintenanceJobs>();
-        return builder;
-    }
-}
 
 /// <summary>"Advance run X" and "advance it at T", as Hangfire jobs.</summary>
 public sealed class HangfireSetupRunScheduler(IBackgroundJobClient jobs) : ISetupRunScheduler
@@ -83,19 +43,16 @@ public sealed class GroupRecheckJob(GroupRechecker rechecker)
 
 /// <summary>
 /// At start-up: queues every run left pending or running (a process killed mid-run resumes from its persisted
-/// step), at its lease's expiry when a dead worker still holds it, and registers the recurring re-check.
+/// step), at its lease's expiry when a dead worker still holds it.
 /// </summary>
 public sealed class SetupRunRecovery(
     IDbContextFactory<PortalDbContext> dbFactory,
     ISetupRunScheduler scheduler,
-    IRecurringJobManager recurringJobs,
     TimeProvider time,
     ILogger<SetupRunRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        recurringJobs.AddOrUpdate<GroupRecheckJob>(GroupRecheckJob.RecurringJobId, j => j.CheckDueAsync(CancellationToken.None), "*/5 * * * *");
-
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var runs = await db.SetupRuns.AsNoTracking()
             .Where(r => r.State == SetupRunState.Pending || r.State == SetupRunState.Running)

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Security;
 
 namespace Dropzone.Portal.Security;
 
@@ -25,6 +24,10 @@ public static class ClaimsPrincipalExtensions
             ?? throw new InvalidOperationException("The signed-in user has no object id claim.");
         return new PortalUser(objectId, user.GetUserPrincipalName() ?? objectId, user.GetDisplayName());
     }
+
+    /// <summary>Admins and auditors see every group and every audit entry; others see what they own.</summary>
+    public static bool SeesEverything(this ClaimsPrincipal user) =>
+        user.IsInRole(PortalRoles.Admin) || user.IsInRole(PortalRoles.Auditor);
 
     /// <summary>The highest portal role the user holds, as shown in the app bar.</summary>
     public static string DescribeRole(this ClaimsPrincipal user) =>

@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 

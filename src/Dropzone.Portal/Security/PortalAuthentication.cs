@@ -1,4 +1,3 @@
-using Dropzone.Portal.Tenant;
 using Dropzone.TenantEmulator.Hosting;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Identity.Web;
@@ -14,8 +13,10 @@ public static class PortalAuthentication
     /// <summary>The named client Identity.Web's issuer validator fetches metadata with (see EMULATOR.md).</summary>
     public const string MetadataHttpClientName = "Dropzone.EntraMetadata";
 
-    public static WebApplicationBuilder AddPortalAuthentication(this WebApplicationBuilder builder, TenantConnection connection)
+    /// <summary>Needs <see cref="TenantRegistration.AddTenantConnection"/> first (the emulator's settings and its back channel).</summary>
+    public static IHostApplicationBuilder AddPortalAuthentication(this IHostApplicationBuilder builder)
     {
+        var connection = TenantConnection.Of(builder);
         if (!connection.IsEmulated && string.IsNullOrWhiteSpace(builder.Configuration["AzureAd:ClientId"]))
         {
             // No tenant configured and no emulator (Production without settings): nothing to sign in against,

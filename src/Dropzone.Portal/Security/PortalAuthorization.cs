@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 
@@ -16,9 +15,6 @@ public static class PortalAuthorization
     public static IHostApplicationBuilder AddPortalAuthorization(this IHostApplicationBuilder builder)
     {
         builder.Services.AddPortalAuthorizationPolicies();
-        // Needs the portal database (who owns which group), so it is added with the host, not with the bare policies.
-        builder.Services.AddSingleton<Features.Audit.AuditViewerScope>();
-        builder.Services.AddSingleton<IAuthorizationHandler, Features.Audit.AuditReaderHandler>();
         return builder;
     }
 
@@ -62,8 +58,9 @@ public static class GroupOperations
 }
 
 /// <summary>
-/// Owners are the group's ManagedBy in Exchange, matched by Entra object id. The owners on the group
-/// passed in must be fresh for decisions (callers re-read them from the tenant first).
+/// What each role may do to a group. Whether the user owns it is <see cref="GroupOwnership"/>'s answer from the
+/// group passed in (its stored copy of Exchange's ManagedBy): enough to show; the request services confirm
+/// ownership with Exchange again before anything changes.
 /// </summary>
 public sealed class ManagedGroupAuthorizationHandler : AuthorizationHandler<OperationAuthorizationRequirement, ManagedGroup>
 {
@@ -72,7 +69,7 @@ public sealed class ManagedGroupAuthorizationHandler : AuthorizationHandler<Oper
     {
         var user = context.User;
         var isAdmin = user.IsInRole(PortalRoles.Admin);
-        var isOwner = resource.IsOwnedBy(user.GetObjectId());
+        var isOwner = GroupOwnership.IsListedOwner(resource, user.GetObjectId());
         var allowed = requirement.Name switch
         {
             nameof(GroupOperations.View) => isAdmin || isOwner || user.IsInRole(PortalRoles.Auditor),

@@ -1,7 +1,5 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Security;
 

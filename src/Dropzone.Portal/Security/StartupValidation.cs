@@ -8,11 +8,12 @@ public static class StartupValidation
 {
     private static readonly string[] RequiredInProduction = ["AzureAd:Instance", "AzureAd:TenantId", "AzureAd:ClientId"];
 
-    public static void ValidatePortalSettings(this IHostApplicationBuilder builder)
+    /// <summary>Checks the settings as it is added, so that a missing one stops the start before anything runs.</summary>
+    public static IHostApplicationBuilder AddStartupValidation(this IHostApplicationBuilder builder)
     {
         if (!builder.Environment.IsProduction())
         {
-            return;
+            return builder;
         }
         var configuration = builder.Configuration;
         var missing = RequiredInProduction.Where(key => string.IsNullOrWhiteSpace(configuration[key])).ToList();
@@ -30,6 +31,7 @@ public static class StartupValidation
         {
             throw new InvalidOperationException("AzureAd:Instance must be an https URL such as https://login.microsoftonline.com/.");
         }
+        return builder;
     }
 
     private static bool HasClientCredential(IConfiguration configuration) =>

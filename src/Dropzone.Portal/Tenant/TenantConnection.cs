@@ -1,4 +1,4 @@
-using Dropzone.TenantEmulator.Directory;
+using Dropzone.TenantEmulator.Hosting;
 
 namespace Dropzone.Portal.Tenant;
 
@@ -24,7 +24,16 @@ public sealed record TenantConnection(bool IsEmulated, string? TenantId, string?
         }
         var isEmulated = forced ?? (string.IsNullOrWhiteSpace(clientId) && !environment.IsProduction());
         return isEmulated
-            ? new TenantConnection(true, DemoTenant.TenantId, DemoTenant.Domain)
+            ? new TenantConnection(true, EmulatedTenantSettings.TenantId, EmulatedTenantSettings.Domain)
             : new TenantConnection(false, configuration["AzureAd:TenantId"], configuration["AzureAd:Domain"]);
     }
+
+    /// <summary>
+    /// The connection this host was built for, decided once by <see cref="TenantRegistration.AddTenantConnection"/>
+    /// (the emulator rewrites AzureAd, so deciding again later would give another answer).
+    /// </summary>
+    public static TenantConnection Of(IHostApplicationBuilder builder) =>
+        builder.Properties.TryGetValue(typeof(TenantConnection), out var connection) && connection is TenantConnection decided
+            ? decided
+            : throw new InvalidOperationException("Call AddTenantConnection first: the tenant connection is decided there.");
 }

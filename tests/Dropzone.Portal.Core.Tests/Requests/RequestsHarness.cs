@@ -54,7 +54,7 @@ public sealed class RequestsHarness : IAsyncDisposable
             {
                 builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(database.ConnectionString));
                 builder.Services.AddSingleton<IMemberRequestQueue, RecordingQueue>();
-                builder.Services.AddMemberRequestServices(builder.Configuration);
+                builder.AddMemberRequestServices();
                 if (freshTokens)
                 {
                     builder.Services.Replace(ServiceDescriptor.Singleton<ITenantTokenProvider, FreshTokenProvider>());

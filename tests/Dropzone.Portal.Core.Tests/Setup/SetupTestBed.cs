@@ -48,7 +48,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
         Trail = new AuditTrail(Clock);
         Engine = NewEngine();
         Launcher = new SetupRunLauncher(this, Scheduler, Notifier, Microsoft.Extensions.Options.Options.Create(Options), Clock);
-        Reader = new SetupRunReader(this, Exchange);
+        Reader = new SetupRunReader(this);
     }
 
     public string Folder => _database.Folder;

@@ -32,7 +32,7 @@ public abstract class RequestPagesContext : PortalComponentContext, IAsyncLifeti
             {
                 builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(database.ConnectionString));
                 builder.Services.AddSingleton<IMemberRequestQueue, QueuedApplies>();
-                builder.Services.AddMemberRequestServices(builder.Configuration);
+                builder.AddMemberRequestServices();
             },
         });
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Dropzone.Portal.Core.Groups;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,11 +1,7 @@
 using System.Security.Claims;
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Security;
-using Dropzone.Portal.Security;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Features.Audit;
 
@@ -17,7 +13,7 @@ public sealed class AuditViewerScope(IDbContextFactory<PortalDbContext> dbFactor
 {
     public async Task<AuditScope?> ForAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
-        if (user.IsInRole(PortalRoles.Admin) || user.IsInRole(PortalRoles.Auditor))
+        if (user.SeesEverything())
         {
             return AuditScope.All;
         }
@@ -26,11 +22,7 @@ public sealed class AuditViewerScope(IDbContextFactory<PortalDbContext> dbFactor
         {
             return null;
         }
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var owned = await db.ManagedGroups.AsNoTracking()
-            .OwnedBy(objectId)
-            .Select(g => g.Id)
-            .ToListAsync(cancellationToken);
+        var owned = await GroupOwnership.ListedGroupIdsAsync(dbFactory, objectId, cancellationToken);
         return owned.Count == 0 ? null : AuditScope.Groups(owned.Select(id => id.ToString()));
     }
 }

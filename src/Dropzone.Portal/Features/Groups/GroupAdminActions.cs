@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Security;
 
 namespace Dropzone.Portal.Features.Groups;
 

@@ -1,12 +1,8 @@
 using System.Security.Claims;
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Features.Groups;
 
@@ -19,7 +15,7 @@ public sealed class GroupViews(IDbContextFactory<PortalDbContext> dbFactory, Set
     public async Task<IReadOnlyList<GroupListItem>> ListVisibleAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         var all = await reader.ListGroupsAsync(cancellationToken);
-        if (user.IsInRole(PortalRoles.Admin) || user.IsInRole(PortalRoles.Auditor))
+        if (user.SeesEverything())
         {
             return all;
         }
@@ -27,8 +23,7 @@ public sealed class GroupViews(IDbContextFactory<PortalDbContext> dbFactory, Set
         {
             return [];
         }
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var owned = await db.ManagedGroups.AsNoTracking().OwnedBy(objectId).Select(g => g.Id).ToListAsync(cancellationToken);
+        var owned = await GroupOwnership.ListedGroupIdsAsync(dbFactory, objectId, cancellationToken);
         return [.. all.Where(g => owned.Contains(g.Id))];
     }
 

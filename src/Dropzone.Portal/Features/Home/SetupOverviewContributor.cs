@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace Dropzone.Portal.Features.Home;
 
 /// <summary>Managed groups, and setup runs started in the last seven days, for the home page.</summary>

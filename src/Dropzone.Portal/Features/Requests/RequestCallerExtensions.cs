@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Security;
-using Dropzone.Portal.Security;
 
 namespace Dropzone.Portal.Features.Requests;
 

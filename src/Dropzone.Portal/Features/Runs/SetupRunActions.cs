@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Security;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Dropzone.Portal.Features.Runs;

@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
 
 namespace Dropzone.Portal.Features.Runs;
@@ -12,7 +11,4 @@ public static class SetupRunEndpoints
                 ? Results.File(bundle, "application/json", $"dropzone-setup-run-{runId:N}.json")
                 : Results.NotFound())
         .RequireAuthorization(PortalPolicies.Admin);
-
-    public static IServiceCollection AddSetupRunActions(this IServiceCollection services) =>
-        services.AddScoped<SetupRunActions>();
 }

@@ -1,7 +1,5 @@
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.Security;
 
 namespace Dropzone.Portal.Features.Setup;
 

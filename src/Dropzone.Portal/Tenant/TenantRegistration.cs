@@ -1,38 +1,35 @@
 using Dropzone.TenantEmulator;
-using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.Hosting;
 
 namespace Dropzone.Portal.Tenant;
 
 /// <summary>
-/// Mounts the built-in tenant emulator when <see cref="TenantConnection.IsEmulated"/>: registers it, points
-/// the AzureAd settings at it, and sends every server-side HttpClient into it in-process (EMULATOR.md).
+/// Decides which tenant the portal talks to (<see cref="TenantConnection"/>) and, when it is the built-in
+/// emulator, mounts it: registers it, applies its settings, and sends every server-side HttpClient into it
+/// in-process (EMULATOR.md).
 /// </summary>
-public static class EmulatedTenant
+public static class TenantRegistration
 {
-    public static WebApplicationBuilder AddEmulatedTenant(this WebApplicationBuilder builder, TenantConnection connection)
+    /// <summary>First of all registrations: it refuses the emulator in Production with its own message.</summary>
+    public static IHostApplicationBuilder AddTenantConnection(this IHostApplicationBuilder builder)
     {
+        var connection = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
+        builder.Properties[typeof(TenantConnection)] = connection;
+        builder.Services.AddSingleton(connection);
         if (!connection.IsEmulated)
         {
             return builder;
         }
         builder.Services.AddTenantEmulator(options => builder.Configuration.GetSection("TenantEmulator").Bind(options));
         // The emulated tenant replaces whatever AzureAd says: half a real configuration plus the emulator cannot work.
-        var emulatorSettings = new Dictionary<string, string?>
-        {
-            ["AzureAd:Instance"] = DemoTenant.Instance,
-            ["AzureAd:TenantId"] = DemoTenant.TenantId,
-            ["AzureAd:Domain"] = DemoTenant.Domain,
-            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
-            ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
-            ["AzureAd:ClientCredentials:0:ClientSecret"] = DemoTenant.PortalClientSecret,
-        };
-        foreach (var (key, value) in emulatorSettings)
+        foreach (var (key, value) in EmulatedTenantSettings.Required)
         {
             builder.Configuration[key] = value;
         }
-        // The wizard's default app: the demo tenant's Dropzone AI, unless configuration names another.
-        builder.Configuration["RestrictedApp:ClientId"] ??= DemoTenant.RestrictedAppId;
+        foreach (var (key, value) in EmulatedTenantSettings.Defaults.Where(d => string.IsNullOrWhiteSpace(builder.Configuration[d.Key])))
+        {
+            builder.Configuration[key] = value;
+        }
         // Every HttpClient from IHttpClientFactory (MSAL, Graph, the Exchange client, the issuer validator's
         // named client) goes to the emulator; the handler is shared and survives handler rotation.
         builder.Services.ConfigureHttpClientDefaults(http =>

@@ -1,25 +1,27 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests.Notifications;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Dropzone.Portal.Core.Requests;
 
-public static class MemberRequestServiceCollectionExtensions
+public static class MemberRequestServicesRegistration
 {
     /// <summary>
-    /// The request services with the <c>Requests</c> and <c>Notifications</c> settings. Needs the portal database
-    /// factory, the tenant clients and <see cref="AuditTrail"/>; the host chooses the <see cref="IMemberRequestQueue"/>
-    /// (Hangfire by default) and schedules <see cref="MemberRequestSweep"/>.
+    /// The request services and the ownership decision they rest on (<see cref="GroupOwnership"/>), with the
+    /// <c>Requests</c> and <c>Notifications</c> settings. Needs the portal database factory, the tenant clients and
+    /// <see cref="AuditTrail"/>; the host chooses the <see cref="IMemberRequestQueue"/> (Hangfire by default) and
+    /// schedules <see cref="MemberRequestSweep"/>.
     /// </summary>
-    public static IServiceCollection AddMemberRequestServices(this IServiceCollection services, IConfiguration configuration)
+    public static IHostApplicationBuilder AddMemberRequestServices(this IHostApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddOptions<MemberRequestOptions>()
-            .Bind(configuration.GetSection(MemberRequestOptions.SectionName))
+            .Bind(builder.Configuration.GetSection(MemberRequestOptions.SectionName))
             .Validate(o => o.ExpireAfterDays >= 1, "Requests:ExpireAfterDays must be at least 1.")
             .Validate(o => o.MembersPageSize is >= 1 and <= 500, "Requests:MembersPageSize must be between 1 and 500.");
-        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.SectionName));
+        services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<MemberRequestEvents>();
@@ -27,9 +29,11 @@ public static class MemberRequestServiceCollectionExtensions
         services.TryAddTransient<IMemberRequestQueue, HangfireMemberRequestQueue>();
         services.AddTransient<RequestNotifier>();
         services.AddTransient<GroupTenant>();
+        services.AddTransient<GroupOwnership>();
+        services.AddTransient<MemberRequestChecks>();
         services.AddTransient<MemberRequestService>();
         services.AddTransient<MemberRequestApplier>();
         services.AddTransient<MemberRequestSweep>();
-        return services;
+        return builder;
     }
 }

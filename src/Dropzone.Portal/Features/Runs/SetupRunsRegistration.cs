@@ -1,0 +1,44 @@
+using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Setup;
+using Dropzone.Portal.Core.Verification;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dropzone.Portal.Features.Runs;
+
+public static class SetupRunsRegistration
+{
+    /// <summary>
+    /// Setup runs: launcher, engine, verification and drift re-checks, read service, diagnostics, script renderer,
+    /// the progress notifier, the Hangfire jobs that drive them, start-up recovery of unfinished runs, and the
+    /// admin actions of the run page. Settings: the <c>Setup</c> section (<see cref="SetupOptions"/>). Needs the
+    /// tenant clients, the portal database and Hangfire (AddPortalJobs, which also schedules the re-check).
+    /// </summary>
+    public static IHostApplicationBuilder AddSetupRuns(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SetupOptions>().Bind(builder.Configuration.GetSection(SetupOptions.SectionName))
+            .Validate(o => o.BulkMemberThreshold >= 1, "Setup:BulkMemberThreshold must be at least 1.")
+            .Validate(o => o.MemberCallConcurrency >= 1, "Setup:MemberCallConcurrency must be at least 1.")
+            .Validate(o => o.LeaseDuration > TimeSpan.Zero, "Setup:LeaseDuration must be positive.");
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<IRunProgressNotifier, RunProgressNotifier>();
+        services.TryAddSingleton<GroupVerifier>();
+        services.TryAddSingleton<SetupScriptRenderer>();
+        services.TryAddSingleton<ISetupRunScheduler, HangfireSetupRunScheduler>();
+        // Transient: they hold typed HttpClients, which must not be captured for the life of the process.
+        services.TryAddTransient<SetupRunEngine>();
+        services.TryAddTransient<ISetupRunLauncher, SetupRunLauncher>();
+        services.TryAddTransient<SetupRunReader>();
+        services.TryAddTransient<SetupDiagnostics>();
+        services.TryAddTransient<GroupOwnerChange>();
+        services.TryAddTransient<GroupRechecker>();
+        services.TryAddTransient<SetupRunJob>();
+        services.TryAddTransient<GroupRecheckJob>();
+        services.AddHostedService<SetupRunRecovery>();
+        // The run page's actions check the admin policy themselves.
+        services.AddAuthorizationCore();
+        services.AddScoped<SetupRunActions>();
+        return builder;
+    }
+}

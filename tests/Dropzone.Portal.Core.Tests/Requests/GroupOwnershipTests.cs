@@ -1,0 +1,106 @@
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Requests;
+using Dropzone.Portal.TenantClients.Commands;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Dropzone.Portal.Core.Tests.Requests.RequestsHarness;
+
+namespace Dropzone.Portal.Core.Tests.Requests;
+
+/// <summary>
+/// The ownership decision (docs/decisions/010): Exchange's ManagedBy wins; the stored owners are its copy,
+/// answered from without a tenant call, and overwritten by every live read.
+/// </summary>
+public sealed class GroupOwnershipTests
+{
+    [Fact]
+    public void IsListedOwner_StoredCopy_MatchesObjectIdIgnoringCaseAndNeverAnonymous()
+    {
+        var group = new ManagedGroup { Owners = [new GroupOwner { ObjectId = Owner.ObjectId }] };
+
+        Assert.True(GroupOwnership.IsListedOwner(group, Owner.ObjectId.ToUpperInvariant()));
+        Assert.False(GroupOwnership.IsListedOwner(group, Plain.ObjectId));
+        Assert.False(GroupOwnership.IsListedOwner(group, null));
+    }
+
+    [Fact]
+    public async Task IsCurrentOwnerAsync_OwnerReplacedInExchange_LiveAnswerWinsAndOverwritesTheCopy()
+    {
+        await using var h = await CreateAsync();
+        var group = await h.CreateGroupAsync(storedOwners: [Owner]);
+        var changed = await h.Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [Riley.UserPrincipalName]));
+        Assert.True(changed.IsSuccess, changed.Outcome.ToString());
+        var ownership = h.Services.GetRequiredService<GroupOwnership>();
+        Assert.True(GroupOwnership.IsListedOwner(group, Owner.ObjectId)); // the copy still says Olivia
+
+        var removed = await ownership.IsCurrentOwnerAsync(group, Owner.ObjectId);
+        var added = await ownership.IsCurrentOwnerAsync(group, Riley.ObjectId);
+
+        Assert.False(removed);
+        Assert.True(added);
+        var stored = await StoredAsync(h, group.Id);
+        Assert.Equal([Riley.ObjectId], stored.Owners.Select(o => o.ObjectId));
+        Assert.Equal(h.Time.GetUtcNow(), stored.OwnersRefreshedAt);
+        await using var db = await h.CreateDbContextAsync();
+        Assert.Empty(await GroupOwnership.OwnedBy(db.ManagedGroups, Owner.ObjectId).ToListAsync());
+        Assert.Single(await GroupOwnership.OwnedBy(db.ManagedGroups, Riley.ObjectId).ToListAsync());
+    }
+
+    [Fact]
+    public async Task IsCurrentOwnerAsync_ExchangeCannotConfirm_FailsClosedAndKeepsTheCopy()
+    {
+        await using var h = await CreateAsync();
+        var group = await h.CreateGroupAsync(storedOwners: [Owner]);
+        group.DirectoryObjectId = Guid.NewGuid().ToString(); // a group Exchange does not know
+        var ownership = h.Services.GetRequiredService<GroupOwnership>();
+
+        var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => ownership.IsCurrentOwnerAsync(group, Owner.ObjectId));
+        var tried = await ownership.TryRefreshAsync(group);
+
+        Assert.Contains("could not confirm the current owners", ex.Message, StringComparison.Ordinal);
+        Assert.Null(tried);
+        var stored = await StoredAsync(h, group.Id);
+        Assert.Equal([Owner.ObjectId], stored.Owners.Select(o => o.ObjectId));
+        Assert.Null(stored.OwnersRefreshedAt);
+    }
+
+    [Fact]
+    public async Task RefreshAllAsync_OwnerRemovedInExchangeWithNobodyActing_CopyFollowsAndQueuesRecount()
+    {
+        await using var h = await CreateAsync();
+        var group = await h.CreateGroupAsync(storedOwners: [Owner]);
+        var changed = await h.Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [Riley.UserPrincipalName]));
+        Assert.True(changed.IsSuccess, changed.Outcome.ToString());
+        var published = new List<MemberRequestChange>();
+        h.Events.Changed += published.Add;
+
+        var refreshed = await h.Services.GetRequiredService<GroupOwnership>().RefreshAllAsync();
+
+        Assert.Equal(1, refreshed);
+        Assert.Equal([Riley.ObjectId], (await StoredAsync(h, group.Id)).Owners.Select(o => o.ObjectId));
+        Assert.Contains(published, c => c.GroupId == group.Id && c.RequestId == Guid.Empty);
+        Assert.Equal(0, await h.Requests.CountPendingApprovalsAsync(As(Owner)));
+    }
+
+    [Fact]
+    public async Task RefreshAsync_OwnersUnchanged_StampsTheTimeWithoutAnnouncingAChange()
+    {
+        await using var h = await CreateAsync();
+        var group = await h.CreateGroupAsync(storedOwners: [Owner]);
+        var published = new List<MemberRequestChange>();
+        h.Events.Changed += published.Add;
+
+        var owners = await h.Services.GetRequiredService<GroupOwnership>().RefreshAsync(group);
+
+        Assert.Equal([Owner.ObjectId], owners.Select(o => o.ObjectId));
+        Assert.Empty(published);
+        Assert.Equal(h.Time.GetUtcNow(), (await StoredAsync(h, group.Id)).OwnersRefreshedAt);
+    }
+
+    private static async Task<ManagedGroup> StoredAsync(RequestsHarness h, Guid groupId)
+    {
+        await using PortalDbContext db = await h.CreateDbContextAsync();
+        return await db.ManagedGroups.AsNoTracking().Include(g => g.Owners).SingleAsync(g => g.Id == groupId);
+    }
+}
