@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Data;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Dropzone.Portal.Benchmarks;
 
 /// <summary>A named benchmark. Found by reflection, so adding a class is all it takes.</summary>

@@ -1,14 +1,10 @@
-using System.Diagnostics;
-using System.Globalization;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.Testing;
 using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// <c>setup --members N --latency-ms L [--mode aap|rbac]</c>: a whole setup through the launcher (the wizard's

@@ -1,9 +1,3 @@
-using Dropzone.Portal.TenantClients.Connection;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.TenantClients.Tests;

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Testing;
 
@@ -33,7 +31,7 @@ public class PortalApplicationFactory : WebApplicationFactory<Program>
     private PortalApplicationFactory(string? dataDirectory, string environment)
     {
         _ownsDataDirectory = dataDirectory is null;
-        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "dropzone-portal-tests", Guid.NewGuid().ToString("N"));
+        DataDirectory = dataDirectory ?? TestFolder.Create();
         Directory.CreateDirectory(DataDirectory);
         Environment = environment;
         _settings["ConnectionStrings:Portal"] = $"Data Source={DatabasePath}";
@@ -99,23 +97,8 @@ public class PortalApplicationFactory : WebApplicationFactory<Program>
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             if (_ownsDataDirectory)
             {
-                TryDeleteDataDirectory();
+                TestFolder.TryDelete(DataDirectory);
             }
-        }
-    }
-
-    private void TryDeleteDataDirectory()
-    {
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A log file may still be open for a moment; the folder is under the temp path.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -1,17 +1,7 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Data;
 using Dropzone.Portal.Features.Runs;
 using Dropzone.Portal.Jobs;
-using Dropzone.Portal.TenantClients;
-using Dropzone.TenantEmulator;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Testing;
@@ -44,14 +34,11 @@ public sealed class SetupHost : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = dataDirectory, EnvironmentName = "Development" });
         builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(EmulatedTenant.ClientSettings);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(dataDirectory, "portal.db")}",
             ["ConnectionStrings:Jobs"] = $"Data Source={Path.Combine(dataDirectory, "jobs.db")}",
-            ["AzureAd:Instance"] = DemoTenant.Instance,
-            ["AzureAd:TenantId"] = DemoTenant.TenantId,
-            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
-            ["AzureAd:ClientSecret"] = DemoTenant.PortalClientSecret,
             ["Jobs:QueuePollInterval"] = "00:00:00.050",
         });
         if (settings is not null)
@@ -77,24 +64,13 @@ public sealed class SetupHost : IAsyncDisposable
     }
 
     /// <summary>A graceful stop (jobs get their cancellation token) without waiting for them: as close to a kill as a test can get in-process.</summary>
-    public async Task StopAbruptlyAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(1));
-        try
-        {
-            await _host.StopAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+    public Task StopAbruptlyAsync() => StopAsync(TimeSpan.FromMilliseconds(1));
 
-        _host.Dispose();
-        SqliteConnection.ClearAllPools();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.FromSeconds(5));
 
-    public async ValueTask DisposeAsync()
+    private async Task StopAsync(TimeSpan grace)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(grace);
         try
         {
             await _host.StopAsync(timeout.Token);

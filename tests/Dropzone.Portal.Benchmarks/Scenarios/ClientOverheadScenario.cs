@@ -1,13 +1,9 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text;
 using Dropzone.Portal.TenantClients;
 using Dropzone.Portal.TenantClients.Authentication;
 using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

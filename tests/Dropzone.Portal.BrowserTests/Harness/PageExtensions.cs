@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace Dropzone.Portal.BrowserTests.Harness;
 
 public static class PageExtensions

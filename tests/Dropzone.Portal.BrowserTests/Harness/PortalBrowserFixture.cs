@@ -1,5 +1,4 @@
 using Dropzone.Portal.Testing;
-using Microsoft.Playwright;
 
 namespace Dropzone.Portal.BrowserTests.Harness;
 

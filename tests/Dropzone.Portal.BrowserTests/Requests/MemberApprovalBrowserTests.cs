@@ -1,14 +1,8 @@
-using Dropzone.Portal.BrowserTests.Harness;
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.State;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 
 namespace Dropzone.Portal.BrowserTests.Requests;
 

@@ -1,7 +1,3 @@
-using Dropzone.Portal.BrowserTests.Harness;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Playwright;
-
 namespace Dropzone.Portal.BrowserTests.Security;
 
 [Collection(PortalBrowserCollection.Name)]

@@ -1,10 +1,3 @@
-using Dropzone.Portal.BrowserTests.Harness;
-using Dropzone.Portal.Core.Data;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
-
 namespace Dropzone.Portal.BrowserTests.Shell;
 
 [Collection(PortalBrowserCollection.Name)]

@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Dropzone.Portal.Core.Audit;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Tests.Audit;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using Dropzone.Portal.Core.Audit;
-
 namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditExporterTests

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-
 namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditQueryServiceTests

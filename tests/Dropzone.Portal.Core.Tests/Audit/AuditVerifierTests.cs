@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Microsoft.EntityFrameworkCore;
-
 namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditVerifierTests

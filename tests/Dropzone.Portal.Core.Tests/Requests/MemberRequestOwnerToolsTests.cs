@@ -1,9 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Requests.Notifications;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Extensions.DependencyInjection;
 using static Dropzone.Portal.Core.Tests.Requests.RequestsHarness;
 
 namespace Dropzone.Portal.Core.Tests.Requests;

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Requests;
-
 namespace Dropzone.Portal.Core.Tests.Requests;
 
 public sealed class MemberRequestStateMachineTests

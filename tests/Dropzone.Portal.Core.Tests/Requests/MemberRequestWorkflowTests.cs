@@ -1,7 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.TenantEmulator.Directory;
 using static Dropzone.Portal.Core.Tests.Requests.RequestsHarness;
 
 namespace Dropzone.Portal.Core.Tests.Requests;

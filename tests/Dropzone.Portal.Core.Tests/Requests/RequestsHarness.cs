@@ -1,26 +1,7 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Requests.Notifications;
-using Dropzone.Portal.TenantClients;
 using Dropzone.Portal.TenantClients.Authentication;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.TenantEmulator;
-using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Core.Tests.Requests;
 
@@ -41,19 +22,19 @@ public sealed class RequestsHarness : IAsyncDisposable
     public const string SenderMailbox = "security-team@" + DemoTenant.Domain;
     public const string GroupAddress = "dropzone-mailboxes@" + DemoTenant.Domain;
 
-    private readonly IHost _host;
-    private readonly string _folder;
+    private readonly EmulatedTenant _tenant;
+    private readonly TempDatabase _database;
 
-    private RequestsHarness(IHost host, string folder)
+    private RequestsHarness(EmulatedTenant tenant, TempDatabase database)
     {
-        _host = host;
-        _folder = folder;
+        _tenant = tenant;
+        _database = database;
     }
 
-    public IServiceProvider Services => _host.Services;
+    public IServiceProvider Services => _tenant.Services;
     public FakeTimeProvider Time => (FakeTimeProvider)Services.GetRequiredService<TimeProvider>();
-    public TenantState Tenant => Services.GetRequiredService<TenantState>();
-    public IExchangeClient Exchange => Services.GetRequiredService<IExchangeClient>();
+    public TenantState Tenant => _tenant.Tenant;
+    public IExchangeClient Exchange => _tenant.Exchange;
     public MemberRequestService Requests => Services.GetRequiredService<MemberRequestService>();
     public MemberRequestSweep Sweep => Services.GetRequiredService<MemberRequestSweep>();
     public RecordingQueue Queue => (RecordingQueue)Services.GetRequiredService<IMemberRequestQueue>();
@@ -64,41 +45,24 @@ public sealed class RequestsHarness : IAsyncDisposable
     public static async Task<RequestsHarness> CreateAsync(
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, bool freshTokens = false)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "dropzone-request-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db"), Pooling = false }.ToString();
-
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        var configuration = new Dictionary<string, string?>
+        var database = await TempDatabase.CreateAsync("dropzone-request-tests");
+        var tenant = EmulatedTenant.Start(new EmulatedTenantOptions
         {
-            ["AzureAd:Instance"] = DemoTenant.Instance,
-            ["AzureAd:TenantId"] = DemoTenant.TenantId,
-            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
-            ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
-            ["AzureAd:ClientCredentials:0:ClientSecret"] = DemoTenant.PortalClientSecret,
-            ["Notifications:SenderMailbox"] = SenderMailbox,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
-        }
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
-        builder.Services.AddTenantEmulator();
-        builder.AddTenantClients(sp => sp.GetRequiredService<EmulatorHttpHandler>());
-        builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(connectionString));
-        builder.Services.AddSingleton<IMemberRequestQueue, RecordingQueue>();
-        builder.AddMemberRequestServices();
-        if (freshTokens)
-        {
-            builder.Services.Replace(ServiceDescriptor.Singleton<ITenantTokenProvider, FreshTokenProvider>());
-        }
-        configure?.Invoke(builder.Services);
-        var harness = new RequestsHarness(builder.Build(), folder);
-
-        await using var db = await harness.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
-        return harness;
+            Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)),
+            Settings = [new("Notifications:SenderMailbox", SenderMailbox), .. settings ?? new Dictionary<string, string?>()],
+            Configure = builder =>
+            {
+                builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(database.ConnectionString));
+                builder.Services.AddSingleton<IMemberRequestQueue, RecordingQueue>();
+                builder.AddMemberRequestServices();
+                if (freshTokens)
+                {
+                    builder.Services.Replace(ServiceDescriptor.Singleton<ITenantTokenProvider, FreshTokenProvider>());
+                }
+                configure?.Invoke(builder.Services);
+            },
+        });
+        return new RequestsHarness(tenant, database);
     }
 
     public Task<PortalDbContext> CreateDbContextAsync() =>
@@ -175,17 +139,8 @@ public sealed class RequestsHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _host.Dispose();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open on some platform: the OS cleans its temp folder eventually.
-        }
-        await Task.CompletedTask;
+        await _tenant.DisposeAsync();
+        await _database.DisposeAsync();
     }
 
     private static PortalUser Person(int index, string alias, string name) =>

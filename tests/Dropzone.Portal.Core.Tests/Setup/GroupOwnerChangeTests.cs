@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.TenantEmulator.Directory;
-
 namespace Dropzone.Portal.Core.Tests.Setup;
 
 public sealed class GroupOwnerChangeTests

@@ -1,9 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.EntityFrameworkCore;
-
 namespace Dropzone.Portal.Core.Tests.Setup;
 
 public sealed class SetupRunEngineTests

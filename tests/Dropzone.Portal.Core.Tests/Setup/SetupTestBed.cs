@@ -8,21 +8,8 @@ using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
-using Dropzone.Portal.TenantClients;
-using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Dropzone.TenantEmulator;
-using Dropzone.TenantEmulator.Control;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Core.Tests.Setup;
 
@@ -46,49 +33,39 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 {
     public static readonly PortalUser Admin = new("dd0e0000-0000-4000-8001-000000000001", DemoTenant.AdminUpn, "Adele Admin");
 
-    private readonly DbContextOptions<PortalDbContext> _dbOptions;
-    private readonly ServiceProvider _emulator;
-    private readonly IHost _clients;
+    private readonly TempDatabase _database;
+    private readonly EmulatedTenant _tenant;
 
-    private SetupTestBed(string folder, SetupOptions options, Action<IServiceCollection>? register)
+    private SetupTestBed(TempDatabase database, SetupOptions options, Action<IServiceCollection>? register)
     {
         var steps = new ServiceCollection().AddSetupSteps();
         register?.Invoke(steps);
         Steps = steps.BuildServiceProvider();
-        Folder = folder;
+        _database = database;
         Options = options;
-        var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db"), Pooling = false, DefaultTimeout = 30 }.ToString();
-        _dbOptions = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(connection).Options;
         Clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
-
-        _emulator = new ServiceCollection().AddSingleton<TimeProvider>(Clock).AddTenantEmulator().BuildServiceProvider();
-        var handler = _emulator.GetRequiredService<EmulatorHttpHandler>();
-
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _tenant = EmulatedTenant.Start(new EmulatedTenantOptions
         {
-            ["AzureAd:Instance"] = DemoTenant.Instance,
-            ["AzureAd:TenantId"] = DemoTenant.TenantId,
-            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
-            ["AzureAd:ClientSecret"] = DemoTenant.PortalClientSecret,
-            ["TenantClients:RetryBaseDelay"] = "00:00:00.001",
-            ["TenantClients:MaxRetryAfter"] = "00:00:00.010",
-            ["TenantClients:MaxConcurrencyPerTenant"] = "4",
+            TenantClock = Clock,
+            Settings = new Dictionary<string, string?>
+            {
+                ["TenantClients:RetryBaseDelay"] = "00:00:00.001",
+                ["TenantClients:MaxRetryAfter"] = "00:00:00.010",
+                ["TenantClients:MaxConcurrencyPerTenant"] = "4",
+            },
         });
-        builder.AddTenantClients(_ => handler);
-        _clients = builder.Build();
-        Exchange = _clients.Services.GetRequiredService<IExchangeClient>();
-        Directory = _clients.Services.GetRequiredService<IDirectoryClient>();
+        Exchange = _tenant.Exchange;
+        Directory = _tenant.Directory;
         Trail = new AuditTrail(Clock);
         Engine = NewEngine();
         Launcher = new SetupRunLauncher(this, Scheduler, Notifier, Steps.GetRequiredService<SetupPlanBuilder>(), Modes, Microsoft.Extensions.Options.Options.Create(Options), Clock);
         Reader = new SetupRunReader(this);
     }
 
-    public string Folder { get; }
+    public string Folder => _database.Folder;
     public SetupOptions Options { get; }
     public FakeTimeProvider Clock { get; }
-    public TenantState Tenant => _emulator.GetRequiredService<TenantState>();
+    public TenantState Tenant => _tenant.Tenant;
     public IExchangeClient Exchange { get; }
     public IDirectoryClient Directory { get; }
     public AuditTrail Trail { get; }
@@ -100,8 +77,6 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 
     public static async Task<SetupTestBed> CreateAsync(Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "dropzone-setup-tests", Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(folder);
         var options = new SetupOptions
         {
             RetryBaseDelay = TimeSpan.FromSeconds(1),
@@ -110,11 +85,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
             MaxStepAttempts = 30,
         };
         configure?.Invoke(options);
-        var bed = new SetupTestBed(folder, options, register);
-        await using var db = bed.CreateDbContext();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        await db.Database.MigrateAsync();
-        return bed;
+        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true), options, register);
     }
 
     /// <summary>The steps, the restriction modes and the verifier as the host registers them.</summary>
@@ -128,7 +99,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(), Modes, Trail,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<GroupRechecker>.Instance);
 
-    public PortalDbContext CreateDbContext() => new(_dbOptions);
+    public PortalDbContext CreateDbContext() => _database.CreateDbContext();
 
     public void SetFaults(Func<EmulatorFaults, EmulatorFaults> change) => Tenant.SetFaults(change(Tenant.Faults));
 
@@ -144,10 +115,9 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
         return [.. Users().Where(u => ids.Contains(u["id"]!.GetValue<string>())).Select(u => u["mail"]!.GetValue<string>())];
     }
 
-    private IEnumerable<JsonNode> Users() =>
-        new ControlService(Tenant, new EmulatorOptions()).Snapshot()["users"]!.AsArray().OfType<JsonNode>();
+    private IEnumerable<JsonNode> Users() => Snapshot()["users"]!.AsArray().OfType<JsonNode>();
 
-    public JsonObject Snapshot() => new ControlService(Tenant, new EmulatorOptions()).Snapshot();
+    public JsonObject Snapshot() => _tenant.Snapshot();
 
     public static SetupRequest Request(IReadOnlyList<string> members, RestrictionMode mode = default, string alias = "dropzone-scope") => new()
     {
@@ -199,16 +169,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 
     public async ValueTask DisposeAsync()
     {
-        await _clients.StopAsync();
-        _clients.Dispose();
-        await _emulator.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            System.IO.Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await _tenant.DisposeAsync();
+        await _database.DisposeAsync();
     }
 }

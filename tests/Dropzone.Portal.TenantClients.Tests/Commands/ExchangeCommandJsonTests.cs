@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Dropzone.Portal.TenantClients.Commands;
-
 namespace Dropzone.Portal.TenantClients.Tests.Commands;
 
 public class ExchangeCommandJsonTests

@@ -1,6 +1,4 @@
 using System.Management.Automation.Language;
-using CsCheck;
-using Dropzone.Portal.TenantClients.Commands;
 
 namespace Dropzone.Portal.TenantClients.Tests.Commands;
 

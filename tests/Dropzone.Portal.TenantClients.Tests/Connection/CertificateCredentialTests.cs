@@ -1,9 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Tests.Support;
-using Dropzone.TenantEmulator.Directory;
 
 namespace Dropzone.Portal.TenantClients.Tests.Connection;
 

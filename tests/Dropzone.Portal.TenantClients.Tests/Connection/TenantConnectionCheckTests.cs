@@ -1,7 +1,3 @@
-using Dropzone.Portal.TenantClients.Connection;
-using Dropzone.Portal.TenantClients.Tests.Support;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Dropzone.Portal.TenantClients.Tests.Connection;

@@ -1,13 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using Dropzone.Portal.TenantClients.Authentication;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Diagnostics;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Dropzone.Portal.TenantClients.Tests.Exchange;
 

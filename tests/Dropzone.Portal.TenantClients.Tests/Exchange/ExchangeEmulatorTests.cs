@@ -1,9 +1,3 @@
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Tests.Support;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.TenantClients.Tests.Exchange;
 
 /// <summary>Every cmdlet the portal uses, through the real token, HTTP and error code paths, against the emulator.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using CsCheck;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.TenantClients.Tests.Exchange;
 
 /// <summary>Recorded answer bodies, one per wire variant of EXCHANGE.md, and the typed outcome each must give.</summary>

@@ -1,14 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Diagnostics;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Tests.Support;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Dropzone.Portal.TenantClients.Tests.Exchange;
 

@@ -1,11 +1,3 @@
-using Dropzone.Portal.TenantClients.Diagnostics;
-using Dropzone.Portal.TenantClients.Graph;
-using Dropzone.Portal.TenantClients.Tests.Support;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-
 namespace Dropzone.Portal.TenantClients.Tests.Graph;
 
 /// <summary>Each Graph call the portal makes, through the Graph SDK, our auth provider and handlers, against the emulator.</summary>

@@ -1,14 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
-using Dropzone.Portal.TenantClients.Authentication;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 
 namespace Dropzone.Portal.TenantClients.Tests.Support;
 

@@ -1,14 +1,4 @@
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
-using Dropzone.TenantEmulator;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
+using Dropzone.Portal.Testing;
 
 namespace Dropzone.Portal.TenantClients.Tests.Support;
 
@@ -19,13 +9,13 @@ namespace Dropzone.Portal.TenantClients.Tests.Support;
 /// </summary>
 public sealed class TenantHarness : IDisposable
 {
-    private readonly IHost _host;
+    private readonly EmulatedTenant _tenant;
     private readonly IServiceScope _scope;
 
-    private TenantHarness(IHost host)
+    private TenantHarness(EmulatedTenant tenant)
     {
-        _host = host;
-        _scope = host.Services.CreateScope();
+        _tenant = tenant;
+        _scope = tenant.Services.CreateScope();
     }
 
     public IServiceProvider Services => _scope.ServiceProvider;
@@ -40,34 +30,17 @@ public sealed class TenantHarness : IDisposable
 
     public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
-    public static TenantHarness Create(IDictionary<string, string?>? settings = null)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        var configuration = new Dictionary<string, string?>
+    public static TenantHarness Create(IDictionary<string, string?>? settings = null) =>
+        new(EmulatedTenant.Start(new EmulatedTenantOptions
         {
-            ["AzureAd:Instance"] = DemoTenant.Instance,
-            ["AzureAd:TenantId"] = DemoTenant.TenantId,
-            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
-            ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
-            ["AzureAd:ClientCredentials:0:ClientSecret"] = DemoTenant.PortalClientSecret,
-            ["TenantClients:RetryBaseDelay"] = "00:00:00.010",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            configuration[key] = value;
-        }
-
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.Logging.AddFakeLogging();
-        builder.Services.AddSingleton<TimeProvider>(new VirtualTimeProvider());
-        builder.Services.AddTenantEmulator();
-        builder.AddTenantClients(sp => sp.GetRequiredService<EmulatorHttpHandler>());
-        return new TenantHarness(builder.Build());
-    }
+            Clock = new VirtualTimeProvider(),
+            Settings = [new("TenantClients:RetryBaseDelay", "00:00:00.010"), .. settings ?? new Dictionary<string, string?>()],
+            Configure = builder => builder.Logging.AddFakeLogging(),
+        }));
 
     public void Dispose()
     {
         _scope.Dispose();
-        _host.Dispose();
+        _tenant.Dispose();
     }
 }

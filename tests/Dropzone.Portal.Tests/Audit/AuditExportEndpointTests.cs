@@ -1,11 +1,3 @@
-using System.Net;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.Tests.Audit;
 
 /// <summary>The export endpoints on the real portal, with people signed in through the emulated tenant.</summary>

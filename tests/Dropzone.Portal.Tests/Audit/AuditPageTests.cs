@@ -1,14 +1,5 @@
-using System.Security.Claims;
 using AngleSharp.Dom;
-using Bunit;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Security;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
-using MudBlazor.Services;
 using AuditPage = Dropzone.Portal.Components.Pages.Audit.Audit;
 
 namespace Dropzone.Portal.Tests.Audit;

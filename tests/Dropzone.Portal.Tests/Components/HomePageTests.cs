@@ -1,8 +1,6 @@
-using Bunit;
 using Dropzone.Portal.Components.Pages.Home;
 using Dropzone.Portal.Features.Home;
 using Dropzone.Portal.Tenant;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Components;
 

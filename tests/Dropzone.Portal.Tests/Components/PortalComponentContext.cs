@@ -1,7 +1,3 @@
-using Bunit;
-using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
-
 namespace Dropzone.Portal.Tests.Components;
 
 /// <summary>bUnit context with MudBlazor registered once; MudBlazor's JS calls are answered loosely.</summary>

@@ -1,5 +1,4 @@
 using Dropzone.Portal.Logging;
-using Dropzone.Portal.Testing;
 
 namespace Dropzone.Portal.Tests.Hosting;
 

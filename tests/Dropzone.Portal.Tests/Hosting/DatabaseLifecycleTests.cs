@@ -1,14 +1,10 @@
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Testing;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Hosting;
 
 public sealed class DatabaseLifecycleTests : IDisposable
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "dropzone-portal-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDirectory = TestFolder.Create();
 
     [Fact]
     public async Task Startup_FreshDataFolder_CreatesDatabaseWithAllMigrationsInWalMode()
@@ -66,6 +62,6 @@ public sealed class DatabaseLifecycleTests : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+        TestFolder.TryDelete(_dataDirectory);
     }
 }

@@ -1,6 +1,3 @@
-using System.Net;
-using Dropzone.Portal.Testing;
-
 namespace Dropzone.Portal.Tests.Hosting;
 
 public sealed class ShellPageTests : IClassFixture<PortalApplicationFactory>

@@ -1,9 +1,4 @@
 using Dropzone.Portal.Jobs;
-using Dropzone.Portal.Testing;
-using Hangfire;
-using Hangfire.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Tests.Jobs;
 

@@ -1,12 +1,4 @@
-using Dropzone.Portal.Core.Requests;
 using Dropzone.Portal.Core.Requests.Notifications;
-using Dropzone.Portal.Testing;
-using Dropzone.Portal.Tests.Tenant;
-using Dropzone.TenantEmulator.Directory;
-using Hangfire;
-using Hangfire.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Tests.Requests;
 

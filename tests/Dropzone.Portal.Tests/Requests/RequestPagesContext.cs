@@ -1,27 +1,5 @@
-using System.Security.Claims;
-using Bunit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Features.Requests;
 using Dropzone.Portal.Security;
-using Dropzone.Portal.TenantClients;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.Tests.Components;
-using Dropzone.TenantEmulator;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Tests.Requests;
 
@@ -36,38 +14,27 @@ public abstract class RequestPagesContext : PortalComponentContext, IAsyncLifeti
     public static readonly PortalUser Sam = Person(5, "sam.sample", "Sam Sample");
     public const string GroupAddress = "dropzone-mailboxes@" + DemoTenant.Domain;
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "dropzone-request-page-tests", Guid.NewGuid().ToString("N"));
-    private IHost? _host;
+    private TempDatabase? _database;
+    private EmulatedTenant? _backend;
 
-    protected IServiceProvider Backend => _host!.Services;
+    protected IServiceProvider Backend => _backend!.Services;
     protected MemberRequestService Requests => Backend.GetRequiredService<MemberRequestService>();
     protected QueuedApplies Queue => (QueuedApplies)Backend.GetRequiredService<IMemberRequestQueue>();
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_folder);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "portal.db"), Pooling = false }.ToString();
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var database = _database = await TempDatabase.CreateAsync("dropzone-request-page-tests");
+        _backend = EmulatedTenant.Start(new EmulatedTenantOptions
         {
-            ["AzureAd:Instance"] = DemoTenant.Instance,
-            ["AzureAd:TenantId"] = DemoTenant.TenantId,
-            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
-            ["AzureAd:ClientCredentials:0:SourceType"] = "ClientSecret",
-            ["AzureAd:ClientCredentials:0:ClientSecret"] = DemoTenant.PortalClientSecret,
-            ["Notifications:Enabled"] = "false",
+            Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)),
+            Settings = [new("Notifications:Enabled", "false")],
+            Configure = builder =>
+            {
+                builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(database.ConnectionString));
+                builder.Services.AddSingleton<IMemberRequestQueue, QueuedApplies>();
+                builder.AddMemberRequestServices();
+            },
         });
-        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
-        builder.Services.AddTenantEmulator();
-        builder.AddTenantClients(sp => sp.GetRequiredService<EmulatorHttpHandler>());
-        builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(connectionString));
-        builder.Services.AddSingleton<IMemberRequestQueue, QueuedApplies>();
-        builder.AddMemberRequestServices();
-        _host = builder.Build();
-        await using (var db = await Backend.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
-        {
-            await db.Database.MigrateAsync();
-        }
 
         Services.AddTransient(_ => Backend.GetRequiredService<MemberRequestService>());
         Services.AddSingleton(Backend.GetRequiredService<MemberRequestEvents>());
@@ -82,15 +49,13 @@ public abstract class RequestPagesContext : PortalComponentContext, IAsyncLifeti
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        _host?.Dispose();
-        SqliteConnection.ClearAllPools();
-        try
+        if (_backend is not null)
         {
-            Directory.Delete(_folder, recursive: true);
+            await _backend.DisposeAsync();
         }
-        catch (IOException)
+        if (_database is not null)
         {
-            // Still open somewhere: the OS cleans its temp folder eventually.
+            await _database.DisposeAsync();
         }
     }
 
@@ -114,8 +79,7 @@ public abstract class RequestPagesContext : PortalComponentContext, IAsyncLifeti
     /// <summary>The group in Exchange (owned by Olivia) and in the portal database, with owner approvals on.</summary>
     protected async Task<ManagedGroup> CreateGroupAsync()
     {
-        var exchange = Backend.GetRequiredService<IExchangeClient>();
-        var created = await exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup("Dropzone Mailboxes", [Owner.UserPrincipalName],
+        var created = await _backend!.Exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup("Dropzone Mailboxes", [Owner.UserPrincipalName],
             alias: "dropzone-mailboxes", primarySmtpAddress: GroupAddress, members: [DemoTenant.PhishingReportMailbox]));
         Assert.True(created.IsSuccess, created.Outcome.ToString());
         var group = new ManagedGroup

@@ -1,9 +1,5 @@
-using Bunit;
 using Dropzone.Portal.Components.Layout;
 using Dropzone.Portal.Components.Pages.Groups.Members;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Extensions.DependencyInjection;
 using ApprovalsPage = Dropzone.Portal.Components.Pages.Requests.Approvals;
 using RequestsPage = Dropzone.Portal.Components.Pages.Requests.Requests;
 

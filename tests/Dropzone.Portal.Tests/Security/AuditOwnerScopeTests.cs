@@ -1,19 +1,11 @@
-using System.Text.Json;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.Tests.Security;
 
 /// <summary>An owner reads the audit entries of the groups they own, and nothing else; an auditor reads all.</summary>
-public sealed class AuditOwnerScopeTests : IClassFixture<RoleMatrixTests.Portal>
+public sealed class AuditOwnerScopeTests : IClassFixture<PortalWithGroups>
 {
-    private readonly RoleMatrixTests.Portal _portal;
+    private readonly PortalWithGroups _portal;
 
-    public AuditOwnerScopeTests(RoleMatrixTests.Portal portal) => _portal = portal;
+    public AuditOwnerScopeTests(PortalWithGroups portal) => _portal = portal;
 
     [Fact]
     public async Task Export_AsOwner_HoldsOnlyTheEntriesOfTheirGroup()

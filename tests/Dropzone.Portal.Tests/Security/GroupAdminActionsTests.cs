@@ -1,18 +1,13 @@
-using System.Security.Claims;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Features.Groups;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Security;
 
 /// <summary>Changing owners is for admins only, even for the group's own owner calling the action directly.</summary>
-public sealed class GroupAdminActionsTests : IClassFixture<RoleMatrixTests.Portal>
+public sealed class GroupAdminActionsTests : IClassFixture<PortalWithGroups>
 {
-    private readonly RoleMatrixTests.Portal _portal;
+    private readonly PortalWithGroups _portal;
 
-    public GroupAdminActionsTests(RoleMatrixTests.Portal portal) => _portal = portal;
+    public GroupAdminActionsTests(PortalWithGroups portal) => _portal = portal;
 
     [Theory]
     [InlineData(null)]

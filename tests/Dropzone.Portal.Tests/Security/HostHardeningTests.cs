@@ -1,8 +1,4 @@
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Testing;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Security;
 

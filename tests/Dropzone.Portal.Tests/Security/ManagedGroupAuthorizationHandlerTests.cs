@@ -1,11 +1,5 @@
-using System.Security.Claims;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Security;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Dropzone.Portal.Tests.Security;
 

@@ -1,15 +1,5 @@
-using System.Net;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticAssets;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Security;
 
@@ -18,11 +8,11 @@ namespace Dropzone.Portal.Tests.Security;
 /// to sign in, and who is refused. A route that is not in the matrix fails <see cref="Matrix_CoversEveryRoute"/>,
 /// so a new page or endpoint cannot ship without a decision about who may use it.
 /// </summary>
-public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Portal>
+public sealed class RoleMatrixTests : IClassFixture<PortalWithGroups>
 {
-    private readonly Portal _portal;
+    private readonly PortalWithGroups _portal;
 
-    public RoleMatrixTests(Portal portal) => _portal = portal;
+    public RoleMatrixTests(PortalWithGroups portal) => _portal = portal;
 
     /// <summary>What a person gets.</summary>
     public enum Access
@@ -44,15 +34,6 @@ public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Portal>
     }
 
     private static readonly string[] Personas = ["anonymous", "user", "other-owner", "owner", "auditor", "admin"];
-
-    private static readonly Dictionary<string, string> PersonaUpn = new()
-    {
-        ["user"] = DemoTenant.PlainUserUpn,
-        ["other-owner"] = "sam.sample@" + DemoTenant.Domain,
-        ["owner"] = DemoTenant.OwnerUpn,
-        ["auditor"] = DemoTenant.AuditorUpn,
-        ["admin"] = DemoTenant.AdminUpn,
-    };
 
     private const Access A = Access.Allowed, L = Access.SignIn, D = Access.Denied, H = Access.Hidden, B = Access.BadRequest;
 
@@ -162,68 +143,5 @@ public sealed class RoleMatrixTests : IClassFixture<RoleMatrixTests.Portal>
         return html.Contains("data-testid=\"group-missing\"", StringComparison.Ordinal)
             || html.Contains("data-testid=\"members-denied\"", StringComparison.Ordinal)
             || html.Contains("data-testid=\"group-not-found\"", StringComparison.Ordinal);
-    }
-
-    /// <summary>One portal with two managed groups (owned by the owner and by the other owner) and a signed-in client per persona.</summary>
-    public sealed class Portal : PortalApplicationFactory, IAsyncLifetime
-    {
-        private readonly Dictionary<string, HttpClient> _clients = [];
-
-        public Guid OwnedGroupId { get; private set; }
-
-        public Guid RunId { get; } = Guid.NewGuid();
-
-        public Guid OtherGroupId { get; private set; }
-
-        public async Task InitializeAsync()
-        {
-            OwnedGroupId = await CreateGroupAsync("Matrix Owned", "matrix-owned", DemoTenant.OwnerUpn);
-            OtherGroupId = await CreateGroupAsync("Matrix Other", "matrix-other", PersonaUpn["other-owner"]);
-        }
-
-        public async Task<HttpClient> ClientForAsync(string persona)
-        {
-            if (!_clients.TryGetValue(persona, out var client))
-            {
-                client = persona == "anonymous" ? this.CreateAnonymousClient() : await this.SignInAsync(PersonaUpn[persona]);
-                _clients[persona] = client;
-            }
-            return client;
-        }
-
-        private async Task<Guid> CreateGroupAsync(string name, string alias, string ownerUpn)
-        {
-            var address = $"{alias}@{DemoTenant.Domain}";
-            using var scope = Services.CreateScope();
-            var exchange = scope.ServiceProvider.GetRequiredService<IExchangeClient>();
-            var created = (await exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup(name, [ownerUpn], name, alias, address))).EnsureSuccess();
-            var info = DistributionGroupInfo.From(created.FirstRow!.Value);
-            var ownerId = Services.GetRequiredService<TenantState>().FindUserId(ownerUpn)!.Value.ToString();
-            var group = new ManagedGroup
-            {
-                DisplayName = name,
-                Alias = alias,
-                PrimarySmtpAddress = address,
-                DirectoryObjectId = info.ExternalDirectoryObjectId,
-                DistinguishedName = info.DistinguishedName,
-                RestrictedAppId = DemoTenant.RestrictedAppId,
-                OwnersApproveMembers = true,
-                Status = ManagedGroupStatus.Configured,
-                Owners = [new GroupOwner { ObjectId = ownerId, UserPrincipalName = ownerUpn, DisplayName = ownerUpn }],
-            };
-            await using var db = await Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-            db.ManagedGroups.Add(group);
-            await db.SaveChangesAsync();
-            return group.Id;
-        }
-
-        Task IAsyncLifetime.DisposeAsync()
-        {
-            foreach (var client in _clients.Values)
-            {
-                client.Dispose();
-            }
-            return Task.CompletedTask;
-        }
     }
 }

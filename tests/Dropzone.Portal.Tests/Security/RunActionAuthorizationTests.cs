@@ -1,8 +1,4 @@
-using System.Security.Claims;
-using Dropzone.Portal.Core.Security;
 using Dropzone.Portal.Features.Runs;
-using Dropzone.Portal.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Security;
 

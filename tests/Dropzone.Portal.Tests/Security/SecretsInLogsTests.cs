@@ -1,8 +1,4 @@
 using System.Text.RegularExpressions;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Identity.Web;
 
 namespace Dropzone.Portal.Tests.Security;
 

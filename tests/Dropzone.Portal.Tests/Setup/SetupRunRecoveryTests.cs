@@ -1,12 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.Tests.Setup;
 
 public sealed class SetupRunRecoveryTests
@@ -16,7 +7,7 @@ public sealed class SetupRunRecoveryTests
     [Fact]
     public async Task StartAsync_HostStoppedMidStep_RunCompletesAfterRestartWithoutDuplicates()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "dropzone-portal-tests", "crash-" + Guid.NewGuid().ToString("N"));
+        var folder = TestFolder.Create();
         // A short lease so the restarted host may take the run over quickly; the first host's lease dies with it.
         var settings = new Dictionary<string, string?> { ["Setup:LeaseDuration"] = "00:00:02" };
         var first = await SetupHost.StartAsync(folder, settings);
@@ -91,12 +82,6 @@ public sealed class SetupRunRecoveryTests
         Assert.Contains(attempts, a => a.Answer != null && a.Answer.Contains("Interrupted", StringComparison.Ordinal));
         Assert.All(attempts, a => Assert.Contains(a.Id.ToString(), audited));
         Assert.DoesNotContain(attempts, a => a.Outcome == StepAttemptOutcome.Running);
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolder.TryDelete(folder);
     }
 }

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Tests.Infrastructure;
-
 namespace Dropzone.TenantEmulator.Tests.Control;
 
 public sealed class ControlSurfaceTests : IAsyncLifetime

@@ -1,10 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Tests.Infrastructure;
-using Microsoft.IdentityModel.JsonWebTokens;
-
 namespace Dropzone.TenantEmulator.Tests.Entra;
 
 public sealed class ClientCredentialsTests : IAsyncLifetime

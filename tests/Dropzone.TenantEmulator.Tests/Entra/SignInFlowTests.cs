@@ -1,14 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Dropzone.TenantEmulator.Tests.Entra;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Tests.Infrastructure;
-
 namespace Dropzone.TenantEmulator.Tests.Exchange;
 
 public sealed class AccessPolicyTests : IAsyncLifetime

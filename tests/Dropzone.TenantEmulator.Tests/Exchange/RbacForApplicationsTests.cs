@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Tests.Infrastructure;
-
 namespace Dropzone.TenantEmulator.Tests.Exchange;
 
 public sealed class RbacForApplicationsTests : IAsyncLifetime

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Tests.Infrastructure;
-
 namespace Dropzone.TenantEmulator.Tests.Graph;
 
 /// <summary>The restricted app reading mail through Graph: Entra consent, RBAC scopes and access policies combined.</summary>

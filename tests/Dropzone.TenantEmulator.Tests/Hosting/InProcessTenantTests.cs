@@ -1,12 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Dropzone.TenantEmulator.Tests.Hosting;
 
 /// <summary>The host-less emulator other projects' client tests use, and its behaviour under concurrent calls.</summary>

@@ -1,8 +1,3 @@
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.Core.Tests.Setup;
-
 namespace Dropzone.Portal.Core.Tests.Setup.Wizard;
 
 public sealed class SetupDraftStoreTests : IAsyncLifetime

@@ -1,9 +1,3 @@
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.Core.Tests.Setup;
-using Dropzone.TenantEmulator.Directory;
-
 namespace Dropzone.Portal.Core.Tests.Setup.Wizard;
 
 public sealed class SetupWizardServiceTests : IAsyncLifetime

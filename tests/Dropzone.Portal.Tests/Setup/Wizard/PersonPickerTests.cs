@@ -1,7 +1,3 @@
-using Bunit;
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.TenantEmulator.Directory;
-
 namespace Dropzone.Portal.Tests.Setup.Wizard;
 
 public sealed class PersonPickerTests : WizardTestContext

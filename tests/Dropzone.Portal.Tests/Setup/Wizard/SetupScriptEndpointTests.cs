@@ -1,9 +1,3 @@
-using System.Net;
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.Tests.Setup.Wizard;
 
 /// <summary>The .ps1 download: admin-only, rendered from the admin's own draft on the server.</summary>

@@ -1,11 +1,3 @@
-using Bunit;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.Tests.Setup.Wizard;
 
 public sealed class SetupWizardStepTests : WizardTestContext

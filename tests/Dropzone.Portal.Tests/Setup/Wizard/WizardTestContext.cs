@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using Bunit;
 using Bunit.TestDoubles;
 using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Identity;
@@ -8,19 +6,6 @@ using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Features.Setup;
-using Dropzone.Portal.TenantClients;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
-using Dropzone.Portal.Tests.Components;
-using Dropzone.TenantEmulator;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -51,43 +36,27 @@ public sealed class RecordingLauncher : ISetupRunLauncher
 
 /// <summary>
 /// bUnit context with the wizard's real services: the tenant clients over HTTP to the in-process emulator, a
-/// migrated SQLite file for drafts, the real script renderer; only the launcher is recorded.
+/// migrated temp SQLite file for drafts, the real script renderer; only the launcher is recorded.
 /// </summary>
 public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
 {
     public const string AdminObjectId = "dd0e0000-0000-4000-8001-000000000001";
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "dropzone-wizard-tests", Guid.NewGuid().ToString("N"));
-    private readonly ServiceProvider _emulator;
-    private readonly IHost _clients;
-    private readonly DbFactory _db;
+    private readonly EmulatedTenant _tenant = EmulatedTenant.Start(new EmulatedTenantOptions
+    {
+        Settings = [new("TenantClients:RetryBaseDelay", "00:00:00.001")],
+    });
+
+    private readonly TempDatabase _db = TempDatabase.Create("dropzone-wizard-tests");
 
     protected WizardTestContext()
     {
-        Directory.CreateDirectory(_folder);
-        _emulator = new ServiceCollection().AddTenantEmulator().BuildServiceProvider();
-        var handler = _emulator.GetRequiredService<EmulatorHttpHandler>();
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureAd:Instance"] = DemoTenant.Instance,
-            ["AzureAd:TenantId"] = DemoTenant.TenantId,
-            ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
-            ["AzureAd:ClientSecret"] = DemoTenant.PortalClientSecret,
-            ["TenantClients:RetryBaseDelay"] = "00:00:00.001",
-        });
-        builder.AddTenantClients(_ => handler);
-        _clients = builder.Build();
-
-        var connection = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "portal.db"), Pooling = false }.ToString();
-        _db = new DbFactory(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(connection).Options);
-
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["RestrictedApp:ClientId"] = DemoTenant.RestrictedAppId,
         }).Build());
-        Services.AddTransient(_ => _clients.Services.GetRequiredService<IDirectoryClient>());
-        Services.AddTransient(_ => _clients.Services.GetRequiredService<IExchangeClient>());
+        Services.AddTransient(_ => _tenant.Directory);
+        Services.AddTransient(_ => _tenant.Exchange);
         Services.AddSingleton<IDbContextFactory<PortalDbContext>>(_db);
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
@@ -112,32 +81,19 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
     /// <summary>Where MudBlazor renders dropdowns (the picker's results).</summary>
     protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = null!;
 
-    public TenantState Tenant => _emulator.GetRequiredService<TenantState>();
+    public TenantState Tenant => _tenant.Tenant;
 
-    public IExchangeClient Exchange => _clients.Services.GetRequiredService<IExchangeClient>();
+    public IExchangeClient Exchange => _tenant.Exchange;
 
     public SetupDraftStore Drafts => Services.GetRequiredService<SetupDraftStore>();
 
-    public async Task InitializeAsync()
-    {
-        await using var db = _db.CreateDbContext();
-        await db.Database.MigrateAsync();
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        _clients.Dispose();
-        await _emulator.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open is left to the temp cleaner rather than failing a passing test.
-        }
+        await _tenant.DisposeAsync();
+        await _db.DisposeAsync();
     }
 
     /// <summary>What the browser hands over when the members step asks for the pasted text (a stream, never one big message).</summary>
@@ -185,9 +141,4 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
         Owners = [new SetupPerson("o", DemoTenant.OwnerUpn, "Olivia Owner")],
         PickedMembers = [new SetupMember(DemoTenant.PhishingReportMailbox, null, "Phishing Reports")],
     };
-
-    private sealed class DbFactory(DbContextOptions<PortalDbContext> options) : IDbContextFactory<PortalDbContext>
-    {
-        public PortalDbContext CreateDbContext() => new(options);
-    }
 }
