@@ -1,5 +1,13 @@
+using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Hosting;
 using Serilog;
+
+// An auditor's offline check of an audit export; runs without starting the portal.
+if (args is [AuditExportCommand.Name, .. var commandArgs])
+{
+    Environment.ExitCode = await AuditExportCommand.RunAsync(commandArgs, Console.Out);
+    return;
+}
 
 // A bootstrap logger reports failures that happen before configuration is read.
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();

@@ -20,14 +20,16 @@ internal static class AuditScenario
         var path = Option(args, "--db") ?? Path.Combine(folder, "portal.db");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        // Keyed like the portal: the verification rate below is HMAC-SHA256's.
+        var key = AuditChainKey.Generate();
         var options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite(connectionString).AddInterceptors(new SqliteConnectionPragmas()).Options;
+            .UseSqlite(connectionString).AddInterceptors(new SqliteConnectionPragmas()).UseAuditChainKey(key).Options;
         var factory = new Factory(options);
         var clock = new SteppingClock(DateTimeOffset.UtcNow.AddSeconds(-entries), TimeSpan.FromSeconds(1));
         var trail = new AuditTrail(clock);
-        var auditOptions = Options.Create(new AuditOptions());
+        var auditOptions = Options.Create(new AuditOptions { CheckpointFile = Path.Combine(folder, "audit-checkpoints.jsonl") });
         var query = new AuditQueryService(factory, auditOptions);
-        var verifier = new AuditVerifier(factory, trail, TimeProvider.System);
+        var verifier = new AuditVerifier(factory, key, new AuditCheckpointLog(auditOptions, key, TimeProvider.System), TimeProvider.System);
         try
         {
             await using (var db = factory.CreateDbContext())
@@ -207,7 +209,7 @@ internal static class AuditScenario
         Console.Error.WriteLine($"read: {n / watch.Elapsed.TotalSeconds:F0}/s");
         watch.Restart();
         n = 0;
-        await foreach (var entry in AuditEntryReader.StreamAsync(db, db.AuditEntries.OrderBy(e => e.Sequence))) if (AuditChain.HashMatches(entry)) n++;
+        await foreach (var entry in AuditEntryReader.StreamAsync(db, db.AuditEntries.OrderBy(e => e.Sequence))) if (AuditChain.HashMatches(entry, AuditChainKeyOptions.KeyOf(db))) n++;
         Console.Error.WriteLine($"read+hash: {n / watch.Elapsed.TotalSeconds:F0}/s");
         watch.Restart();
         n = 0;

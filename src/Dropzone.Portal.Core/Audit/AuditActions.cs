@@ -22,6 +22,7 @@ public static class AuditActions
     public const string RequestApplied = "Request.Applied";
     public const string RequestFailed = "Request.Failed";
     public const string RequestExpired = "Request.Expired";
+    public const string RequestRetried = "Request.Retried";
 
     public const string RunStarted = "Run.Started";
     public const string RunStepSucceeded = "Run.StepSucceeded";
@@ -36,13 +37,16 @@ public static class AuditActions
     public const string AuditVerified = "Audit.Verified";
     public const string AuditArchived = "Audit.Archived";
 
-    /// <summary>Every name above, for filter drop-downs.</summary>
+    /// <summary>
+    /// Every name above in declaration order, for the page's filter: read from the constants themselves, so a
+    /// new action is offered as soon as it is declared.
+    /// </summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        GroupCreated, GroupAdopted, MemberAdded, MemberRemoved, OwnerChanged, PolicyCreated, PolicyRemoved,
-        VerificationCompleted, RequestSubmitted, RequestApproved, RequestRejected, RequestCancelled,
-        RequestApplied, RequestFailed, RequestExpired, RunStarted, RunStepSucceeded, RunStepFailed,
-        RunCompleted, RunFailed, RunCancelled, SignInSucceeded, SignInDenied, AuditVerified, AuditArchived,
+        .. typeof(AuditActions).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .OrderBy(f => f.MetadataToken)
+            .Select(f => (string)f.GetRawConstantValue()!),
     ];
 }
 

@@ -23,4 +23,11 @@ public sealed class AuditArchiveCut
     public string FileSha256 { get; internal set; } = "";
 
     public DateTime CreatedAt { get; internal set; }
+
+    /// <summary>
+    /// The cut in words, recorded as the command of its <see cref="AuditActions.AuditArchived"/> entry: that entry
+    /// carries the chain's MAC, so a cut row without its entry was not made by the portal.
+    /// </summary>
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"archive-cut from={FromSequence} through={ThroughSequence} count={EntryCount} through-hash={ThroughHash} file={FileName} sha256={FileSha256}");
 }

@@ -19,7 +19,7 @@ namespace Dropzone.Portal.Core.Audit;
 /// that the next run overwrites.
 /// </summary>
 public sealed class AuditArchiver(
-    IDbContextFactory<PortalDbContext> dbFactory, AuditTrail trail, TimeProvider timeProvider,
+    IDbContextFactory<PortalDbContext> dbFactory, AuditTrail trail, AuditChainKey key, TimeProvider timeProvider,
     IOptions<AuditOptions> options, IHostEnvironment environment)
 {
     public string ArchiveFolder => Path.GetFullPath(options.Value.ArchiveFolder, environment.ContentRootPath);
@@ -44,7 +44,7 @@ public sealed class AuditArchiver(
         Directory.CreateDirectory(ArchiveFolder);
         var fileName = string.Create(CultureInfo.InvariantCulture, $"audit-{from:D12}-{last:D12}.jsonl");
         var path = Path.Combine(ArchiveFolder, fileName);
-        var (count, throughHash, fileHash) = await WriteRangeAsync(db, from, last, previousCut?.ThroughHash ?? AuditChain.GenesisHash, path + ".tmp", cancellationToken);
+        var (count, throughHash, fileHash) = await WriteRangeAsync(db, key, from, last, previousCut?.ThroughHash ?? AuditChain.GenesisHash, path + ".tmp", cancellationToken);
         File.Move(path + ".tmp", path, overwrite: true);
 
         var cut = new AuditArchiveCut
@@ -62,6 +62,7 @@ public sealed class AuditArchiver(
         trail.Record(db, new AuditEvent(AuditActions.AuditArchived, AuditActor.System)
         {
             Target = new AuditTarget(AuditTargetTypes.Audit, fileName, fileName),
+            Command = cut.Describe(),
             Answer = string.Create(CultureInfo.InvariantCulture, $"Archived sequences {from}–{last} ({count} entries) to {fileName}, sha256 {fileHash}"),
         });
         await db.SaveChangesAsync(cancellationToken);
@@ -83,6 +84,9 @@ public sealed class AuditArchiver(
         var expectedSequence = 1L;
         var previousHash = AuditChain.GenesisHash;
         long checkedCount = 0;
+        // Each cut is recorded by its Audit.Archived entry, which lies in a later archive file or in the database.
+        var recorded = (await db.AuditEntries.AsNoTracking().Where(e => e.Action == AuditActions.AuditArchived && e.Command != null)
+            .Select(e => e.Command!).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         AuditVerificationResult Broken(long sequence, AuditBreakKind kind, string detail) =>
             new(false, checkedCount, timeProvider.GetUtcNow(), sequence, kind, detail);
 
@@ -101,10 +105,11 @@ public sealed class AuditArchiver(
             {
                 if (line.Length == 0) continue;
                 var entry = AuditExporter.ReadJson(System.Text.Encoding.UTF8.GetBytes(line));
-                if (AuditVerifier.Check(entry, expectedSequence, previousHash) is { } broken)
+                if (AuditVerifier.Check(entry, expectedSequence, previousHash, key) is { } broken)
                 {
                     return broken with { EntriesChecked = checkedCount, VerifiedAt = timeProvider.GetUtcNow() };
                 }
+                if (entry.Action == AuditActions.AuditArchived && entry.Command is { } recordedCut) recorded.Add(recordedCut);
                 expectedSequence = entry.Sequence + 1;
                 previousHash = entry.Hash;
                 checkedCount++;
@@ -114,11 +119,15 @@ public sealed class AuditArchiver(
                 return Broken(expectedSequence, AuditBreakKind.ChainLinkMismatch, $"archive file {cut.FileName} does not end at its cut");
             }
         }
+        if (cuts.FirstOrDefault(c => !recorded.Contains(c.Describe())) is { } forged)
+        {
+            return Broken(forged.FromSequence, AuditBreakKind.ArchiveCutForged, $"no archive of sequences {forged.FromSequence}–{forged.ThroughSequence} was recorded");
+        }
         return new AuditVerificationResult(true, checkedCount, timeProvider.GetUtcNow());
     }
 
     private static async Task<(long Count, string ThroughHash, string FileHash)> WriteRangeAsync(
-        PortalDbContext db, long from, long through, string previousHash, string path, CancellationToken cancellationToken)
+        PortalDbContext db, AuditChainKey key, long from, long through, string previousHash, string path, CancellationToken cancellationToken)
     {
         using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
@@ -129,7 +138,7 @@ public sealed class AuditArchiver(
         var entries = AuditEntryReader.StreamAsync(db, db.AuditEntries.Where(e => e.Sequence >= from && e.Sequence <= through).OrderBy(e => e.Sequence), cancellationToken);
         await foreach (var entry in entries.WithCancellation(cancellationToken))
         {
-            if (AuditVerifier.Check(entry, expected, previousHash) is { } broken)
+            if (AuditVerifier.Check(entry, expected, previousHash, key) is { } broken)
             {
                 throw new InvalidOperationException($"Not archiving a broken chain: {broken.Summary}");
             }

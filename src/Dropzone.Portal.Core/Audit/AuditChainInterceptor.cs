@@ -111,7 +111,7 @@ public sealed class AuditChainInterceptor : SaveChangesInterceptor
                 owned = sync ? db.Database.BeginTransaction() : await db.Database.BeginTransactionAsync(cancellationToken);
             }
             var head = sync ? AuditChainHead.Read(db) : await AuditChainHead.ReadAsync(db, cancellationToken);
-            Chain(pending, head);
+            Chain(pending, head, AuditChainKeyOptions.KeyOf(db));
             _appending.AddOrUpdate(db, new Appending(gate, owned, pending));
         }
         catch
@@ -126,13 +126,13 @@ public sealed class AuditChainInterceptor : SaveChangesInterceptor
     internal static SemaphoreSlim GateFor(DbContext db) =>
         Gates.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
 
-    private static void Chain(List<EntityEntry<AuditEntry>> pending, AuditChainHead head)
+    private static void Chain(List<EntityEntry<AuditEntry>> pending, AuditChainHead head, AuditChainKey key)
     {
         foreach (var entry in pending)
         {
             // Changing the key through the entry (not the property) keeps EF's identity map in step.
             entry.Property(e => e.Sequence).CurrentValue = head.Sequence + 1;
-            head = head.Seal(entry.Entity);
+            head = head.Seal(entry.Entity, key);
         }
     }
 
@@ -177,12 +177,12 @@ internal sealed record AuditChainHead(long Sequence, string Hash, DateTime Occur
     /// Links <paramref name="entry"/> (its sequence already set to the next one) after this head and returns the
     /// new head. Time never goes backwards along the chain, so a time range is a sequence range (AuditQueryService).
     /// </summary>
-    public AuditChainHead Seal(AuditEntry entry)
+    public AuditChainHead Seal(AuditEntry entry, AuditChainKey key)
     {
         if (entry.Sequence != Sequence + 1) throw new InvalidOperationException("Entries must be sealed in sequence order.");
         if (entry.OccurredAt < OccurredAt) entry.OccurredAt = OccurredAt;
         entry.PreviousHash = Hash;
-        entry.Hash = AuditChain.ComputeHash(entry);
+        entry.Hash = AuditChain.ComputeHash(entry, key);
         return new AuditChainHead(entry.Sequence, entry.Hash, entry.OccurredAt);
     }
 

@@ -17,26 +17,14 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         // SQLite hands back DateTime with Kind=Unspecified; the value is UTC by construction.
         builder.Property(e => e.OccurredAt)
                .HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
-        builder.Property(e => e.ActorKind).HasConversion<string>().HasMaxLength(16);
-        builder.Property(e => e.Outcome).HasConversion<string>().HasMaxLength(16);
-        builder.Property(e => e.ActorId).HasMaxLength(AuditEntry.MaxIdLength);
+        builder.Property(e => e.ActorKind).HasConversion<string>();
+        builder.Property(e => e.Outcome).HasConversion<string>();
         // UPNs are case-insensitive; NOCASE lets the equality filter use the index.
-        builder.Property(e => e.ActorUpn).HasMaxLength(AuditEntry.MaxIdLength).UseCollation("NOCASE");
-        builder.Property(e => e.ActorName).HasMaxLength(AuditEntry.MaxDisplayLength);
-        builder.Property(e => e.Action).HasMaxLength(100);
-        builder.Property(e => e.TargetType).HasMaxLength(32);
-        builder.Property(e => e.TargetId).HasMaxLength(AuditEntry.MaxIdLength);
-        builder.Property(e => e.TargetDisplay).HasMaxLength(AuditEntry.MaxDisplayLength);
-        builder.Property(e => e.GroupId).HasMaxLength(AuditEntry.MaxIdLength);
-        builder.Property(e => e.Command).HasMaxLength(AuditEntry.MaxTextLength);
-        builder.Property(e => e.Answer).HasMaxLength(AuditEntry.MaxTextLength);
-        builder.Property(e => e.RunId).HasMaxLength(AuditEntry.MaxIdLength);
-        builder.Property(e => e.StepAttemptId).HasMaxLength(AuditEntry.MaxIdLength);
-        builder.Property(e => e.RequestId).HasMaxLength(AuditEntry.MaxIdLength);
-        builder.Property(e => e.TraceId).HasMaxLength(AuditEntry.MaxIdLength);
-        builder.Property(e => e.ClientIp).HasMaxLength(64);
-        builder.Property(e => e.PreviousHash).HasMaxLength(64);
-        builder.Property(e => e.Hash).HasMaxLength(64);
+        builder.Property(e => e.ActorUpn).UseCollation("NOCASE");
+        foreach (var column in AuditSchema.Columns)
+        {
+            if (column.MaxLength is { } maxLength) builder.Property(column.Name).HasMaxLength(maxLength);
+        }
 
         // Every filter index has Sequence right after the filtered column, so "filter, newest first, first page"
         // is an ordered index range scan that stops after one page, whatever the table size. The three

@@ -20,10 +20,10 @@ internal static class AuditEntryReader
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var o = new Ordinals(reader);
+            int[] ordinals = [.. AuditSchema.Columns.Select(c => reader.GetOrdinal(c.Name))];
             while (await reader.ReadAsync(cancellationToken))
             {
-                yield return Read(reader, o);
+                yield return Read(reader, ordinals);
             }
         }
         finally
@@ -32,43 +32,21 @@ internal static class AuditEntryReader
         }
     }
 
-    private static AuditEntry Read(DbDataReader r, Ordinals o) => new()
+    private static AuditEntry Read(DbDataReader reader, int[] ordinals)
     {
-        Sequence = r.GetInt64(o.Sequence),
-        OccurredAt = ParseTime(r.GetString(o.OccurredAt)),
-        ActorKind = r.GetString(o.ActorKind) switch
+        var entry = new AuditEntry();
+        for (var i = 0; i < ordinals.Length; i++)
         {
-            "User" => AuditActorKind.User,
-            "Job" => AuditActorKind.Job,
-            "System" => AuditActorKind.System,
-            var other => Enum.Parse<AuditActorKind>(other),
-        },
-        ActorId = Text(r, o.ActorId),
-        ActorUpn = Text(r, o.ActorUpn),
-        ActorName = Text(r, o.ActorName),
-        Action = r.GetString(o.Action),
-        TargetType = Text(r, o.TargetType),
-        TargetId = Text(r, o.TargetId),
-        TargetDisplay = Text(r, o.TargetDisplay),
-        GroupId = Text(r, o.GroupId),
-        Outcome = r.GetString(o.Outcome) switch
-        {
-            "Succeeded" => AuditOutcome.Succeeded,
-            "Failed" => AuditOutcome.Failed,
-            "Denied" => AuditOutcome.Denied,
-            "Skipped" => AuditOutcome.Skipped,
-            var other => Enum.Parse<AuditOutcome>(other),
-        },
-        Command = Text(r, o.Command),
-        Answer = Text(r, o.Answer),
-        RunId = Text(r, o.RunId),
-        StepAttemptId = Text(r, o.StepAttemptId),
-        RequestId = Text(r, o.RequestId),
-        TraceId = Text(r, o.TraceId),
-        ClientIp = Text(r, o.ClientIp),
-        PreviousHash = r.GetString(o.PreviousHash),
-        Hash = r.GetString(o.Hash),
-    };
+            var column = AuditSchema.Columns[i];
+            switch (column.Type)
+            {
+                case AuditColumnType.Sequence: entry.Sequence = reader.GetInt64(ordinals[i]); break;
+                case AuditColumnType.Time: entry.OccurredAt = ParseTime(reader.GetString(ordinals[i])); break;
+                default: column.Parse(entry, Text(reader, ordinals[i])); break;
+            }
+        }
+        return entry;
+    }
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
@@ -100,30 +78,5 @@ internal static class AuditEntryReader
         var value = 0;
         for (var i = start; i < start + length; i++) value = value * 10 + (s[i] - '0');
         return value;
-    }
-
-    private sealed class Ordinals(DbDataReader r)
-    {
-        public readonly int Sequence = r.GetOrdinal(nameof(AuditEntry.Sequence));
-        public readonly int OccurredAt = r.GetOrdinal(nameof(AuditEntry.OccurredAt));
-        public readonly int ActorKind = r.GetOrdinal(nameof(AuditEntry.ActorKind));
-        public readonly int ActorId = r.GetOrdinal(nameof(AuditEntry.ActorId));
-        public readonly int ActorUpn = r.GetOrdinal(nameof(AuditEntry.ActorUpn));
-        public readonly int ActorName = r.GetOrdinal(nameof(AuditEntry.ActorName));
-        public readonly int Action = r.GetOrdinal(nameof(AuditEntry.Action));
-        public readonly int TargetType = r.GetOrdinal(nameof(AuditEntry.TargetType));
-        public readonly int TargetId = r.GetOrdinal(nameof(AuditEntry.TargetId));
-        public readonly int TargetDisplay = r.GetOrdinal(nameof(AuditEntry.TargetDisplay));
-        public readonly int GroupId = r.GetOrdinal(nameof(AuditEntry.GroupId));
-        public readonly int Outcome = r.GetOrdinal(nameof(AuditEntry.Outcome));
-        public readonly int Command = r.GetOrdinal(nameof(AuditEntry.Command));
-        public readonly int Answer = r.GetOrdinal(nameof(AuditEntry.Answer));
-        public readonly int RunId = r.GetOrdinal(nameof(AuditEntry.RunId));
-        public readonly int StepAttemptId = r.GetOrdinal(nameof(AuditEntry.StepAttemptId));
-        public readonly int RequestId = r.GetOrdinal(nameof(AuditEntry.RequestId));
-        public readonly int TraceId = r.GetOrdinal(nameof(AuditEntry.TraceId));
-        public readonly int ClientIp = r.GetOrdinal(nameof(AuditEntry.ClientIp));
-        public readonly int PreviousHash = r.GetOrdinal(nameof(AuditEntry.PreviousHash));
-        public readonly int Hash = r.GetOrdinal(nameof(AuditEntry.Hash));
     }
 }

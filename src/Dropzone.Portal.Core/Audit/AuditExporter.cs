@@ -21,12 +21,8 @@ public static class AuditExporter
 {
     private const int FlushEvery = 2_000;
 
-    internal static readonly string[] ColumnNames =
-    [
-        "sequence", "occurredAt", "actorKind", "actorId", "actorUpn", "actorName", "action", "targetType", "targetId",
-        "targetDisplay", "groupId", "outcome", "command", "answer", "runId", "stepAttemptId", "requestId", "traceId",
-        "clientIp", "previousHash", "hash",
-    ];
+    /// <summary>The CSV header and the JSON property names, in column order.</summary>
+    internal static readonly string[] ColumnNames = [.. AuditSchema.Columns.Select(c => c.JsonName)];
 
     internal static readonly CsvWriterOptions CsvOptions = new()
     {
@@ -41,27 +37,15 @@ public static class AuditExporter
         long rows = 0;
         await foreach (var e in entries.WithCancellation(cancellationToken))
         {
-            csv.WriteField(e.Sequence, default);
-            csv.WriteField(e.OccurredAt, AuditChain.TimeFormat);
-            csv.WriteField(ActorKindName(e.ActorKind));
-            csv.WriteField(e.ActorId);
-            csv.WriteField(e.ActorUpn);
-            csv.WriteField(e.ActorName);
-            csv.WriteField(e.Action);
-            csv.WriteField(e.TargetType);
-            csv.WriteField(e.TargetId);
-            csv.WriteField(e.TargetDisplay);
-            csv.WriteField(e.GroupId);
-            csv.WriteField(OutcomeName(e.Outcome));
-            csv.WriteField(e.Command);
-            csv.WriteField(e.Answer);
-            csv.WriteField(e.RunId);
-            csv.WriteField(e.StepAttemptId);
-            csv.WriteField(e.RequestId);
-            csv.WriteField(e.TraceId);
-            csv.WriteField(e.ClientIp);
-            csv.WriteField(e.PreviousHash);
-            csv.WriteField(e.Hash);
+            foreach (var column in AuditSchema.Columns)
+            {
+                switch (column.Type)
+                {
+                    case AuditColumnType.Sequence: csv.WriteField(e.Sequence, default); break;
+                    case AuditColumnType.Time: csv.WriteField(e.OccurredAt, AuditChain.TimeFormat); break;
+                    default: csv.WriteField(column.Format(e)); break;
+                }
+            }
             // Writes to the stream only when the writer's buffer is mostly full, so this is the flow control.
             await csv.EndRecordAsync(cancellationToken);
             rows++;
@@ -69,20 +53,6 @@ public static class AuditExporter
         await csv.FlushAsync(cancellationToken);
         return rows;
     }
-
-    private static string ActorKindName(AuditActorKind kind) => kind switch
-    {
-        AuditActorKind.User => "User",
-        AuditActorKind.Job => "Job",
-        _ => kind.ToString(),
-    };
-
-    private static string OutcomeName(AuditOutcome outcome) => outcome switch
-    {
-        AuditOutcome.Succeeded => "Succeeded",
-        AuditOutcome.Failed => "Failed",
-        _ => outcome.ToString(),
-    };
 
     public static async Task<long> WriteJsonLinesAsync(IAsyncEnumerable<AuditEntry> entries, Stream output, CancellationToken cancellationToken = default)
     {
@@ -110,27 +80,12 @@ public static class AuditExporter
     public static void WriteJson(Utf8JsonWriter json, AuditEntry e)
     {
         json.WriteStartObject();
-        json.WriteNumber("sequence", e.Sequence);
-        json.WriteString("occurredAt", e.OccurredAt.ToString(AuditChain.TimeFormat, CultureInfo.InvariantCulture));
-        json.WriteString("actorKind", ActorKindName(e.ActorKind));
-        json.WriteString("actorId", e.ActorId);
-        json.WriteString("actorUpn", e.ActorUpn);
-        json.WriteString("actorName", e.ActorName);
-        json.WriteString("action", e.Action);
-        json.WriteString("targetType", e.TargetType);
-        json.WriteString("targetId", e.TargetId);
-        json.WriteString("targetDisplay", e.TargetDisplay);
-        json.WriteString("groupId", e.GroupId);
-        json.WriteString("outcome", OutcomeName(e.Outcome));
-        json.WriteString("command", e.Command);
-        json.WriteString("answer", e.Answer);
-        json.WriteString("runId", e.RunId);
-        json.WriteString("stepAttemptId", e.StepAttemptId);
-        json.WriteString("requestId", e.RequestId);
-        json.WriteString("traceId", e.TraceId);
-        json.WriteString("clientIp", e.ClientIp);
-        json.WriteString("previousHash", e.PreviousHash);
-        json.WriteString("hash", e.Hash);
+        for (var i = 0; i < AuditSchema.Columns.Count; i++)
+        {
+            var column = AuditSchema.Columns[i];
+            if (column.Type == AuditColumnType.Sequence) json.WriteNumber(JsonNames[i], e.Sequence);
+            else json.WriteString(JsonNames[i], column.Format(e));
+        }
         json.WriteEndObject();
     }
 
@@ -138,32 +93,31 @@ public static class AuditExporter
     public static AuditEntry ReadJson(ReadOnlySpan<byte> line)
     {
         using var doc = JsonDocument.Parse(line.ToArray());
-        var r = doc.RootElement;
-        string? S(string name) => r.GetProperty(name).GetString();
-        return new AuditEntry
+        var root = doc.RootElement;
+        var entry = new AuditEntry();
+        foreach (var column in AuditSchema.Columns)
         {
-            Sequence = r.GetProperty("sequence").GetInt64(),
-            OccurredAt = DateTime.SpecifyKind(DateTime.ParseExact(S("occurredAt")!, AuditChain.TimeFormat, CultureInfo.InvariantCulture,
-                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc),
-            ActorKind = Enum.Parse<AuditActorKind>(S("actorKind")!),
-            ActorId = S("actorId"),
-            ActorUpn = S("actorUpn"),
-            ActorName = S("actorName"),
-            Action = S("action")!,
-            TargetType = S("targetType"),
-            TargetId = S("targetId"),
-            TargetDisplay = S("targetDisplay"),
-            GroupId = S("groupId"),
-            Outcome = Enum.Parse<AuditOutcome>(S("outcome")!),
-            Command = S("command"),
-            Answer = S("answer"),
-            RunId = S("runId"),
-            StepAttemptId = S("stepAttemptId"),
-            RequestId = S("requestId"),
-            TraceId = S("traceId"),
-            ClientIp = S("clientIp"),
-            PreviousHash = S("previousHash")!,
-            Hash = S("hash")!,
-        };
+            var value = root.GetProperty(column.JsonName);
+            if (column.Type == AuditColumnType.Sequence) entry.Sequence = value.GetInt64();
+            else column.Parse(entry, value.GetString());
+        }
+        return entry;
     }
+
+    /// <summary>
+    /// The export's last line: the checkpoint as JSON (<c>{"checkpoint":{…}}</c>); in CSV a two-field record,
+    /// <c>checkpoint</c> and that JSON, after the entries.
+    /// </summary>
+    public static async Task WriteCheckpointAsync(AuditCheckpoint checkpoint, AuditExportFormat format, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var json = checkpoint.ToJsonLine();
+        var line = format == AuditExportFormat.Csv
+            ? "checkpoint,\"" + json.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"\r\n"
+            : json + "\n";
+        await output.WriteAsync(Encoding.UTF8.GetBytes(line), cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+
+    internal static readonly JsonEncodedText[] JsonNames = [.. ColumnNames.Select(name => JsonEncodedText.Encode(name))];
 }

@@ -14,6 +14,12 @@ public sealed class AuditOptions
     /// <summary>The page counts matches up to this number and then shows "N+".</summary>
     public int CountLimit { get; set; } = 10_000;
 
+    /// <summary>
+    /// The checkpoint file (JSON Lines, append-only), outside the database; relative paths are under the content
+    /// root. Empty: <c>audit-checkpoints.jsonl</c> beside the database file.
+    /// </summary>
+    public string CheckpointFile { get; set; } = "";
+
     /// <summary>Free text on the page searches at most this many of the newest entries (a time range moves the window back).</summary>
     public int FreeTextWindow { get; set; } = 25_000;
 }

@@ -16,7 +16,8 @@ namespace Dropzone.Portal.Core.Audit;
 /// entries; exports scan everything they are asked for (they stream, so time is the only cost).</item>
 /// </list>
 /// </summary>
-public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFactory, IOptions<AuditOptions> options)
+public sealed class AuditQueryService(
+    IDbContextFactory<PortalDbContext> dbFactory, IOptions<AuditOptions> options, AuditCheckpointLog? checkpoints = null)
 {
     public async Task<AuditPage> GetPageAsync(AuditFilter filter, AuditScope scope, AuditPageRequest request, CancellationToken cancellationToken = default)
     {
@@ -87,9 +88,21 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
 
     /// <summary>
     /// Writes every matching entry, in chain order, to <paramref name="output"/> as CSV or JSON Lines, streaming
-    /// (constant memory). On SQLite the rows go from the database to the writer as UTF-8 bytes.
+    /// (constant memory), then the newest checkpoint (see <see cref="AuditCheckpoint"/>), so an auditor can check the
+    /// export against the chain's anchored head offline. On SQLite the rows go from the database to the writer as
+    /// UTF-8 bytes.
     /// </summary>
     public async Task<long> ExportAsync(AuditFilter filter, AuditScope scope, AuditExportFormat format, Stream output, CancellationToken cancellationToken = default)
+    {
+        var rows = await ExportEntriesAsync(filter, scope, format, output, cancellationToken);
+        if (checkpoints is not null && await checkpoints.LatestAsync(cancellationToken) is { } checkpoint)
+        {
+            await AuditExporter.WriteCheckpointAsync(checkpoint, format, output, cancellationToken);
+        }
+        return rows;
+    }
+
+    private async Task<long> ExportEntriesAsync(AuditFilter filter, AuditScope scope, AuditExportFormat format, Stream output, CancellationToken cancellationToken)
     {
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {

@@ -69,12 +69,13 @@ public sealed class AuditTrail(TimeProvider timeProvider)
             {
                 var head = await AuditChainHead.ReadAsync(db, cancellationToken);
                 var command = SqliteAuditInsert.Prepare(db);
+                var key = AuditChainKeyOptions.KeyOf(db);
                 long written = 0;
                 foreach (var auditEvent in events)
                 {
                     var entry = Create(auditEvent, timeProvider.GetUtcNow());
                     entry.Sequence = head.Sequence + 1;
-                    head = head.Seal(entry);
+                    head = head.Seal(entry, key);
                     SqliteAuditInsert.Execute(command, entry);
                     if ((++written & 0x3FF) == 0) cancellationToken.ThrowIfCancellationRequested();
                 }
@@ -129,29 +130,34 @@ public sealed class AuditTrail(TimeProvider timeProvider)
         ArgumentNullException.ThrowIfNull(e);
         ArgumentException.ThrowIfNullOrWhiteSpace(e.Action);
         ArgumentNullException.ThrowIfNull(e.Actor);
-        return new AuditEntry
+        var entry = new AuditEntry
         {
             // A unique negative placeholder: EF needs distinct keys to track several pending entries.
             Sequence = NextTemporaryKey(),
             OccurredAt = AuditChain.Truncate(now),
             ActorKind = e.Actor.Kind,
-            ActorId = Cap(e.Actor.Id, AuditEntry.MaxIdLength),
-            ActorUpn = Cap(e.Actor.Upn, AuditEntry.MaxIdLength),
-            ActorName = Cap(e.Actor.DisplayName, AuditEntry.MaxDisplayLength),
-            Action = Cap(e.Action, 100)!,
-            TargetType = Cap(e.Target?.Type, 32),
-            TargetId = Cap(e.Target?.Id, AuditEntry.MaxIdLength),
-            TargetDisplay = Cap(e.Target?.Display, AuditEntry.MaxDisplayLength),
-            GroupId = Cap(e.GroupId, AuditEntry.MaxIdLength),
+            ActorId = e.Actor.Id,
+            ActorUpn = e.Actor.Upn,
+            ActorName = e.Actor.DisplayName,
+            Action = e.Action,
+            TargetType = e.Target?.Type,
+            TargetId = e.Target?.Id,
+            TargetDisplay = e.Target?.Display,
+            GroupId = e.GroupId,
             Outcome = e.Outcome,
-            Command = Cap(e.Command, AuditEntry.MaxTextLength),
-            Answer = Cap(e.Answer, AuditEntry.MaxTextLength),
-            RunId = Cap(e.RunId, AuditEntry.MaxIdLength),
-            StepAttemptId = Cap(e.StepAttemptId, AuditEntry.MaxIdLength),
-            RequestId = Cap(e.RequestId, AuditEntry.MaxIdLength),
-            TraceId = Cap(e.TraceId, AuditEntry.MaxIdLength),
-            ClientIp = Cap(e.ClientIp, 64),
+            Command = e.Command,
+            Answer = e.Answer,
+            RunId = e.RunId,
+            StepAttemptId = e.StepAttemptId,
+            RequestId = e.RequestId,
+            TraceId = e.TraceId,
+            ClientIp = e.ClientIp,
         };
+        foreach (var column in AuditSchema.Columns)
+        {
+            if (column.Type == AuditColumnType.Text && column.MaxLength is { } max) column.Parse(entry, Cap(column.Format(entry), max));
+        }
+        return entry;
     }
 
     // Bounded so one huge tenant answer cannot bloat the table; the marker shows the cut happened.

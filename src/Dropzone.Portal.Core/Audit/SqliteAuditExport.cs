@@ -17,15 +17,7 @@ namespace Dropzone.Portal.Core.Audit;
 /// </summary>
 internal static class SqliteAuditExport
 {
-    private static readonly string[] Columns =
-    [
-        "Sequence", "OccurredAt", "ActorKind", "ActorId", "ActorUpn", "ActorName", "Action", "TargetType", "TargetId",
-        "TargetDisplay", "GroupId", "Outcome", "Command", "Answer", "RunId", "StepAttemptId", "RequestId", "TraceId",
-        "ClientIp", "PreviousHash", "Hash",
-    ];
-
-    private static readonly JsonEncodedText[] JsonNames =
-        [.. AuditExporter.ColumnNames.Select(name => JsonEncodedText.Encode(name))];
+    private static readonly AuditColumnType[] Types = [.. AuditSchema.Columns.Select(c => c.Type)];
 
     public static async Task<long?> WriteAsync(
         PortalDbContext db, IQueryable<AuditEntry> query, AuditExportFormat format, Stream output, CancellationToken cancellationToken)
@@ -70,14 +62,23 @@ internal static class SqliteAuditExport
 
     private static void WriteCsvRow(sqlite3_stmt statement, int[] ordinals, CsvWriter csv)
     {
-        csv.WriteField(raw.sqlite3_column_int64(statement, ordinals[0]), default);
         Span<byte> time = stackalloc byte[32];
-        csv.WriteField(time[..SqliteChainScanner.CanonicalTime(raw.sqlite3_column_blob(statement, ordinals[1]), time)]);
-        for (var i = 2; i < ordinals.Length; i++)
+        for (var i = 0; i < ordinals.Length; i++)
         {
-            var value = raw.sqlite3_column_blob(statement, ordinals[i]);
-            if (value.IsEmpty && raw.sqlite3_column_type(statement, ordinals[i]) == raw.SQLITE_NULL) csv.WriteField((string?)null);
-            else csv.WriteField(value);
+            switch (Types[i])
+            {
+                case AuditColumnType.Sequence:
+                    csv.WriteField(raw.sqlite3_column_int64(statement, ordinals[i]), default);
+                    break;
+                case AuditColumnType.Time:
+                    csv.WriteField(time[..SqliteChainScanner.CanonicalTime(raw.sqlite3_column_blob(statement, ordinals[i]), time)]);
+                    break;
+                default:
+                    var value = raw.sqlite3_column_blob(statement, ordinals[i]);
+                    if (value.IsEmpty && raw.sqlite3_column_type(statement, ordinals[i]) == raw.SQLITE_NULL) csv.WriteField((string?)null);
+                    else csv.WriteField(value);
+                    break;
+            }
         }
     }
 
@@ -105,14 +106,24 @@ internal static class SqliteAuditExport
     {
         json.Reset(buffer);
         json.WriteStartObject();
-        json.WriteNumber(JsonNames[0], raw.sqlite3_column_int64(statement, ordinals[0]));
+        var names = AuditExporter.JsonNames;
         Span<byte> time = stackalloc byte[32];
-        json.WriteString(JsonNames[1], time[..SqliteChainScanner.CanonicalTime(raw.sqlite3_column_blob(statement, ordinals[1]), time)]);
-        for (var i = 2; i < ordinals.Length; i++)
+        for (var i = 0; i < ordinals.Length; i++)
         {
-            var value = raw.sqlite3_column_blob(statement, ordinals[i]);
-            if (value.IsEmpty && raw.sqlite3_column_type(statement, ordinals[i]) == raw.SQLITE_NULL) json.WriteNull(JsonNames[i]);
-            else json.WriteString(JsonNames[i], value);
+            switch (Types[i])
+            {
+                case AuditColumnType.Sequence:
+                    json.WriteNumber(names[i], raw.sqlite3_column_int64(statement, ordinals[i]));
+                    break;
+                case AuditColumnType.Time:
+                    json.WriteString(names[i], time[..SqliteChainScanner.CanonicalTime(raw.sqlite3_column_blob(statement, ordinals[i]), time)]);
+                    break;
+                default:
+                    var value = raw.sqlite3_column_blob(statement, ordinals[i]);
+                    if (value.IsEmpty && raw.sqlite3_column_type(statement, ordinals[i]) == raw.SQLITE_NULL) json.WriteNull(names[i]);
+                    else json.WriteString(names[i], value);
+                    break;
+            }
         }
         json.WriteEndObject();
         json.Flush();
@@ -131,7 +142,7 @@ internal static class SqliteAuditExport
     {
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < raw.sqlite3_column_count(statement); i++) byName[raw.sqlite3_column_name(statement, i).utf8_to_string()] = i;
-        return [.. Columns.Select(c => byName[c])];
+        return [.. AuditSchema.Columns.Select(c => byName[c.Name])];
     }
 
     private static bool TryBind(sqlite3_stmt statement, DbParameterCollection parameters)

@@ -13,19 +13,17 @@ namespace Dropzone.Portal.Core.Audit;
 /// </summary>
 internal static class SqliteChainScanner
 {
-    private const string Sql = """
-        SELECT Sequence, OccurredAt, ActorKind, ActorId, ActorUpn, ActorName, Action, TargetType, TargetId,
-               TargetDisplay, GroupId, Outcome, Command, Answer, RunId, StepAttemptId, RequestId, TraceId, ClientIp,
-               PreviousHash, Hash
-        FROM AuditEntries WHERE Sequence > $after ORDER BY Sequence
-        """;
+    private static readonly string Sql =
+        $"SELECT {AuditSchema.SelectList} FROM \"{AuditEntryConfiguration.TableName}\" WHERE \"Sequence\" > $after ORDER BY \"Sequence\"";
 
-    private const int HashColumn = 20;
-    private const int PreviousHashColumn = 19;
+    private const int SequenceColumn = 0;
+    private static readonly int HashColumn = AuditSchema.HashIndex;
+    private static readonly int PreviousHashColumn = AuditSchema.PreviousHashIndex;
+    private static readonly AuditColumnType[] Types = [.. AuditSchema.Hashed.Select(c => c.Type)];
 
     /// <summary>Returns the first break (or null), the number of intact entries before it, and the last link checked.</summary>
     public static (AuditVerificationResult? Broken, long Checked, long HeadSequence, string HeadHash) Scan(
-        SqliteConnection connection, long afterSequence, string startHash, CancellationToken cancellationToken)
+        SqliteConnection connection, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken)
     {
         var rc = raw.sqlite3_prepare_v2(connection.Handle, Sql, out var statement);
         if (rc != raw.SQLITE_OK) throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc);
@@ -33,8 +31,8 @@ internal static class SqliteChainScanner
         {
             raw.sqlite3_bind_int64(statement, 1, afterSequence);
             var buffer = new byte[64 * 1024];
-            // One reusable hash context: creating a context per entry costs about as much as hashing it.
-            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            // One reusable MAC context: creating a context per entry costs about as much as hashing it.
+            using var mac = key.CreateMac();
             Span<byte> expectedPrevious = stackalloc byte[64];
             System.Text.Encoding.ASCII.GetBytes(startHash, expectedPrevious);
             Span<byte> computed = stackalloc byte[SHA256.HashSizeInBytes];
@@ -44,10 +42,10 @@ internal static class SqliteChainScanner
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
                 if ((checkedCount & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
-                var sequence = raw.sqlite3_column_int64(statement, 0);
+                var sequence = raw.sqlite3_column_int64(statement, SequenceColumn);
                 var length = Canonicalize(statement, sequence, ref buffer);
-                sha256.AppendData(buffer, 0, length);
-                sha256.GetHashAndReset(computed);
+                mac.AppendData(buffer, 0, length);
+                mac.GetHashAndReset(computed);
                 ToHex(computed, computedHex);
                 var stored = raw.sqlite3_column_blob(statement, HashColumn);
                 var previous = raw.sqlite3_column_blob(statement, PreviousHashColumn);
@@ -68,33 +66,64 @@ internal static class SqliteChainScanner
     {
         AuditChain.HeaderBytes.CopyTo(buffer);
         var at = AuditChain.HeaderBytes.Length;
-
-        Span<byte> number = stackalloc byte[20];
-        sequence.TryFormat(number, out var numberLength, default, CultureInfo.InvariantCulture);
-        AuditChain.WriteUtf8(buffer, ref at, number[..numberLength]);
-
-        Span<byte> timeBytes = stackalloc byte[32];
-        var timeLength = CanonicalTime(raw.sqlite3_column_blob(statement, 1), timeBytes);
-        AuditChain.WriteUtf8(buffer, ref at, timeBytes[..timeLength]);
-
-        for (var column = 2; column <= PreviousHashColumn; column++)
+        Span<byte> scratch = stackalloc byte[32];
+        // The hashed columns are selected first, in canonical order, so column i is canonical field i.
+        for (var column = 0; column < Types.Length; column++)
         {
-            // Each call crosses into native code; the type is only needed to tell NULL from an empty value.
-            var value = raw.sqlite3_column_blob(statement, column);
-            if (buffer.Length - at < value.Length + 16) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + value.Length + 1024));
-            if (value.IsEmpty && raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) AuditChain.WriteNull(buffer, ref at);
-            else AuditChain.WriteUtf8(buffer, ref at, value);
+            switch (Types[column])
+            {
+                case AuditColumnType.Sequence:
+                    sequence.TryFormat(scratch, out var numberLength, default, CultureInfo.InvariantCulture);
+                    AuditChain.WriteUtf8(buffer, ref at, scratch[..numberLength]);
+                    break;
+                case AuditColumnType.Time:
+                    var timeLength = CanonicalTime(raw.sqlite3_column_blob(statement, column), scratch);
+                    AuditChain.WriteUtf8(buffer, ref at, scratch[..timeLength]);
+                    break;
+                default:
+                    // Each call crosses into native code; the type is only needed to tell NULL from an empty value.
+                    var value = raw.sqlite3_column_blob(statement, column);
+                    if (buffer.Length - at < value.Length + 16) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + value.Length + 1024));
+                    if (value.IsEmpty && raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) AuditChain.WriteNull(buffer, ref at);
+                    else AuditChain.WriteUtf8(buffer, ref at, value);
+                    break;
+            }
         }
         return at;
     }
 
-    /// <summary>EF's stored "yyyy-MM-dd HH:mm:ss.FFFFFFF" as the canonical ISO form; returns the length written.</summary>
+    /// <summary>
+    /// EF's stored "yyyy-MM-dd HH:mm:ss.FFFFFFF" as the canonical "yyyy-MM-ddTHH:mm:ss.ffffffZ"; returns the length
+    /// written. The usual shape is rewritten byte by byte (the fraction cut or padded to six digits, which is what
+    /// parsing and formatting would give); anything else goes through <see cref="AuditEntryReader.ParseTime(ReadOnlySpan{char})"/>.
+    /// </summary>
     internal static int CanonicalTime(ReadOnlySpan<byte> stored, Span<byte> destination)
     {
+        if (stored.Length >= 19 && stored.Length <= 27 && stored[10] == (byte)' ' && (stored.Length == 19 || (stored[19] == (byte)'.' && stored.Length > 20))
+            && IsDigits(stored[..4]) && IsDigits(stored[11..13]) && (stored.Length == 19 || IsDigits(stored[20..])))
+        {
+            stored[..10].CopyTo(destination);
+            destination[10] = (byte)'T';
+            stored[11..19].CopyTo(destination[11..]);
+            destination[19] = (byte)'.';
+            var fraction = stored.Length > 20 ? stored[20..] : default;
+            for (var i = 0; i < 6; i++) destination[20 + i] = i < fraction.Length ? fraction[i] : (byte)'0';
+            destination[26] = (byte)'Z';
+            return 27;
+        }
         Span<char> chars = stackalloc char[Math.Min(stored.Length, 64)];
         for (var i = 0; i < chars.Length; i++) chars[i] = (char)stored[i];
         AuditEntryReader.ParseTime(chars).TryFormat(destination, out var length, AuditChain.TimeFormat, CultureInfo.InvariantCulture);
         return length;
+    }
+
+    private static bool IsDigits(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b is < (byte)'0' or > (byte)'9') return false;
+        }
+        return true;
     }
 
     private static void ToHex(ReadOnlySpan<byte> bytes, Span<byte> hex)

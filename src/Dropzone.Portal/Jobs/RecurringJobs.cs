@@ -17,6 +17,7 @@ public static class RecurringJobs
     public const string GroupsRecheckId = GroupRecheckJob.RecurringJobId;
     public const string GroupOwnersRefreshId = GroupOwnersRefreshJob.RecurringJobId;
     public const string RequestsSweepId = MemberRequestSweep.RecurringJobId;
+    public const string AuditCheckpointId = "audit-checkpoint";
     public const string AuditVerifyChainId = "audit-verify-chain";
     public const string AuditArchiveId = "audit-archive";
     public const string AuditVerifyArchivesId = "audit-verify-archives";
@@ -30,6 +31,7 @@ public static class RecurringJobs
         Job<GroupRecheckJob>(GroupsRecheckId, j => j.CheckDueAsync(CancellationToken.None), s => s.GroupsRecheck),
         Job<GroupOwnersRefreshJob>(GroupOwnersRefreshId, j => j.RefreshAsync(CancellationToken.None), s => s.GroupOwnersRefresh),
         Job<MemberRequestSweep>(RequestsSweepId, j => j.RunAsync(CancellationToken.None), s => s.RequestsSweep),
+        Job<AuditJobs>(AuditCheckpointId, j => j.VerifyTailAsync(CancellationToken.None), s => s.AuditCheckpoint),
         Job<AuditJobs>(AuditVerifyChainId, j => j.VerifyChainAsync(CancellationToken.None), s => s.AuditVerifyChain),
         Job<AuditJobs>(AuditArchiveId, j => j.ArchiveDueAsync(CancellationToken.None), s => s.AuditArchive),
         Job<AuditJobs>(AuditVerifyArchivesId, j => j.VerifyArchivesAsync(CancellationToken.None), s => s.AuditVerifyArchives),
@@ -55,6 +57,12 @@ public sealed partial class RecurringJobsOptions
     /// <summary>Expire undecided requests and re-queue approved ones whose job was lost.</summary>
     public string RequestsSweep { get; set; } = "*/15 * * * *";
 
+    /// <summary>
+    /// Verify the audit chain since the newest checkpoint and checkpoint its head outside the database: the most
+    /// history someone with write access to the database could rewrite unnoticed (decision 011).
+    /// </summary>
+    public string AuditCheckpoint { get; set; } = "*/15 * * * *";
+
     /// <summary>Verify the audit chain (the result is itself audited and shown on the audit page).</summary>
     public string AuditVerifyChain { get; set; } = "0 2 * * *";
 
@@ -71,6 +79,7 @@ public sealed partial class RecurringJobsOptions
             [nameof(GroupsRecheck)] = GroupsRecheck,
             [nameof(GroupOwnersRefresh)] = GroupOwnersRefresh,
             [nameof(RequestsSweep)] = RequestsSweep,
+            [nameof(AuditCheckpoint)] = AuditCheckpoint,
             [nameof(AuditVerifyChain)] = AuditVerifyChain,
             [nameof(AuditArchive)] = AuditArchive,
             [nameof(AuditVerifyArchives)] = AuditVerifyArchives,

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Dropzone.Portal.Security;
@@ -6,7 +5,7 @@ namespace Dropzone.Portal.Security;
 /// <summary>
 /// Transport and browser hardening: HSTS and HTTPS redirection outside Development, secure cookies,
 /// security headers, forwarded headers behind a reverse proxy, and data protection keys kept in the
-/// portal database so cookies survive restarts.
+/// portal database, encrypted, so cookies survive restarts (<see cref="PortalDataProtection"/>).
 /// </summary>
 public static class HostHardening
 {
@@ -33,9 +32,7 @@ public static class HostHardening
             }
         });
 
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Dropzone.Portal")
-            .PersistKeysToDbContext<PortalDbContext>();
+        builder.AddPortalDataProtection();
 
         builder.Services.AddHsts(options =>
         {

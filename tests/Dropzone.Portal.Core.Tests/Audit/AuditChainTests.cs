@@ -5,6 +5,8 @@ namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditChainTests
 {
+    private static readonly AuditChainKey Key = new(Enumerable.Repeat((byte)7, 32).ToArray());
+
     private static AuditEntry Sample() => new()
     {
         Sequence = 7,
@@ -28,16 +30,16 @@ public sealed class AuditChainTests
     {
         var text = Encoding.UTF8.GetString(AuditChain.CanonicalBytes(Sample()));
 
-        Assert.StartsWith("dropzone-audit/1\n1:7;27:2026-11-27T10:00:00.123456Z;4:User;5:oid-1;15:ada@contoso.com;3:Ada;12:Member.Added;7:mailbox;17:phish@contoso.com;-;3:g-1;9:Succeeded;", text);
+        Assert.StartsWith("dropzone-audit/2\n1:7;27:2026-11-27T10:00:00.123456Z;4:User;5:oid-1;15:ada@contoso.com;3:Ada;12:Member.Added;7:mailbox;17:phish@contoso.com;-;3:g-1;9:Succeeded;", text);
         Assert.EndsWith("2:ok;-;-;-;-;-;64:" + AuditChain.GenesisHash + ";", text);
     }
 
     [Fact]
     public void ComputeHash_SameContent_SameHashAndHex()
     {
-        var hash = AuditChain.ComputeHash(Sample());
+        var hash = AuditChain.ComputeHash(Sample(), Key);
 
-        Assert.Equal(hash, AuditChain.ComputeHash(Sample()));
+        Assert.Equal(hash, AuditChain.ComputeHash(Sample(), Key));
         Assert.Matches("^[0-9a-f]{64}$", hash);
     }
 
@@ -51,7 +53,7 @@ public sealed class AuditChainTests
     [InlineData("field-boundary")]
     public void ComputeHash_AnyFieldChanged_DifferentHash(string change)
     {
-        var original = AuditChain.ComputeHash(Sample());
+        var original = AuditChain.ComputeHash(Sample(), Key);
         var changed = Sample();
         switch (change)
         {
@@ -65,18 +67,31 @@ public sealed class AuditChainTests
             case "field-boundary": changed.ActorUpn = "ada@contoso.comAda"; changed.ActorName = ""; break;
         }
 
-        Assert.NotEqual(original, AuditChain.ComputeHash(changed));
+        Assert.NotEqual(original, AuditChain.ComputeHash(changed, Key));
     }
 
     [Fact]
     public void HashMatches_StoredHashOfContent_True()
     {
         var entry = Sample();
-        entry.Hash = AuditChain.ComputeHash(entry);
+        entry.Hash = AuditChain.ComputeHash(entry, Key);
 
-        Assert.True(AuditChain.HashMatches(entry));
+        Assert.True(AuditChain.HashMatches(entry, Key));
         entry.Answer = "tampered";
-        Assert.False(AuditChain.HashMatches(entry));
+        Assert.False(AuditChain.HashMatches(entry, Key));
+    }
+
+    [Fact]
+    public void ComputeHash_IsHmacSha256OfCanonicalFormUnderTheKey()
+    {
+        var entry = Sample();
+
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Enumerable.Repeat((byte)7, 32).ToArray(), AuditChain.CanonicalBytes(entry)));
+
+        Assert.Equal(expected, AuditChain.ComputeHash(entry, Key));
+        // Without the key the MAC cannot be recomputed: another key (or plain SHA-256) gives another value.
+        Assert.NotEqual(expected, AuditChain.ComputeHash(entry, AuditChainKey.Generate()));
+        Assert.NotEqual(expected, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(AuditChain.CanonicalBytes(entry))));
     }
 
     [Fact]

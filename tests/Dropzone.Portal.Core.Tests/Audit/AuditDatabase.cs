@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,37 +21,54 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
     {
         Folder = folder;
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db"), Pooling = false }.ToString();
-        _options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(ConnectionString).Options;
+        _options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(ConnectionString).UseAuditChainKey(Key).Options;
+        AuditOptions = new() { ArchiveFolder = "archive", CheckpointFile = Path.Combine(folder, "audit-checkpoints.jsonl") };
         Trail = new AuditTrail(Time);
-        Verifier = new AuditVerifier(this, Trail, Time);
-        Query = new AuditQueryService(this, Options.Create(AuditOptions));
+        Checkpoints = new AuditCheckpointLog(Options.Create(AuditOptions), Key, Time);
+        Verifier = new AuditVerifier(this, Key, Checkpoints, Time);
+        Query = new AuditQueryService(this, Options.Create(AuditOptions), Checkpoints);
     }
+
+    /// <summary>The chain key, as the portal would keep it outside the database.</summary>
+    public AuditChainKey Key { get; } = new(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
+    public AuditCheckpointLog Checkpoints { get; }
+
+    /// <summary>Log lines written by the integrity monitor (level and message), to check what operators see.</summary>
+    public List<(LogLevel Level, string Message)> Logs { get; } = [];
+
+    public AuditIntegrityMonitor Monitor => new(this, Trail, Verifier, Archiver, Checkpoints, new ListLogger<AuditIntegrityMonitor>(Logs));
 
     public string Folder { get; }
     public string ConnectionString { get; }
     public FakeTimeProvider Time { get; } = new(Start);
-    public AuditOptions AuditOptions { get; } = new() { ArchiveFolder = "archive" };
+    public AuditOptions AuditOptions { get; }
     public AuditTrail Trail { get; }
     public AuditVerifier Verifier { get; }
     public AuditQueryService Query { get; }
 
-    public AuditArchiver Archiver => new(this, Trail, Time, Options.Create(AuditOptions), new TestEnvironment(Folder));
+    public AuditArchiver Archiver => new(this, Trail, Key, Time, Options.Create(AuditOptions), new TestEnvironment(Folder));
 
     public static async Task<AuditDatabase> CreateAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var database = new AuditDatabase(folder);
+        var database = await CreateFolderAsync();
         await using var db = database.CreateDbContext();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await db.Database.MigrateAsync();
         return database;
     }
 
+    private static Task<AuditDatabase> CreateFolderAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return Task.FromResult(new AuditDatabase(folder));
+    }
+
     public PortalDbContext CreateDbContext() => new(_options);
 
     public PortalDbContext CreateDbContext(string connectionString) =>
-        new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(connectionString).Options);
+        new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(connectionString).UseAuditChainKey(Key).Options);
 
     /// <summary>Appends <paramref name="count"/> entries, one per second, through the real write path.</summary>
     public async Task SeedAsync(int count, Func<int, AuditEvent>? make = null)
@@ -78,6 +96,28 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// A byte copy of this database file (and of the checkpoint file), as an attacker or an auditor would take
+    /// it: the write-ahead log is folded into the file first so the copy holds everything committed.
+    /// </summary>
+    public async Task<AuditDatabase> CopyAsync()
+    {
+        await ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+        SqliteConnection.ClearAllPools();
+        var copy = await CreateFolderAsync();
+        File.Copy(Path.Combine(Folder, "portal.db"), Path.Combine(copy.Folder, "portal.db"));
+        if (File.Exists(AuditOptions.CheckpointFile)) File.Copy(AuditOptions.CheckpointFile, copy.AuditOptions.CheckpointFile);
+        copy.Time.SetUtcNow(Time.GetUtcNow());
+        return copy;
+    }
+
+    /// <summary>Every entry as stored, in sequence order.</summary>
+    public async Task<List<AuditEntry>> EntriesAsync()
+    {
+        await using var db = CreateDbContext();
+        return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+    }
+
     public async Task<int> ExecuteAsync(string sql)
     {
         await using var connection = new SqliteConnection(ConnectionString);
@@ -97,6 +137,16 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
         catch (IOException)
         {
             // A file still open on some platform: the temp folder is cleaned by the OS eventually.
+        }
+    }
+
+    private sealed class ListLogger<T>(List<(LogLevel Level, string Message)> lines) : ILogger<T>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (lines) lines.Add((logLevel, formatter(state, exception)));
         }
     }
 

@@ -60,7 +60,7 @@ public sealed class AuditExporterTests
         var entries = lines.Select(l => AuditExporter.ReadJson(Encoding.UTF8.GetBytes(l))).ToList();
         Assert.All(entries, e => Assert.Equal("g-odd", e.GroupId));
         // What was exported is exactly what was hashed: every line re-verifies on its own.
-        Assert.All(entries, e => Assert.True(AuditChain.HashMatches(e)));
+        Assert.All(entries, e => Assert.True(AuditChain.HashMatches(e, database.Key)));
     }
 
     [Theory]

@@ -21,7 +21,7 @@ public sealed class AuditTrailTests
         Assert.Equal(AuditChain.GenesisHash, entries[0].PreviousHash);
         for (var i = 1; i < entries.Count; i++) Assert.Equal(entries[i - 1].Hash, entries[i].PreviousHash);
         // Read back from SQLite, every stored hash still matches its content: the time survived the round trip.
-        Assert.All(entries, e => Assert.True(AuditChain.HashMatches(e)));
+        Assert.All(entries, e => Assert.True(AuditChain.HashMatches(e, database.Key)));
         Assert.Equal(AuditDatabase.Start.UtcDateTime, entries[0].OccurredAt);
     }
 
@@ -177,7 +177,7 @@ public sealed class AuditTrailTests
         Assert.Equal(2_501, result.EntriesChecked);
         // Rows written by the prepared insert read back through EF exactly as hashed.
         await using var check = database.CreateDbContext();
-        Assert.All(await check.AuditEntries.Where(e => e.Sequence <= 20).ToListAsync(), e => Assert.True(AuditChain.HashMatches(e)));
+        Assert.All(await check.AuditEntries.Where(e => e.Sequence <= 20).ToListAsync(), e => Assert.True(AuditChain.HashMatches(e, database.Key)));
         var page = await database.Query.GetPageAsync(new AuditFilter { From = AuditDatabase.Start, GroupId = "g1" }, AuditScope.All, new AuditPageRequest());
         Assert.Equal(833, page.TotalCount);
     }

@@ -78,7 +78,7 @@ public sealed class AuditVerifierTests
     }
 
     [Fact]
-    public async Task Verify_EntryEditedAndRehashed_ReportsChainLinkMismatchAtSuccessor()
+    public async Task Verify_EntryEditedAndRehashedWithTheKey_ReportsChainLinkMismatchAtSuccessor()
     {
         await using var database = await AuditDatabase.CreateAsync();
         await database.SeedAsync(10);
@@ -88,7 +88,7 @@ public sealed class AuditVerifierTests
             forged = await db.AuditEntries.AsNoTracking().SingleAsync(e => e.Sequence == 3);
         }
         forged.Answer = "forged";
-        forged.Hash = AuditChain.ComputeHash(forged);
+        forged.Hash = AuditChain.ComputeHash(forged, database.Key);
 
         await database.TamperAsync($"UPDATE AuditEntries SET Answer = 'forged', Hash = '{forged.Hash}' WHERE Sequence = 3;");
 
@@ -111,7 +111,7 @@ public sealed class AuditVerifierTests
 
         Assert.True(result.Intact, result.Summary);
         await using var db = database.CreateDbContext();
-        Assert.All(await db.AuditEntries.ToListAsync(), e => Assert.True(AuditChain.HashMatches(e)));
+        Assert.All(await db.AuditEntries.ToListAsync(), e => Assert.True(AuditChain.HashMatches(e, database.Key)));
     }
 
     [Fact]
@@ -120,12 +120,14 @@ public sealed class AuditVerifierTests
         await using var database = await AuditDatabase.CreateAsync();
         await database.SeedAsync(3);
 
-        await database.Verifier.VerifyAndRecordAsync(AuditActor.User("oid-1", "ada@contoso.com", "Ada"));
+        await database.Monitor.VerifyChainAsync(AuditActor.User("oid-1", "ada@contoso.com", "Ada"));
 
-        var last = await database.Verifier.LastResultAsync();
+        // A fresh monitor (another process) reads the recorded result.
+        var last = (await database.Monitor.GetStateAsync()).Chain;
         Assert.NotNull(last);
-        Assert.Equal(AuditOutcome.Succeeded, last.Outcome);
-        Assert.Equal("Chain intact: 3 entries", last.Answer);
+        Assert.True(last.Intact);
+        Assert.Equal("Chain intact: 3 entries", last.Summary);
+        Assert.Equal("ada@contoso.com", last.By);
         Assert.True((await database.Verifier.VerifyAsync()).Intact);
     }
 }

@@ -25,7 +25,7 @@ public sealed class AuditPageTests : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton(_database.Query);
-        Services.AddSingleton(_database.Verifier);
+        Services.AddSingleton(_database.CreateMonitor());
         Services.AddSingleton(new Dropzone.Portal.Features.Audit.AuditViewerScope(_database));
         AddAuthorization().SetAuthorized("auditor@contoso.com").SetRoles(PortalRoles.Auditor);
     }

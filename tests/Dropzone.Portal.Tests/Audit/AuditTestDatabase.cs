@@ -2,6 +2,9 @@ using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,6 +15,7 @@ public sealed class AuditTestDatabase : IDbContextFactory<PortalDbContext>, IDis
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
     private readonly DbContextOptions<PortalDbContext> _options;
+    private readonly IOptions<AuditOptions> _auditOptions;
 
     public AuditTestDatabase(int entries = 30)
     {
@@ -19,7 +23,9 @@ public sealed class AuditTestDatabase : IDbContextFactory<PortalDbContext>, IDis
         Directory.CreateDirectory(Folder);
         _options = new DbContextOptionsBuilder<PortalDbContext>()
             .UseSqlite(new SqliteConnectionStringBuilder { DataSource = Path.Combine(Folder, "portal.db"), Pooling = false }.ToString())
+            .UseAuditChainKey(Key)
             .Options;
+        _auditOptions = Options.Create(new AuditOptions { ArchiveFolder = Path.Combine(Folder, "archive"), CheckpointFile = Path.Combine(Folder, "audit-checkpoints.jsonl") });
         Trail = new AuditTrail(Time);
         using var db = CreateDbContext();
         db.Database.Migrate();
@@ -43,8 +49,14 @@ public sealed class AuditTestDatabase : IDbContextFactory<PortalDbContext>, IDis
     public string Folder { get; }
     public FakeTimeProvider Time { get; } = new(Start);
     public AuditTrail Trail { get; }
-    public AuditQueryService Query => new(this, Options.Create(new AuditOptions()));
-    public AuditVerifier Verifier => new(this, Trail, Time);
+    public AuditChainKey Key { get; } = AuditChainKey.Generate();
+    public AuditCheckpointLog Checkpoints => new(_auditOptions, Key, Time);
+    public AuditQueryService Query => new(this, _auditOptions, Checkpoints);
+    public AuditVerifier Verifier => new(this, Key, Checkpoints, Time);
+    public AuditArchiver Archiver => new(this, Trail, Key, Time, _auditOptions, new HostingEnvironment { ContentRootPath = Folder });
+
+    public AuditIntegrityMonitor CreateMonitor(ILogger<AuditIntegrityMonitor>? logger = null) =>
+        new(this, Trail, Verifier, Archiver, Checkpoints, logger ?? NullLogger<AuditIntegrityMonitor>.Instance);
 
     public PortalDbContext CreateDbContext() => new(_options);
 

@@ -21,6 +21,7 @@ public sealed class RecurringJobsTests : IClassFixture<PortalApplicationFactory>
 
         var ids = connection.GetRecurringJobs().Select(j => j.Id).ToHashSet();
 
+        Assert.Contains(RecurringJobs.AuditCheckpointId, ids);
         Assert.Contains(RecurringJobs.AuditVerifyChainId, ids);
         Assert.Contains(RecurringJobs.AuditArchiveId, ids);
         Assert.Contains(RecurringJobs.AuditVerifyArchivesId, ids);
@@ -41,6 +42,7 @@ public sealed class RecurringJobsTests : IClassFixture<PortalApplicationFactory>
                 [RecurringJobs.GroupsRecheckId] = "*/5 * * * *",
                 [RecurringJobs.GroupOwnersRefreshId] = "*/5 * * * *",
                 [RecurringJobs.RequestsSweepId] = "*/15 * * * *",
+                [RecurringJobs.AuditCheckpointId] = "*/15 * * * *",
                 [RecurringJobs.AuditVerifyChainId] = "0 2 * * *",
                 [RecurringJobs.AuditArchiveId] = "0 3 * * *",
                 [RecurringJobs.AuditVerifyArchivesId] = "0 4 1 * *",

@@ -8,11 +8,19 @@ namespace Dropzone.Portal.Features.Audit;
 /// The audit filter as query-string parameters, shared by the page (<c>/audit?run=…</c>, so groups, runs and
 /// requests can link to their entries) and the export endpoints, so an export matches what the page shows.
 /// </summary>
-public sealed record AuditFilterQuery(
-    DateTimeOffset? From = null, DateTimeOffset? To = null, string? Actor = null, string? Action = null,
-    string? Group = null, AuditOutcome? Outcome = null, string? Q = null, string? Run = null,
-    string? Request = null, string? Target = null)
+public sealed record AuditFilterQuery
 {
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+    public string? Actor { get; init; }
+    public string? Action { get; init; }
+    public string? Group { get; init; }
+    public AuditOutcome? Outcome { get; init; }
+    public string? Q { get; init; }
+    public string? Run { get; init; }
+    public string? Request { get; init; }
+    public string? Target { get; init; }
+
     public AuditFilter ToFilter() => new()
     {
         From = From,

@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Dropzone.Portal.Core.Data;
+using Dropzone.Portal.Core.Security;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Dropzone.Portal.Security;
+
+/// <summary>
+/// The cookie and antiforgery key ring, kept in the portal database so sign-ins survive restarts, and encrypted
+/// there with a certificate kept outside it, so that whoever can read or write the database cannot forge a cookie.
+/// The certificate: <c>DataProtection:Certificate:Path</c> (+ <c>:Password</c>, a PFX) or
+/// <c>DataProtection:Certificate:Thumbprint</c> (the machine's or user's store); otherwise
+/// <c>dataprotection.pfx</c> beside the database, created on first start with owner-only permissions (the demo's
+/// default; production should keep it away from the database's volume).
+/// </summary>
+public static class PortalDataProtection
+{
+    public const string Section = "DataProtection";
+    public const string DefaultCertificateFile = "dataprotection.pfx";
+
+    public static IHostApplicationBuilder AddPortalDataProtection(this IHostApplicationBuilder builder)
+    {
+        var dataProtection = builder.Services.AddDataProtection()
+            .SetApplicationName("Dropzone.Portal")
+            .PersistKeysToDbContext<PortalDbContext>();
+        var section = builder.Configuration.GetSection(Section);
+        if (section["Certificate:Thumbprint"] is { Length: > 0 } thumbprint)
+        {
+            dataProtection.ProtectKeysWithCertificate(thumbprint);
+            return builder;
+        }
+        var path = section["Certificate:Path"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, builder.Environment.ContentRootPath)
+            : Path.Combine(PortalDatabaseDefaults.DataFolderOf(builder.Configuration, builder.Environment.ContentRootPath), DefaultCertificateFile);
+        var password = section["Certificate:Password"];
+        var pfx = SecretFile.ReadOrCreate(path, () => CreateCertificate(password));
+        var certificate = X509CertificateLoader.LoadPkcs12(pfx, password, X509KeyStorageFlags.EphemeralKeySet);
+        // Encrypts new keys with the certificate and lets the decryptor find it without a certificate store.
+        dataProtection.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        return builder;
+    }
+
+    private static byte[] CreateCertificate(string? password)
+    {
+        using var rsa = RSA.Create(3072);
+        var request = new CertificateRequest("CN=Dropzone Portal data protection", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(30));
+        return certificate.Export(X509ContentType.Pkcs12, password);
+    }
+}

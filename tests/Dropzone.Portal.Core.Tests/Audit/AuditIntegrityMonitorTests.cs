@@ -1,0 +1,85 @@
+using Dropzone.Portal.Core.Audit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Dropzone.Portal.Core.Tests.Audit;
+
+public sealed class AuditIntegrityMonitorTests
+{
+    [Fact]
+    public async Task ArchiveCheck_ArchiveFileMissing_JobFailsRecordsLogsAndFlags()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        database.AuditOptions.ArchiveAfterDays = 1;
+        await database.SeedAsync(4);
+        database.Time.Advance(TimeSpan.FromDays(2));
+        var cut = await database.Archiver.ArchiveDueAsync();
+        File.Delete(Path.Combine(database.Folder, "archive", cut!.FileName));
+        var monitor = database.Monitor;
+        var jobs = new AuditJobs(monitor, database.Archiver);
+
+        var error = await Assert.ThrowsAsync<AuditIntegrityException>(() => jobs.VerifyArchivesAsync());
+
+        Assert.Contains("is missing", error.Message, StringComparison.Ordinal);
+        await using var db = database.CreateDbContext();
+        var recorded = await db.AuditEntries.OrderBy(e => e.Sequence).LastAsync();
+        Assert.Equal((AuditActions.AuditVerified, AuditIntegrityMonitor.ArchivesTarget, AuditOutcome.Failed), (recorded.Action, recorded.TargetId, recorded.Outcome));
+        Assert.Contains(database.Logs, l => l.Level == LogLevel.Error && l.Message.Contains(cut.FileName, StringComparison.Ordinal));
+        var state = await monitor.GetStateAsync();
+        Assert.True(state.Broken);
+        Assert.Equal(database.Time.GetUtcNow(), state.Archives!.CheckedAt);
+        // Another process (a fresh monitor) sees the same from the recorded check.
+        Assert.True((await database.Monitor.GetStateAsync()).Broken);
+    }
+
+    [Fact]
+    public async Task ArchiveCheck_Intact_RecordsSuccessAndClearsTheFlag()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        database.AuditOptions.ArchiveAfterDays = 1;
+        await database.SeedAsync(4);
+        database.Time.Advance(TimeSpan.FromDays(2));
+        await database.Archiver.ArchiveDueAsync();
+        var jobs = new AuditJobs(database.Monitor, database.Archiver);
+
+        var result = await jobs.VerifyArchivesAsync();
+
+        Assert.True(result.Intact, result.Summary);
+        Assert.False((await database.Monitor.GetStateAsync()).Broken);
+    }
+
+    [Fact]
+    public async Task ChainJob_Broken_JobFailsRecordsLogsAndFlags()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(5);
+        await database.TamperAsync("UPDATE AuditEntries SET Answer = 'x' WHERE Sequence = 2;");
+        var monitor = database.Monitor;
+
+        await Assert.ThrowsAsync<AuditIntegrityException>(() => new AuditJobs(monitor, database.Archiver).VerifyChainAsync());
+
+        await using var db = database.CreateDbContext();
+        var recorded = await db.AuditEntries.OrderBy(e => e.Sequence).LastAsync();
+        Assert.Equal((AuditIntegrityMonitor.ChainTarget, AuditOutcome.Failed), (recorded.TargetId, recorded.Outcome));
+        Assert.Contains(database.Logs, l => l.Level == LogLevel.Error && l.Message.Contains("ContentEdited", StringComparison.Ordinal));
+        Assert.False((await monitor.GetStateAsync()).Chain!.Intact);
+    }
+
+    [Fact]
+    public async Task TailJob_Intact_WritesACheckpointAndNoEntry()
+    {
+        await using var database = await AuditDatabase.CreateAsync();
+        await database.SeedAsync(5);
+
+        var result = await new AuditJobs(database.Monitor, database.Archiver).VerifyTailAsync();
+
+        Assert.True(result.Intact);
+        var checkpoint = await database.Checkpoints.LatestAsync();
+        Assert.NotNull(checkpoint);
+        Assert.Equal(5, checkpoint.Sequence);
+        Assert.True(checkpoint.IsAuthentic(database.Key));
+        Assert.Contains(database.Logs, l => l.Level == LogLevel.Information && l.Message.StartsWith("Audit chain verified", StringComparison.Ordinal));
+        await using var db = database.CreateDbContext();
+        Assert.Equal(5, await db.AuditEntries.CountAsync());
+    }
+}
