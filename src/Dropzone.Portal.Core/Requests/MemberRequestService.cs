@@ -242,7 +242,8 @@ public sealed partial class MemberRequestService(
         var group = await LoadGroupAsync(groupId, cancellationToken);
         if (!caller.IsAuditor && !await IsAdminOrCurrentOwnerAsync(caller, group, cancellationToken))
         {
-            throw new MemberRequestDeniedException($"Only the owners of {group.DisplayName}, portal admins and auditors can see its members.");
+            // The refusal reaches someone who may not see the group, so it names no part of it.
+            throw new MemberRequestDeniedException("Only the group's owners, portal admins and auditors can see its members.");
         }
         var members = await tenant.ReadMembersAsync(group, cancellationToken);
         var size = Math.Clamp(pageSize, 1, 500);
@@ -258,7 +259,7 @@ public sealed partial class MemberRequestService(
         var group = await LoadGroupAsync(groupId, cancellationToken);
         if (!caller.IsAuditor && !await IsAdminOrCurrentOwnerAsync(caller, group, cancellationToken))
         {
-            throw new MemberRequestDeniedException($"Only the owners of {group.DisplayName}, portal admins and auditors can see its requests.");
+            throw new MemberRequestDeniedException("Only the group's owners, portal admins and auditors can see its requests.");
         }
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.MemberRequests.AsNoTracking().Where(r => r.GroupId == groupId).ToListAsync(cancellationToken);

@@ -61,6 +61,28 @@ public sealed class AuditPageTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Render_BadDateAndOutcomeInQueryString_NamesEachParameterAndListsUnfiltered()
+    {
+        var page = RenderPage("/audit?from=yesterday&to=2026-13-45&outcome=Sideways");
+
+        var problems = page.FindAll("[data-testid=query-problem]").Select(a => a.TextContent).ToList();
+        Assert.Equal(3, problems.Count);
+        Assert.Contains(problems, p => p.Contains("\"from\"", StringComparison.Ordinal) && p.Contains("yesterday", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("\"to\"", StringComparison.Ordinal) && p.Contains("2026-13-45", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("\"outcome\"", StringComparison.Ordinal) && p.Contains("Sideways", StringComparison.Ordinal));
+        Assert.Equal("30 entries", page.Find("[data-testid=audit-count]").TextContent);
+    }
+
+    [Fact]
+    public void Render_GoodDateInQueryString_NoProblemShown()
+    {
+        var page = RenderPage("/audit?from=2000-01-01T00:00:00Z");
+
+        Assert.Empty(page.FindAll("[data-testid=query-problem]"));
+        Assert.Equal("30 entries", page.Find("[data-testid=audit-count]").TextContent);
+    }
+
+    [Fact]
     public void Render_RunInQueryString_OnlyThatRunsEntries()
     {
         var page = RenderPage("/audit?run=run-1");

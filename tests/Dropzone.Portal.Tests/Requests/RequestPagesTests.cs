@@ -158,8 +158,10 @@ public sealed class RequestPagesTests : RequestPagesContext
 
         var page = Render<GroupMembers>(p => p.Add(x => x.GroupId, group.Id));
 
-        page.WaitForAssertion(() => Assert.Contains("Only the owners", page.Find("[data-testid=members-denied]").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Contains("Only the group's owners", page.Find("[data-testid=members-denied]").TextContent, StringComparison.Ordinal));
         Assert.Empty(page.FindAll("[data-testid=member-add]"));
+        // The group page hides the name from a non-owner; the members page must too (heading and refusal).
+        Assert.DoesNotContain(group.DisplayName, page.Markup, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
