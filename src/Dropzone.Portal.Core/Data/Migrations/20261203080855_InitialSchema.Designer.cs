@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dropzone.Portal.Core.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261203055943_InitialSchema")]
+    [Migration("20261203080855_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -584,6 +584,15 @@ namespace Dropzone.Portal.Core.Data.Migrations
                     b.Property<string>("OwnerObjectId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Furthest")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Revision")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("StateJson")
                         .IsRequired()

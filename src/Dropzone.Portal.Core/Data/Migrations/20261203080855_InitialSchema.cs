@@ -113,6 +113,9 @@ public partial class InitialSchema : Migration
             {
                 OwnerObjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                 Step = table.Column<int>(type: "INTEGER", nullable: false),
+                Furthest = table.Column<int>(type: "INTEGER", nullable: false),
+                Revision = table.Column<long>(type: "INTEGER", nullable: false),
+                ClosedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                 StateJson = table.Column<string>(type: "TEXT", nullable: false),
                 UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
             },
