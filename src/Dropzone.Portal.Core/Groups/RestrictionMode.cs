@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dropzone.Portal.Core.Data;
 
 namespace Dropzone.Portal.Core.Groups;
 
@@ -10,8 +10,8 @@ namespace Dropzone.Portal.Core.Groups;
 /// A value rather than an enum so that a new mode is a new registration, not an edit here; stored as the same text
 /// the enum it replaces was stored as.
 /// </summary>
-[JsonConverter(typeof(RestrictionModeJsonConverter))]
-public readonly record struct RestrictionMode
+[JsonConverter(typeof(NamedValueJsonConverter<RestrictionMode>))]
+public readonly record struct RestrictionMode : INamedValue<RestrictionMode>
 {
     private const string AccessPolicyName = "ApplicationAccessPolicy";
     private readonly string? _name;
@@ -33,16 +33,7 @@ public readonly record struct RestrictionMode
 
     public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name);
 
+    public static RestrictionMode FromName(string name) => new(name);
+
     public override string ToString() => Name;
-}
-
-/// <summary>Writes a <see cref="RestrictionMode"/> as its name, the same JSON the enum's string converter wrote.</summary>
-public sealed class RestrictionModeJsonConverter : JsonConverter<RestrictionMode>
-{
-    public override RestrictionMode Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } name
-            ? new RestrictionMode(name)
-            : throw new JsonException("A restriction mode is stored as its name.");
-
-    public override void Write(Utf8JsonWriter writer, RestrictionMode value, JsonSerializerOptions options) => writer.WriteStringValue(value.Name);
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dropzone.Portal.Core.Data;
 
 namespace Dropzone.Portal.Core.Setup;
 
@@ -9,8 +9,8 @@ namespace Dropzone.Portal.Core.Setup;
 /// steps without an edit here; stored as the same text the enum it replaces was stored as. The steps every
 /// plan has are named here; a mode names its own beside them (for example <c>EnsureAccessPolicyStep.StepKind</c>).
 /// </summary>
-[JsonConverter(typeof(SetupStepKindJsonConverter))]
-public readonly record struct SetupStepKind
+[JsonConverter(typeof(NamedValueJsonConverter<SetupStepKind>))]
+public readonly record struct SetupStepKind : INamedValue<SetupStepKind>
 {
     private readonly string? _name;
 
@@ -33,16 +33,7 @@ public readonly record struct SetupStepKind
 
     public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name);
 
+    public static SetupStepKind FromName(string name) => new(name);
+
     public override string ToString() => Name;
-}
-
-/// <summary>Writes a <see cref="SetupStepKind"/> as its name, the same JSON the enum's string converter wrote.</summary>
-public sealed class SetupStepKindJsonConverter : JsonConverter<SetupStepKind>
-{
-    public override SetupStepKind Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } name
-            ? new SetupStepKind(name)
-            : throw new JsonException("A step kind is stored as its name.");
-
-    public override void Write(Utf8JsonWriter writer, SetupStepKind value, JsonSerializerOptions options) => writer.WriteStringValue(value.Name);
 }
