@@ -86,6 +86,24 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
         await db.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// Archiving after one day: appends <paramref name="count"/> entries and lets two days pass, so they are due
+    /// for the next archive cut.
+    /// </summary>
+    public async Task SeedDueForArchiveAsync(int count)
+    {
+        AuditOptions.ArchiveAfterDays = 1;
+        await SeedAsync(count);
+        Time.Advance(TimeSpan.FromDays(2));
+    }
+
+    /// <summary><see cref="SeedDueForArchiveAsync"/>, then the archive cut of what is due.</summary>
+    public async Task<AuditArchiveCut?> SeedAndArchiveAsync(int count)
+    {
+        await SeedDueForArchiveAsync(count);
+        return await Archiver.ArchiveDueAsync();
+    }
+
     /// <summary>Plays an attacker with file access: drops the append-only triggers, then runs raw SQL.</summary>
     public async Task TamperAsync(string sql)
     {
