@@ -1,12 +1,6 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Core.Tests.Audit;
 

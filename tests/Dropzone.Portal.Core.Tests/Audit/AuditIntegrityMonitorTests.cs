@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Tests.Audit;
