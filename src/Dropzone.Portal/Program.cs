@@ -1,4 +1,3 @@
-using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Hosting;
 using Serilog;
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Security;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Dropzone.Portal.Security;

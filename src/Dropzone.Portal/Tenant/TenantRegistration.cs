@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Security;
 using Dropzone.TenantEmulator;
 using Dropzone.TenantEmulator.Hosting;
 using Microsoft.AspNetCore.Authorization;

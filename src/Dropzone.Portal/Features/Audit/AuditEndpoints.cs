@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Security;
 
 namespace Dropzone.Portal.Features.Audit;
 
