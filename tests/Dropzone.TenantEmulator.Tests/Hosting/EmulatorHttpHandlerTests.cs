@@ -3,24 +3,11 @@ namespace Dropzone.TenantEmulator.Tests.Hosting;
 /// <summary>The in-process path: real Microsoft host names, no network, same answers as the mount.</summary>
 public sealed class EmulatorHttpHandlerTests : EmulatorHostTest
 {
-    private async Task<string> TokenAsync(HttpClient client, string scope)
-    {
-        using var response = await client.PostAsync($"https://login.emulator.test/{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["scope"] = scope,
-        }));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
-    }
-
     [Fact]
     public async Task SendAsync_TokenThenInvokeCommandByRealHosts_Works()
     {
         using var client = Host.InProcessClient();
-        var token = await TokenAsync(client, "https://outlook.office365.com/.default");
+        var token = await RealHostCalls.AppTokenAsync(client, RealHostCalls.ExchangeScope, loginHost: "login.emulator.test");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"https://outlook.office365.com/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand")
         {
             Content = new StringContent("""{"CmdletInput":{"CmdletName":"Get-AcceptedDomain","Parameters":{}}}""", System.Text.Encoding.UTF8, "application/json"),
@@ -39,7 +26,7 @@ public sealed class EmulatorHttpHandlerTests : EmulatorHostTest
     public async Task SendAsync_GraphHost_ServesGraph()
     {
         using var client = Host.InProcessClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, "https://graph.microsoft.com/.default"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await RealHostCalls.AppTokenAsync(client, RealHostCalls.GraphScope, loginHost: "login.emulator.test"));
 
         var domains = await client.GetFromJsonAsync<JsonObject>("https://graph.microsoft.com/v1.0/domains");
 
