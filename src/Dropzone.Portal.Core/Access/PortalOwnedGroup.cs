@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-
 namespace Dropzone.Portal.Core.Access;
 
 /// <summary>

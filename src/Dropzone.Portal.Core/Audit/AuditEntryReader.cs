@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using Dropzone.Portal.Core.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Audit;
 

@@ -1,7 +1,4 @@
-using Dropzone.Portal.Core.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Audit;
 

@@ -1,6 +1,4 @@
-using Dropzone.Portal.Core.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Audit;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using Dropzone.Portal.Core.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Audit;
 

@@ -1,7 +1,4 @@
 using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Groups;
 

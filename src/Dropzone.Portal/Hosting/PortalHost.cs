@@ -1,5 +1,4 @@
 using Dropzone.Portal.Components;
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.TenantClients;
 
 namespace Dropzone.Portal.Hosting;

@@ -1,7 +1,5 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests;
 using Dropzone.Portal.Core.Requests.Notifications;
-using Dropzone.Portal.Core.Setup;
 
 namespace Dropzone.Portal.Hosting;
 

@@ -1,6 +1,5 @@
 using Dropzone.TenantEmulator;
 using Dropzone.TenantEmulator.Hosting;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Dropzone.Portal.Tenant;
 

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Restriction.AccessPolicy;
 
 /// <summary>The access policy mode's drift: its policy removed or altered, or other policies for the application.</summary>

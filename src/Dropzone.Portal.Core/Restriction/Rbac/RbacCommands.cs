@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Commands;
-
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 
 /// <summary>

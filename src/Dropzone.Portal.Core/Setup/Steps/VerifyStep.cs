@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Verification;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Dropzone.Portal.Core.Setup;
 
 namespace Dropzone.Portal.Features.Groups;
 

@@ -1,6 +1,4 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Instances;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
 using Microsoft.Extensions.DependencyInjection.Extensions;
