@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
 using Dropzone.Portal.TenantClients.Graph;
