@@ -116,6 +116,20 @@ public sealed partial class TenantState
         SaveChanges();
     }
 
+    /// <summary>Gives the app exactly this Entra role for Exchange (e.g. Exchange Recipient Administrator), or none.</summary>
+    public void SetExchangeRole(string appId, string? role)
+    {
+        lock (Gate)
+        {
+            var app = FindApp(appId) ?? throw new ArgumentException($"Unknown app {appId}.", nameof(appId));
+            app.DirectoryRoles.RemoveAll(r => r.StartsWith("Exchange ", StringComparison.Ordinal));
+            if (role is not null)
+            {
+                app.DirectoryRoles.Add(role);
+            }
+        }
+    }
+
     /// <summary>
     /// Grants or revokes an application permission (an app role on Graph or Exchange Online), e.g. taking away
     /// the restricted app's unscoped Mail.Read so that only its RBAC scope grants access.
