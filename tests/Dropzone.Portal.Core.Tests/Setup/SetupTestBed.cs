@@ -139,11 +139,11 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     };
 
     /// <summary>Plays the job system: advances the run, and when it waits, moves the clock to its next attempt.</summary>
-    public async Task<AdvanceOutcome> DriveAsync(Guid runId, int maxAdvances = 200)
+    public async Task<AdvanceOutcome> DriveAsync(Guid runId, int maxAdvances = 200, SetupRunEngine? engine = null)
     {
         for (var i = 0; i < maxAdvances; i++)
         {
-            var outcome = await Engine.AdvanceAsync(runId);
+            var outcome = await (engine ?? Engine).AdvanceAsync(runId);
             if (outcome != AdvanceOutcome.Waiting)
             {
                 return outcome;
