@@ -15,6 +15,7 @@ public sealed class TenantStateFile : IDisposable
     private byte[] _lastWritten = [];
     private long _requested;
     private long _written;
+    private volatile bool _disposed;
 
     public TenantStateFile(string path)
     {
@@ -90,6 +91,12 @@ public sealed class TenantStateFile : IDisposable
 
     private void WriteIfNotCovered(long ticket, Func<byte[]> capture)
     {
+        // Once its host is gone the file is no longer this tenant's to write (its lock is released, a successor
+        // may own it); callers that still hold the tenant, such as a cached token validator, keep it in memory.
+        if (_disposed)
+        {
+            return;
+        }
         // A write that began after this saver's change already holds it.
         if (Interlocked.Read(ref _written) >= ticket)
         {
@@ -121,7 +128,17 @@ public sealed class TenantStateFile : IDisposable
 
     public void Dispose()
     {
-        _lock.Dispose();
-        _writer.Dispose();
+        // The writer semaphore is not disposed: a save racing the shutdown must find it usable and see _disposed.
+        // It never allocates a wait handle, so there is nothing to release.
+        _writer.Wait();
+        try
+        {
+            _disposed = true;
+            _lock.Dispose();
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 }

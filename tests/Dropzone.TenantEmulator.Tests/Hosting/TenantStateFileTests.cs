@@ -169,6 +169,24 @@ public sealed class TenantStateFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposed_KeepsAnsweringFromMemory_AndLeavesTheFileToItsSuccessor()
+    {
+        // A token validator cached across hosts can still call a tenant whose host has shut down.
+        var first = StartTenant();
+        using var http = await ExchangeClientAsync(first);
+        var firstState = first.State;
+        first.Dispose();
+        using var successor = StartTenant();
+        var successorsFile = File.ReadAllBytes(StatePath);
+
+        await InvokeOkAsync(http, "New-DistributionGroup", new JsonObject { ["Name"] = "After shutdown", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn) });
+
+        Assert.NotNull(firstState.FindGroup("After shutdown"));
+        Assert.Equal(successorsFile, File.ReadAllBytes(StatePath));
+        Assert.Null(successor.State.FindGroup("After shutdown"));
+    }
+
+    [Fact]
     public void Start_EmptyStateFileSetting_KeepsNothing()
     {
         using var tenant = InProcessTenant.Create(new FakeTimeProvider(Start), o => o.StateFile = "");
