@@ -1,3 +1,5 @@
+using Dropzone.TenantEmulator.Hosting;
+
 namespace Dropzone.TenantEmulator;
 
 /// <summary>
@@ -21,6 +23,13 @@ public static class EmulatorProgram
         WebApplication app;
         try
         {
+            // TenantEmulator:TlsCertificate: the https endpoints' certificate, made on first start (compose demos).
+            if (builder.Configuration["TenantEmulator:TlsCertificate"] is { Length: > 0 } certificatePath)
+            {
+                var certificate = EmulatorCertificate.LoadOrCreate(Path.GetFullPath(certificatePath, builder.Environment.ContentRootPath),
+                    (builder.Configuration["TenantEmulator:TlsHostNames"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+                builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+            }
             app = builder.Build();
             app.MapGet("/", () => Results.Redirect(TenantEmulatorExtensions.MountPrefix + "/_control/state"));
             app.MapTenantEmulator();

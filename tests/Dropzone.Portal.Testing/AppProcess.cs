@@ -122,7 +122,7 @@ public sealed partial class AppProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"Now listening on: (https?://\S+)")]
     private static partial Regex ListeningLine();
 
     public async ValueTask DisposeAsync()

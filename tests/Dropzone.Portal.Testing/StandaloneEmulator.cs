@@ -11,12 +11,12 @@ namespace Dropzone.Portal.Testing;
 /// </summary>
 public sealed class StandaloneEmulator : IAsyncDisposable
 {
-    private StandaloneEmulator(AppProcess process, Uri address, string stateFile)
+    private StandaloneEmulator(AppProcess process, Uri address, string stateFile, HttpMessageHandler handler)
     {
         Process = process;
         Address = address;
         StateFile = stateFile;
-        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
+        Http = new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(120) };
     }
 
     public AppProcess Process { get; }
@@ -37,27 +37,59 @@ public sealed class StandaloneEmulator : IAsyncDisposable
         {
             ["TenantEmulator:StateFile"] = stateFile,
         };
+        return await StartAsync(all, new HttpClientHandler());
+    }
+
+    /// <summary>
+    /// Over HTTPS with <paramref name="certificate"/>, on a free port fixed up front: the authority (and so the tokens'
+    /// issuer) names the port, as a real tenant's authority names its host. MSAL only accepts https authorities.
+    /// </summary>
+    public static async Task<StandaloneEmulator> StartHttpsAsync(string stateFile, TestCertificate certificate, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        var origin = $"https://127.0.0.1:{FreeTcpPort()}";
+        var all = new Dictionary<string, string?>(settings ?? [], StringComparer.OrdinalIgnoreCase)
+        {
+            ["TenantEmulator:StateFile"] = stateFile,
+            ["TenantEmulator:Instance"] = origin + "/",
+            ["ASPNETCORE_URLS"] = origin,
+            ["Kestrel:Certificates:Default:Path"] = certificate.CertificatePath,
+            ["Kestrel:Certificates:Default:KeyPath"] = certificate.KeyPath,
+        };
+        return await StartAsync(all, certificate.TrustingHandler());
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<StandaloneEmulator> StartAsync(Dictionary<string, string?> all, HttpMessageHandler handler)
+    {
         var process = AppProcess.Start("tenant emulator", BuiltApps.TenantEmulator, all);
         try
         {
             var address = await process.WaitUntilListeningAsync();
-            return new StandaloneEmulator(process, address, stateFile);
+            return new StandaloneEmulator(process, address, all["TenantEmulator:StateFile"]!, handler);
         }
         catch
         {
+            handler.Dispose();
             await process.DisposeAsync();
             throw;
         }
     }
 
     /// <summary>
-    /// The settings that point a portal at this emulator as at a real tenant: authority, Graph and Exchange base
-    /// URLs and the demo app's credentials. The portal does not mount an emulator of its own.
+    /// The settings that point a portal at this emulator as at a real tenant (README, "Connect a real tenant"): the
+    /// authority, Graph and Exchange base URLs (the emulator's root serves the real services' paths) and the demo
+    /// app's credentials. The portal mounts no emulator of its own.
     /// </summary>
-    public IReadOnlyDictionary<string, string?> PortalSettings() => new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+    public Dictionary<string, string?> PortalSettings() => new(StringComparer.OrdinalIgnoreCase)
     {
         ["TenantEmulator:Enabled"] = "false",
-        ["AzureAd:Instance"] = BaseUrl + "/login/",
+        ["AzureAd:Instance"] = Origin + "/",
         ["AzureAd:TenantId"] = DemoTenant.TenantId,
         ["AzureAd:Domain"] = DemoTenant.Domain,
         ["AzureAd:ClientId"] = DemoTenant.PortalClientId,
@@ -65,9 +97,11 @@ public sealed class StandaloneEmulator : IAsyncDisposable
         ["AzureAd:ClientCredentials:0:ClientSecret"] = DemoTenant.PortalClientSecret,
         ["RestrictedApp:ClientId"] = DemoTenant.RestrictedAppId,
         ["Notifications:SenderMailbox"] = DemoTenant.SecurityTeamMailbox,
-        ["Graph:BaseUrl"] = BaseUrl + "/graph/v1.0",
-        ["Exchange:BaseUrl"] = BaseUrl + "/outlook",
+        ["TenantClients:GraphBaseUrl"] = Origin + "/v1.0",
+        ["TenantClients:ExchangeBaseUrl"] = Origin,
     };
+
+    private string Origin => Address.ToString().TrimEnd('/');
 
     /// <summary>An app-only token of the portal's app for a resource (https://outlook.office365.com or https://graph.microsoft.com).</summary>
     public async Task<string> AppTokenAsync(string resource = "https://outlook.office365.com")
