@@ -39,6 +39,10 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     private SetupTestBed(TempDatabase database, SetupOptions options, Action<IServiceCollection>? register)
     {
         var steps = new ServiceCollection().AddSetupSteps();
+        // What the effective-access check of the verify step reads: the portal's groups, the settings and the clock.
+        steps.AddSingleton<IDbContextFactory<PortalDbContext>>(_ => this);
+        steps.AddSingleton<IOptions<SetupOptions>>(Microsoft.Extensions.Options.Options.Create(options));
+        steps.AddSingleton<TimeProvider>(_ => Clock!);
         register?.Invoke(steps);
         Steps = steps.BuildServiceProvider();
         _database = database;
@@ -96,7 +100,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupRunEngine NewEngine() => new(this, Exchange, Directory, Steps.GetRequiredService<SetupStepCatalog>(), Trail, Notifier, Scheduler,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<SetupRunEngine>.Instance);
 
-    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(), Modes, Trail,
+    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(),
+        Steps.GetRequiredService<Dropzone.Portal.Core.Access.EffectiveAccessCheck>(), Modes, Trail,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<GroupRechecker>.Instance);
 
     public PortalDbContext CreateDbContext() => _database.CreateDbContext();
