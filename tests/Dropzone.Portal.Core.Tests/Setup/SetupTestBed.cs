@@ -70,6 +70,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupOptions Options { get; }
     public FakeTimeProvider Clock { get; }
     public TenantState Tenant => _tenant.Tenant;
+    public EmulatedTenant Emulated => _tenant;
     public IExchangeClient Exchange { get; }
     public IDirectoryClient Directory { get; }
     public AuditTrail Trail { get; }
