@@ -42,6 +42,12 @@ public sealed class SetupRunEngineTests
     {
         var mode = new RestrictionMode(modeName);
         await using var bed = await SetupTestBed.CreateAsync();
+        if (mode == RestrictionMode.RbacForApplications)
+        {
+            // RBAC scopes add to Entra grants: with the demo app's unscoped Mail.Read the group would (rightly) be Not restricted.
+            bed.Tenant.SetApplicationPermission(DemoTenant.RestrictedAppId, "Mail.Read", false);
+        }
+
         var members = bed.DemoMailboxes().Take(12).ToList();
         bed.SetFaults(f => f with
         {

@@ -34,6 +34,10 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     private SetupTestBed(TempDatabase database, SetupOptions options, Action<IServiceCollection>? register)
     {
         var steps = new ServiceCollection().AddSetupSteps();
+        // What the effective-access check of the verify step reads: the portal's groups, the settings and the clock.
+        steps.AddSingleton<IDbContextFactory<PortalDbContext>>(_ => this);
+        steps.AddSingleton<IOptions<SetupOptions>>(Microsoft.Extensions.Options.Options.Create(options));
+        steps.AddSingleton<TimeProvider>(_ => Clock!);
         register?.Invoke(steps);
         Steps = steps.BuildServiceProvider();
         _database = database;
@@ -61,6 +65,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupOptions Options { get; }
     public FakeTimeProvider Clock { get; }
     public TenantState Tenant => _tenant.Tenant;
+    public EmulatedTenant Emulated => _tenant;
     public IExchangeClient Exchange { get; }
     public IDirectoryClient Directory { get; }
     public AuditTrail Trail { get; }
@@ -101,7 +106,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     /// <summary>The takeover as <paramref name="instance"/> runs it; taken runs are queued on <see cref="Scheduler"/>.</summary>
     public RunTakeover Takeover(PortalInstanceIdentity instance) => new(this, Registry(instance), Scheduler, NullLogger<RunTakeover>.Instance);
 
-    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(), Modes, Trail,
+    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(),
+        Steps.GetRequiredService<Dropzone.Portal.Core.Access.EffectiveAccessCheck>(), Modes, Trail,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<GroupRechecker>.Instance);
 
     public PortalDbContext CreateDbContext() => _database.CreateDbContext();

@@ -179,6 +179,13 @@ namespace Dropzone.Portal.Core.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("AccessCheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccessSummary")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Alias")
                         .IsRequired()
                         .HasMaxLength(64)
