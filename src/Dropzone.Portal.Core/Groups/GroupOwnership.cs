@@ -127,6 +127,13 @@ public sealed partial class GroupOwnership(
                 {
                     continue; // An owner deleted from the directory owns nothing.
                 }
+                if (lookup.Outcome is ExchangeOutcome.Ambiguous)
+                {
+                    // ManagedBy lists names; two recipients sharing one must not silently drop (or grant) an owner.
+                    throw new MemberRequestRuleException(
+                        $"Exchange lists an owner of {group.DisplayName} as \"{(lookup.Command["Identity"] as ExchangeParameterValue.Text)?.Value}\", a name several recipients share, " +
+                        "so the owners could not be confirmed. Give that owner a unique name in Exchange (or set the owners again from the portal, which names them by address).");
+                }
                 throw Unconfirmed(group, lookup.Outcome);
             }
             if (lookup.FirstRow is { } recipientRow && RecipientInfo.From(recipientRow) is { ExternalDirectoryObjectId: { Length: > 0 } id } recipient)

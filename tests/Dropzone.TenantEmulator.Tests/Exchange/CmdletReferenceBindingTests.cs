@@ -157,4 +157,16 @@ public sealed class CmdletReferenceBindingTests : EmulatorHostTest
         Assert.Contains("New-DistributionGroup", exported);
         Assert.DoesNotContain("New-ApplicationAccessPolicy", exported);
     }
+
+    [Fact]
+    public async Task GetRecipient_NameTwoRecipientsShare_404MatchesMultipleEntries()
+    {
+        _host.State.AddNamesake(DemoTenant.OwnerUpn);
+        var name = JsonNode.Parse(await (await _host.InvokeAsync("Get-Recipient", new { Identity = DemoTenant.OwnerUpn })).Content.ReadAsStringAsync())!["value"]![0]!["Name"]!.GetValue<string>();
+
+        using var response = await _host.InvokeAsync("Get-Recipient", new { Identity = name });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains($"'{name}' matches multiple entries", await response.Content.ReadAsStringAsync());
+    }
 }
