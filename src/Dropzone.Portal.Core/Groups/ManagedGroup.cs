@@ -23,6 +23,9 @@ public enum ManagedGroupStatus
 
     /// <summary>The last setup run stopped on an error.</summary>
     Failed,
+
+    /// <summary>An admin gave up a failed setup: off the portal's lists; whatever exists in Exchange stays.</summary>
+    Abandoned,
 }
 
 /// <summary>A mail-enabled security group the portal created or adopted, and the restriction tied to it.</summary>

@@ -101,6 +101,7 @@ public sealed class GroupRechecker(
             }
         }
 
+        group.MemberCount = plan.Request.Members.Count;
         var summary = Record(db, group, run, facts, drift, verification);
         await AuditTrail.SaveChangesAsync(db, cancellationToken);
         return new RecheckOutcome(group.Id, group.Status, drift, summary);

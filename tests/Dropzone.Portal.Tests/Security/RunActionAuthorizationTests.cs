@@ -12,7 +12,7 @@ public sealed class RunActionAuthorizationTests : IClassFixture<PortalApplicatio
     [Theory]
     [InlineData(null)]
     [InlineData(PortalRoles.Auditor)]
-    public async Task CancelAndRetry_NonAdmin_AreRefusedNamingTheRole(string? role)
+    public async Task RunActions_NonAdmin_AreRefusedNamingTheRole(string? role)
     {
         using var scope = _factory.Services.CreateScope();
         var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
@@ -20,11 +20,14 @@ public sealed class RunActionAuthorizationTests : IClassFixture<PortalApplicatio
 
         var cancel = await actions.CancelAsync(user, Guid.NewGuid());
         var retry = await actions.RetryFromStepAsync(user, Guid.NewGuid(), 0);
+        var correct = await actions.CorrectGroupAsync(user, Guid.NewGuid(), "Another name", "another-alias");
+        var abandon = await actions.AbandonAsync(user, Guid.NewGuid());
 
-        Assert.False(cancel.Succeeded);
-        Assert.False(retry.Succeeded);
-        Assert.Contains(PortalRoles.Admin, cancel.Message, StringComparison.Ordinal);
-        Assert.Contains(PortalRoles.Admin, retry.Message, StringComparison.Ordinal);
+        Assert.All([cancel, retry, correct, abandon], result =>
+        {
+            Assert.False(result.Succeeded);
+            Assert.Contains(PortalRoles.Admin, result.Message, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
