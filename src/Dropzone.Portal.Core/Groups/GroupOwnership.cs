@@ -86,7 +86,7 @@ public sealed partial class GroupOwnership(
         List<ManagedGroup> groups;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            groups = await db.ManagedGroups.AsNoTracking().Where(g => g.DirectoryObjectId != null).ToListAsync(cancellationToken);
+            groups = await db.ManagedGroups.AsNoTracking().Where(g => g.DirectoryObjectId != null && g.Status != ManagedGroupStatus.Abandoned).ToListAsync(cancellationToken);
         }
         var refreshed = 0;
         foreach (var group in groups)

@@ -115,6 +115,20 @@ public sealed class TenantCallLog(IExchangeClient exchange, IDirectoryClient dir
         }
     }
 
+    /// <summary>
+    /// Makes an earlier call the one the step shows, when a later read-back only confirmed it (a create refused
+    /// as "already exists" explains a failure; the Get that found nothing afterwards does not).
+    /// </summary>
+    public void ShowAsLast(ExchangeResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        lock (_gate)
+        {
+            LastCommand = result.Command.ToAuditText();
+            LastAnswer = Describe(result);
+        }
+    }
+
     public static string Describe(ExchangeResult result) => result.Outcome switch
     {
         ExchangeOutcome.Success => result.Rows.Count switch

@@ -101,6 +101,7 @@ public sealed class GroupRechecker(
             drift.AddRange(NotThroughThePortal(effective.Reading.Sources));
         }
 
+        group.MemberCount = plan.Request.Members.Count;
         var summary = Record(db, group, run, facts, drift, verification, effective?.Comparison);
         if (effective is not null)
         {

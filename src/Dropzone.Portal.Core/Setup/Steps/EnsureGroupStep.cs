@@ -88,6 +88,8 @@ public sealed class EnsureGroupStep : ISetupStep
             }
         }
 
+        // The step shows the create's refusal, which names the cause, not the read-back that found nothing.
+        context.Tenant.ShowAsLast(created);
         return SetupStepContext.FromFailure(created, "Creating the group");
     }
 

@@ -40,6 +40,7 @@ public static class SetupRunsRegistration
         services.TryAddTransient<SetupRunReader>();
         services.TryAddTransient<SetupDiagnostics>();
         services.TryAddTransient<GroupOwnerChange>();
+        services.TryAddTransient<FailedSetupChanges>();
         services.TryAddTransient<GroupRechecker>();
         services.TryAddTransient<SetupRunJob>();
         services.TryAddTransient<GroupRecheckJob>();
