@@ -21,7 +21,7 @@ internal static class AuditScenario
         // Keyed like the portal: the verification rate below is HMAC-SHA256's.
         var key = AuditChainKey.Generate();
         var options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite(connectionString).AddInterceptors(new SqliteConnectionPragmas()).UseAuditChainKey(key).Options;
+            .UsePortalDatabase(PortalDatabaseProvider.Sqlite, connectionString).AddInterceptors(new SqliteConnectionPragmas()).UseAuditChainKey(key).Options;
         var factory = new Factory(options);
         var clock = new SteppingClock(DateTimeOffset.UtcNow.AddSeconds(-entries), TimeSpan.FromSeconds(1));
         var trail = new AuditTrail(clock);
@@ -42,7 +42,7 @@ internal static class AuditScenario
                 // --reuse: measure again on a file seeded by an earlier --keep run (seed_s is then 0).
                 if (!(args.Contains("--reuse") && await db.AuditEntries.AnyAsync()))
                 {
-                    await trail.AppendBatchAsync(db, Events(entries), chunkSize: 10_000);
+                    await trail.AppendBatchAsync(db, Events(entries));
                 }
             }
             seed.Stop();

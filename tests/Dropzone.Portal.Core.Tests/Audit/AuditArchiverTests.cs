@@ -86,7 +86,7 @@ public sealed class AuditArchiverTests
         database.AuditOptions.ArchiveAfterDays = 1;
         await database.SeedAsync(4);
         database.Time.Advance(TimeSpan.FromDays(2));
-        await database.TamperAsync("UPDATE AuditEntries SET Answer = 'x' WHERE Sequence = 2;" + Dropzone.Portal.Core.Data.Migrations.AuditTriggers.Create);
+        await database.TamperAsync("UPDATE AuditEntries SET Answer = 'x' WHERE Sequence = 2;" + AuditTriggers.Sqlite.Create);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.Archiver.ArchiveDueAsync());
 

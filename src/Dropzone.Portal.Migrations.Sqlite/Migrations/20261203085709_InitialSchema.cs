@@ -1,9 +1,10 @@
 using System;
+using Dropzone.Portal.Core.Data;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Dropzone.Portal.Core.Data.Migrations;
+namespace Dropzone.Portal.Migrations.Sqlite.Migrations;
 
 /// <inheritdoc />
 public partial class InitialSchema : Migration
@@ -416,13 +417,13 @@ public partial class InitialSchema : Migration
             columns: new[] { "GroupId", "CheckedAt" });
 
         // Hand-written: the database refuses UPDATE and DELETE on the audit history (see AuditTriggers).
-        migrationBuilder.Sql(AuditTriggers.Create);
+        migrationBuilder.Sql(AuditTriggers.Sqlite.Create);
     }
 
     /// <inheritdoc />
     protected override void Down(MigrationBuilder migrationBuilder)
     {
-        migrationBuilder.Sql(AuditTriggers.Drop);
+        migrationBuilder.Sql(AuditTriggers.Sqlite.Drop);
 
         migrationBuilder.DropTable(
             name: "AuditArchiveCuts");
