@@ -8,6 +8,21 @@ if (args is [AuditExportCommand.Name, .. var commandArgs])
     return;
 }
 
+// Applies the database's migrations and exits (run once before several instances start).
+if (args is [MigrateCommand.Name, .. var migrateArgs])
+{
+    try
+    {
+        Environment.ExitCode = await MigrateCommand.RunAsync(migrateArgs, Console.Out);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
+    {
+        await Console.Error.WriteLineAsync($"Migration failed: {ex.Message}");
+        Environment.ExitCode = 1;
+    }
+    return;
+}
+
 // A bootstrap logger reports failures that happen before configuration is read.
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try

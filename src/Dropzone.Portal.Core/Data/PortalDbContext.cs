@@ -50,5 +50,6 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        PortalDatabaseDialect.Of(Database).ConfigureModel(modelBuilder);
     }
 }

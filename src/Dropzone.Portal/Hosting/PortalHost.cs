@@ -38,7 +38,7 @@ public static class PortalHost
 
     public static async Task<WebApplication> UsePortalAsync(this WebApplication app)
     {
-        await app.Services.MigratePortalDatabaseAsync();
+        await app.Services.PreparePortalDatabaseAsync();
 
         if (!app.Environment.IsDevelopment())
         {

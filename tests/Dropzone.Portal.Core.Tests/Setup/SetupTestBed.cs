@@ -75,7 +75,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupRunLauncher Launcher { get; }
     public SetupRunReader Reader { get; }
 
-    public static async Task<SetupTestBed> CreateAsync(Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null)
+    public static async Task<SetupTestBed> CreateAsync(
+        Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null, PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
     {
         var options = new SetupOptions
         {
@@ -85,7 +86,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
             MaxStepAttempts = 30,
         };
         configure?.Invoke(options);
-        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true), options, register);
+        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true, provider), options, register);
     }
 
     /// <summary>The steps, the restriction modes and the verifier as the host registers them.</summary>
