@@ -113,6 +113,23 @@ public partial class InitialSchema : Migration
             });
 
         migrationBuilder.CreateTable(
+            name: "PortalInstances",
+            columns: table => new
+            {
+                Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                HostName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                ProcessId = table.Column<int>(type: "integer", nullable: false),
+                ProcessStartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                AppPath = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                HeartbeatAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_PortalInstances", x => x.Id);
+            });
+
+        migrationBuilder.CreateTable(
             name: "SetupDrafts",
             columns: table => new
             {
@@ -147,7 +164,9 @@ public partial class InitialSchema : Migration
                 FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                 UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                 LeaseOwner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                LeaseInstanceId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                 LeaseExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                LeaseGeneration = table.Column<long>(type: "bigint", nullable: false),
                 CancelRequested = table.Column<bool>(type: "boolean", nullable: false),
                 CancelledBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                 FailureMessage = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
@@ -389,6 +408,11 @@ public partial class InitialSchema : Migration
             columns: new[] { "RequestedByObjectId", "RequestedAt" });
 
         migrationBuilder.CreateIndex(
+            name: "IX_PortalInstances_HeartbeatAt",
+            table: "PortalInstances",
+            column: "HeartbeatAt");
+
+        migrationBuilder.CreateIndex(
             name: "IX_SetupRuns_GroupId",
             table: "SetupRuns",
             column: "GroupId");
@@ -443,6 +467,9 @@ public partial class InitialSchema : Migration
 
         migrationBuilder.DropTable(
             name: "MemberRequests");
+
+        migrationBuilder.DropTable(
+            name: "PortalInstances");
 
         migrationBuilder.DropTable(
             name: "SetupDrafts");
