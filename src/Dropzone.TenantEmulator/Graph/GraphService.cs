@@ -131,9 +131,11 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         bool permitted;
         lock (state.Gate)
         {
-            var rbac = Exchange.AccessEvaluation.EffectiveAssignments(state, servicePrincipalId)
-                .Any(a => a.Role.Contains("Mail", StringComparison.Ordinal) && Exchange.AccessEvaluation.IsInAssignmentScope(state, a, user));
-            permitted = (consented || rbac) && Exchange.AccessEvaluation.IsGrantedByPolicies(state, appId, user);
+            // Graph enforces a change only once it has propagated (GraphEnforcementDelay), unlike the Test-* cmdlets.
+            var now = state.Now;
+            var rbac = Exchange.AccessEvaluation.EffectiveAssignments(state, servicePrincipalId, now)
+                .Any(a => a.Role.Contains("Mail", StringComparison.Ordinal) && Exchange.AccessEvaluation.IsInAssignmentScope(state, a, user, now));
+            permitted = (consented || rbac) && Exchange.AccessEvaluation.IsGrantedByPolicies(state, appId, user, now);
         }
         if (!permitted)
         {
