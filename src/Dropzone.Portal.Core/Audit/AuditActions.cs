@@ -32,6 +32,8 @@ public static class AuditActions
     public const string RunCancelled = "Run.Cancelled";
     public const string RunStepWaiting = "Run.StepWaiting";
     public const string RunStepInterrupted = "Run.StepInterrupted";
+    public const string RunCorrected = "Run.Corrected";
+    public const string GroupAbandoned = "Group.Abandoned";
 
     public const string SignInSucceeded = "SignIn.Succeeded";
     public const string SignInDenied = "SignIn.Denied";

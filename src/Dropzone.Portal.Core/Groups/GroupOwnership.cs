@@ -1,7 +1,4 @@
 using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Groups;
 
@@ -89,7 +86,7 @@ public sealed partial class GroupOwnership(
         List<ManagedGroup> groups;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            groups = await db.ManagedGroups.AsNoTracking().Where(g => g.DirectoryObjectId != null).ToListAsync(cancellationToken);
+            groups = await db.ManagedGroups.AsNoTracking().Where(g => g.DirectoryObjectId != null && g.Status != ManagedGroupStatus.Abandoned).ToListAsync(cancellationToken);
         }
         var refreshed = 0;
         foreach (var group in groups)

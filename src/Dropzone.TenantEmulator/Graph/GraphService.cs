@@ -127,14 +127,15 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         }
         var appId = caller.FindFirst("azp")?.Value ?? caller.FindFirst("appid")?.Value ?? "";
         var servicePrincipalId = caller.FindFirst("oid")?.Value ?? "";
-        var consented = caller.FindAll(c => c.Type is "roles" or ClaimTypes.Role).Any(c => c.Value is "Mail.Read" or "Mail.ReadWrite" or "Mail.ReadBasic");
+        var consented = caller.FindAll(c => c.Type is "roles" or ClaimTypes.Role).Any(c => c.Value is "Mail.Read" or "Mail.ReadWrite" or "Mail.ReadBasic" or "Mail.ReadBasic.All");
         bool permitted;
         lock (state.Gate)
         {
             // Graph enforces a change only once it has propagated (GraphEnforcementDelay), unlike the Test-* cmdlets.
+            // Only roles that read messages open /messages: not Mail.Send, nor MailboxSettings.*, whose names also contain "Mail".
             var now = state.Now;
             var rbac = Exchange.AccessEvaluation.EffectiveAssignments(state, servicePrincipalId, now)
-                .Any(a => a.Role.Contains("Mail", StringComparison.Ordinal) && Exchange.AccessEvaluation.IsInAssignmentScope(state, a, user, now));
+                .Any(a => Exchange.AccessEvaluation.ReadsMessages(a.Role) && Exchange.AccessEvaluation.IsInAssignmentScope(state, a, user, now));
             permitted = (consented || rbac) && Exchange.AccessEvaluation.IsGrantedByPolicies(state, appId, user, now);
         }
         if (!permitted)

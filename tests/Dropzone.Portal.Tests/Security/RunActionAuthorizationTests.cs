@@ -8,7 +8,7 @@ public sealed class RunActionAuthorizationTests(PortalApplicationFactory factory
     [Theory]
     [InlineData(null)]
     [InlineData(PortalRoles.Auditor)]
-    public async Task CancelAndRetry_NonAdmin_AreRefusedNamingTheRole(string? role)
+    public async Task RunActions_NonAdmin_AreRefusedNamingTheRole(string? role)
     {
         using var scope = factory.Services.CreateScope();
         var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
@@ -16,11 +16,14 @@ public sealed class RunActionAuthorizationTests(PortalApplicationFactory factory
 
         var cancel = await actions.CancelAsync(user, Guid.NewGuid());
         var retry = await actions.RetryFromStepAsync(user, Guid.NewGuid(), 0);
+        var correct = await actions.CorrectGroupAsync(user, Guid.NewGuid(), "Another name", "another-alias");
+        var abandon = await actions.AbandonAsync(user, Guid.NewGuid());
 
-        Assert.False(cancel.Succeeded);
-        Assert.False(retry.Succeeded);
-        Assert.Contains(PortalRoles.Admin, cancel.Message, StringComparison.Ordinal);
-        Assert.Contains(PortalRoles.Admin, retry.Message, StringComparison.Ordinal);
+        Assert.All([cancel, retry, correct, abandon], result =>
+        {
+            Assert.False(result.Succeeded);
+            Assert.Contains(PortalRoles.Admin, result.Message, StringComparison.Ordinal);
+        });
     }
 
     [Fact]

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Setup.Steps;
 
 /// <summary>
@@ -91,6 +88,8 @@ public sealed class EnsureGroupStep : ISetupStep
             }
         }
 
+        // The step shows the create's refusal, which names the cause, not the read-back that found nothing.
+        context.Tenant.ShowAsLast(created);
         return SetupStepContext.FromFailure(created, "Creating the group");
     }
 

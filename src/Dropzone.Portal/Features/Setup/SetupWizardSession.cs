@@ -1,11 +1,8 @@
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Security;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Dropzone.Portal.Features.Setup;
@@ -42,6 +39,15 @@ public sealed partial class SetupWizardSession(
     public ExistingGroupReport? ExistingGroup { get; private set; }
 
     public IReadOnlyList<string> Domains { get; private set; } = [];
+
+    /// <summary>How long the wizard waits for the tenant's domains before it says why the list is empty.</summary>
+    public static readonly TimeSpan TenantWait = TimeSpan.FromSeconds(8);
+
+    /// <summary>True while the domains are being asked; the group step shows a placeholder meanwhile.</summary>
+    public bool DomainsLoading { get; private set; }
+
+    /// <summary>Why the tenant's answers are missing (slow, failing), shown above the wizard; null when it answered.</summary>
+    public string? TenantProblem { get; private set; }
 
     public MemberListResult? CsvResult { get; private set; }
 
@@ -92,16 +98,49 @@ public sealed partial class SetupWizardSession(
             Step = Furthest = 0;
             DraftRestoredFrom = null;
         }
-        await LoadDomainsAsync(cancellationToken);
-    }
-
-    private async Task LoadDomainsAsync(CancellationToken cancellationToken)
-    {
-        var domains = await RunAsync(s => s.GetDomainsAsync(cancellationToken));
-        Domains = domains ?? [];
         if (string.IsNullOrEmpty(State.GroupDomain) && Domains.Count > 0)
         {
             State.GroupDomain = Domains[0];
+        }
+    }
+
+    /// <summary>
+    /// The tenant's accepted domains, asked after the wizard is on screen and given at most <see cref="TenantWait"/>:
+    /// a slow or failing tenant leaves the domain list empty with the reason in <see cref="TenantProblem"/>, never
+    /// a page that does not open.
+    /// </summary>
+    public async Task LoadDomainsAsync()
+    {
+        DomainsLoading = true;
+        TenantProblem = null;
+        Notify();
+        using var timeBox = new CancellationTokenSource(TenantWait, time);
+        try
+        {
+            using var scope = scopes.CreateScope();
+            Domains = await scope.ServiceProvider.GetRequiredService<SetupWizardService>().GetDomainsAsync(timeBox.Token);
+            if (string.IsNullOrEmpty(State.GroupDomain) && Domains.Count > 0)
+            {
+                State.GroupDomain = Domains[0];
+            }
+        }
+        catch (OperationCanceledException) when (timeBox.IsCancellationRequested)
+        {
+            TenantProblem = $"The tenant did not answer within {TenantWait.TotalSeconds:0} s (Microsoft Graph, the accepted domains): it may be slow or unavailable. Your answers are kept; try again in a moment.";
+        }
+        catch (DirectoryException ex)
+        {
+            logger.LogWarning("Wizard domain lookup failed: {Failure}", ex.Failure);
+            TenantProblem = $"Microsoft Graph could not answer (the accepted domains): {ex.Message} {ex.Remedy}".Trim();
+        }
+        catch (HttpRequestException ex)
+        {
+            TenantProblem = $"The tenant could not be reached (the accepted domains): {ex.Message}";
+        }
+        finally
+        {
+            DomainsLoading = false;
+            Notify();
         }
     }
 
