@@ -54,7 +54,7 @@ public sealed class EffectiveAccessCheck(IDbContextFactory<PortalDbContext> dbFa
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var others = await db.ManagedGroups.Where(g => g.RestrictedAppId == appId && g.Id != checkedGroupId).ToListAsync(cancellationToken);
-        foreach (var other in others.Where(g => g.Status is not (ManagedGroupStatus.Failed or ManagedGroupStatus.Configuring)))
+        foreach (var other in others.Where(g => g.Status is not (ManagedGroupStatus.Failed or ManagedGroupStatus.Configuring or ManagedGroupStatus.Abandoned)))
         {
             var wasNotRestricted = other.Status == ManagedGroupStatus.NotRestricted;
             Apply(other, comparison);

@@ -1,6 +1,5 @@
-using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Core.Verification;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -32,6 +31,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
 
     public DbSet<VerificationResult> VerificationResults => Set<VerificationResult>();
 
+    /// <summary>The running portal processes and their heartbeats (run takeover).</summary>
+    public DbSet<PortalInstance> PortalInstances => Set<PortalInstance>();
+
     /// <summary>The append-only audit history (see <see cref="AuditTrail"/>).</summary>
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
@@ -48,5 +50,6 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        PortalDatabaseDialect.Of(Database).ConfigureModel(modelBuilder);
     }
 }

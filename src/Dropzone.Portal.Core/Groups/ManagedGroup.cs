@@ -29,6 +29,9 @@ public enum ManagedGroupStatus
     /// Entra grant, a DenyAccess or another RestrictAccess policy): see <see cref="ManagedGroup.AccessSummary"/>.
     /// </summary>
     NotRestricted,
+
+    /// <summary>An admin gave up a failed setup: off the portal's lists; whatever exists in Exchange stays.</summary>
+    Abandoned,
 }
 
 /// <summary>A mail-enabled security group the portal created or adopted, and the restriction tied to it.</summary>

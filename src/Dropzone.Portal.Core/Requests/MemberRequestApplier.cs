@@ -1,9 +1,5 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests.Notifications;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Requests;
 
@@ -81,6 +77,14 @@ public sealed partial class MemberRequestApplier(
             // Another runner of the same job recorded the outcome first; theirs stands.
             LogLostRace(logger, request.Id);
             return;
+        }
+        if (result.IsSuccess && result.Outcome is not (ExchangeOutcome.MemberAlreadyPresent or ExchangeOutcome.MemberAbsent))
+        {
+            // The groups list shows what Exchange now holds, not the count the setup left. One statement, so two
+            // approvals applied at once both count.
+            var delta = request.Change == MembershipChange.Add ? 1 : -1;
+            await db.ManagedGroups.Where(g => g.Id == group.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.MemberCount, g => g.MemberCount + delta < 0 ? 0 : g.MemberCount + delta), cancellationToken);
         }
         LogApplied(logger, request.Id, request.State, request.ApplyAttempts);
         events.Publish(new(request.Id, request.GroupId, request.State));

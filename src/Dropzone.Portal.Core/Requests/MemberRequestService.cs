@@ -1,7 +1,4 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests.Notifications;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Requests;
 
@@ -53,7 +50,7 @@ public sealed partial class MemberRequestService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var groups = await db.ManagedGroups.AsNoTracking()
-            .Where(g => g.OwnersApproveMembers)
+            .Where(g => g.OwnersApproveMembers && g.Status != ManagedGroupStatus.Abandoned)
             .Select(g => new RequestableGroup(g.Id, g.DisplayName, g.PrimarySmtpAddress))
             .ToListAsync(cancellationToken);
         return [.. groups.OrderBy(g => g.DisplayName, StringComparer.CurrentCultureIgnoreCase)];
@@ -65,6 +62,10 @@ public sealed partial class MemberRequestService(
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(input);
         var group = await LoadGroupAsync(input.GroupId, cancellationToken);
+        if (group.Status == ManagedGroupStatus.Abandoned)
+        {
+            throw new MemberRequestRuleException($"{group.DisplayName} is no longer managed by this portal: its setup was abandoned.");
+        }
         if (!group.OwnersApproveMembers)
         {
             throw new MemberRequestRuleException(

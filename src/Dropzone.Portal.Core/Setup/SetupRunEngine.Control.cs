@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Identity;
 
 namespace Dropzone.Portal.Core.Setup;
@@ -74,7 +73,7 @@ public sealed partial class SetupRunEngine
         }
 
         // Take the lease ourselves when it is free: then nobody is advancing the run and it can end now.
-        if (await TryAcquireLeaseAsync(runId, $"{WorkerId}:cancel", cancellationToken))
+        if (await TryAcquireLeaseAsync(runId, NewWorker("cancel"), cancellationToken))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var (run, group, plan) = await LoadAsync(db, runId, cancellationToken);

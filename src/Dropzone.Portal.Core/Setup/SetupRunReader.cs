@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dropzone.Portal.Core.Verification;
-using Dropzone.Portal.TenantClients.Exchange;
 
 namespace Dropzone.Portal.Core.Setup;
 
@@ -54,7 +53,7 @@ public sealed class SetupRunReader(IDbContextFactory<PortalDbContext> dbFactory)
     public async Task<IReadOnlyList<GroupListItem>> ListGroupsAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var groups = await db.ManagedGroups.AsNoTracking().ToListAsync(cancellationToken);
+        var groups = await db.ManagedGroups.AsNoTracking().Where(g => g.Status != ManagedGroupStatus.Abandoned).ToListAsync(cancellationToken);
         var latest = (await db.SetupRuns.AsNoTracking().Select(r => new { r.GroupId, r.Id, r.CreatedAt }).ToListAsync(cancellationToken))
             .GroupBy(r => r.GroupId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.CreatedAt)!.Id);
         return [.. groups.OrderBy(g => g.DisplayName, StringComparer.OrdinalIgnoreCase).Select(g => new GroupListItem(

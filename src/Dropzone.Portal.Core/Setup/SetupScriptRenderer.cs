@@ -1,8 +1,6 @@
 using System.Text;
 using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Verification;
-using Dropzone.Portal.TenantClients.Commands;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Setup;
 

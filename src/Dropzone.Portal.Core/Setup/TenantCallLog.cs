@@ -1,7 +1,3 @@
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>
@@ -116,6 +112,20 @@ public sealed class TenantCallLog(IExchangeClient exchange, IDirectoryClient dir
         {
             _answers.Add(answer);
             LastAnswer = answer;
+        }
+    }
+
+    /// <summary>
+    /// Makes an earlier call the one the step shows, when a later read-back only confirmed it (a create refused
+    /// as "already exists" explains a failure; the Get that found nothing afterwards does not).
+    /// </summary>
+    public void ShowAsLast(ExchangeResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        lock (_gate)
+        {
+            LastCommand = result.Command.ToAuditText();
+            LastAnswer = Describe(result);
         }
     }
 

@@ -1,12 +1,6 @@
 using Dropzone.Portal.Core.Access;
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Verification;
 
@@ -108,6 +102,7 @@ public sealed class GroupRechecker(
             drift.AddRange(NotThroughThePortal(effective.Reading.Sources));
         }
 
+        group.MemberCount = plan.Request.Members.Count;
         var summary = Record(db, group, run, facts, drift, verification, effective?.Comparison);
         if (effective is not null)
         {

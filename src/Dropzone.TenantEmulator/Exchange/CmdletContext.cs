@@ -13,11 +13,18 @@ internal sealed class CmdletContext(TenantState state, string cmdletName, Cmdlet
     public List<string> Warnings { get; } = [];
 
     public DirectoryObject Recipient(string identity) =>
-        State.ResolveVisible(identity) is { IsMailEnabled: true } found ? found : throw ExchangeCmdletException.ObjectNotFound(identity);
+        Unique(identity) is { IsMailEnabled: true } found ? found : throw ExchangeCmdletException.ObjectNotFound(identity);
 
     /// <summary>Any directory object, mail-enabled or not, so that a rule can say why it is the wrong kind.</summary>
     public DirectoryObject DirectoryObject(string identity) =>
-        State.ResolveVisible(identity) ?? throw ExchangeCmdletException.ObjectNotFound(identity);
+        Unique(identity) ?? throw ExchangeCmdletException.ObjectNotFound(identity);
+
+    /// <summary>Exchange refuses an identity (a display name, say) that several recipients share, rather than pick one.</summary>
+    private DirectoryObject? Unique(string identity)
+    {
+        var matches = State.ResolveAllVisible(identity);
+        return matches.Count > 1 ? throw ExchangeCmdletException.Ambiguous(identity) : matches.FirstOrDefault();
+    }
 
     public DirectoryObject Group(string identity) =>
         State.ResolveVisible(identity) is { IsGroup: true } found ? found : throw ExchangeCmdletException.ObjectNotFound(identity);
@@ -58,7 +65,11 @@ internal sealed class CmdletContext(TenantState state, string cmdletName, Cmdlet
     }
 }
 
-/// <summary>A cmdlet: its parameters (a trailing '*' marks a mandatory one) and what it does.</summary>
+/// <summary>
+/// A cmdlet: the parameters the emulator acts on (a trailing '*' marks a mandatory one) and what it does. Which
+/// parameters bind at all comes from Microsoft's reference (<see cref="ParameterBinder"/>): every other documented
+/// parameter is accepted and changes nothing here.
+/// </summary>
 internal sealed record CmdletDefinition(string Name, string[] ParameterSpec, Func<CmdletContext, IEnumerable<JsonObject>> Run)
 {
     public IEnumerable<string> Parameters => ParameterSpec.Select(p => p.TrimEnd('*'));

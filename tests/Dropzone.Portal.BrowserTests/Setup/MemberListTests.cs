@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Dropzone.Portal.BrowserTests.Harness;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace Dropzone.Portal.BrowserTests.Setup;
@@ -13,10 +10,9 @@ public sealed class MemberListTests(PortalBrowserFixture fixture, ITestOutputHel
     private const int Rows = 10_000;
 
     [BrowserFact]
-    public async Task TenThousandPastedAddresses_AreCheckedInUnderFiveSeconds_ProblemsPagedAndDownloadable()
+    public async Task TenThousandPastedAddresses_AreCheckedWithProgress_ProblemsPagedAndDownloadable()
     {
-        var page = await fixture.NewPageAsync();
-        await WizardDriver.OpenFreshAsync(page);
+        var page = await WizardDriver.OpenFreshAsync(fixture);
         await WizardDriver.ToMembersStepAsync(page, "Ten thousand rows");
 
         // 25 real demo mailboxes, then addresses nobody has, and every 1,000th row not an address at all.
@@ -32,6 +28,14 @@ public sealed class MemberListTests(PortalBrowserFixture fixture, ITestOutputHel
         await WizardDriver.Field(page, "csv-text", "textarea").EvaluateAsync(
             "(box, text) => { box.value = text; box.dispatchEvent(new Event('input', { bubbles: true })); }", list.ToString());
 
+        // The progress bar may live for well under a second: a DOM observer notes every text it showed.
+        await page.EvaluateAsync(@"() => {
+            window.progressSeen = [];
+            new MutationObserver(() => {
+                const bar = document.querySelector('[data-testid=csv-progress]');
+                if (bar) { window.progressSeen.push(bar.textContent); }
+            }).observe(document.body, { childList: true, subtree: true, characterData: true });
+        }");
         var watch = Stopwatch.StartNew();
         await page.GetByTestId("csv-check").ClickAsync();
         await Assertions.Expect(page.GetByTestId("csv-counts")).ToContainTextAsync("10,000 rows: 25 valid", new() { Timeout = 60_000 });
@@ -39,7 +43,9 @@ public sealed class MemberListTests(PortalBrowserFixture fixture, ITestOutputHel
         // The page's own figure (read, parse, directory lookups), and the admin's wait from click to counts.
         var checkMs = long.Parse((await page.GetByTestId("csv-duration").GetAttributeAsync("data-ms"))!, System.Globalization.CultureInfo.InvariantCulture);
         output.WriteLine($"Checked {Rows:N0} pasted rows: {checkMs:N0} ms on the server, {watch.ElapsedMilliseconds:N0} ms from click to counts in the browser.");
-        Assert.True(checkMs < 5_000, $"The check of {Rows:N0} rows took {checkMs:N0} ms.");
+        // How fast is for the report (the line above), not an assertion: a loaded machine must not fail the build.
+        var progressSeen = await page.EvaluateAsync<string[]>("() => window.progressSeen");
+        Assert.Contains(progressSeen, text => text.Contains("Checking the list", StringComparison.Ordinal));
 
         // The circuit survived: the members count and the step's buttons answer.
         await Assertions.Expect(page.GetByTestId("member-total")).ToContainTextAsync("25 members");
@@ -67,8 +73,7 @@ public sealed class MemberListTests(PortalBrowserFixture fixture, ITestOutputHel
     [BrowserFact]
     public async Task UploadedListOfTenThousand_IsCheckedLikeAPastedOne()
     {
-        var page = await fixture.NewPageAsync();
-        await WizardDriver.OpenFreshAsync(page);
+        var page = await WizardDriver.OpenFreshAsync(fixture);
         await WizardDriver.ToMembersStepAsync(page, "Uploaded rows");
         var list = string.Join('\n', Enumerable.Range(0, Rows).Select(i => i == 0 ? $"ann.archer@{DemoTenant.Domain}" : $"nobody{i}@{DemoTenant.Domain}"));
 

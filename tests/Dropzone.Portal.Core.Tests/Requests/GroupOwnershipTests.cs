@@ -1,9 +1,3 @@
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.TenantClients.Commands;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using static Dropzone.Portal.Core.Tests.Requests.RequestsHarness;
 
 namespace Dropzone.Portal.Core.Tests.Requests;
@@ -63,6 +57,20 @@ public sealed class GroupOwnershipTests
         var stored = await StoredAsync(h, group.Id);
         Assert.Equal([Owner.ObjectId], stored.Owners.Select(o => o.ObjectId));
         Assert.Null(stored.OwnersRefreshedAt);
+    }
+
+    [Fact]
+    public async Task IsCurrentOwnerAsync_OwnerNameSharedByTwoRecipients_SaysSoInsteadOfDroppingTheOwner()
+    {
+        await using var h = await CreateAsync();
+        var group = await h.CreateGroupAsync(storedOwners: [Owner]);
+        h.Tenant.AddNamesake(Owner.UserPrincipalName);
+        var ownership = h.Services.GetRequiredService<GroupOwnership>();
+
+        var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => ownership.IsCurrentOwnerAsync(group, Owner.ObjectId));
+
+        Assert.Contains("several recipients share", ex.Message, StringComparison.Ordinal);
+        Assert.Equal([Owner.ObjectId], (await StoredAsync(h, group.Id)).Owners.Select(o => o.ObjectId));
     }
 
     [Fact]

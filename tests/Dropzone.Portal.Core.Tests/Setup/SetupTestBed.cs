@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
 using Dropzone.Portal.TenantClients.Graph;
@@ -80,7 +75,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupRunLauncher Launcher { get; }
     public SetupRunReader Reader { get; }
 
-    public static async Task<SetupTestBed> CreateAsync(Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null)
+    public static async Task<SetupTestBed> CreateAsync(
+        Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null, PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
     {
         var options = new SetupOptions
         {
@@ -90,7 +86,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
             MaxStepAttempts = 30,
         };
         configure?.Invoke(options);
-        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true), options, register);
+        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true, provider), options, register);
     }
 
     /// <summary>The steps, the restriction modes and the verifier as the host registers them.</summary>
@@ -98,8 +94,18 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 
     public RestrictionModeCatalog Modes => Steps.GetRequiredService<RestrictionModeCatalog>();
 
-    public SetupRunEngine NewEngine() => new(this, Exchange, Directory, Steps.GetRequiredService<SetupStepCatalog>(), Trail, Notifier, Scheduler,
-        Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<SetupRunEngine>.Instance);
+    /// <summary>This bed's own portal instance: the engines it builds without another identity lease runs as this one.</summary>
+    public PortalInstanceIdentity Instance { get; } = PortalInstanceIdentity.ForThisProcess();
+
+    /// <summary>An engine of <paramref name="instance"/> (another portal instance on the same database), or of this bed's instance.</summary>
+    public SetupRunEngine NewEngine(PortalInstanceIdentity? instance = null) => new(this, Exchange, Directory, Steps.GetRequiredService<SetupStepCatalog>(), Trail, Notifier, Scheduler,
+        instance ?? Instance, Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<SetupRunEngine>.Instance);
+
+    /// <summary>The heartbeat table as <paramref name="instance"/> sees it, on the bed's clock.</summary>
+    public InstanceRegistry Registry(PortalInstanceIdentity instance) => new(this, instance, Microsoft.Extensions.Options.Options.Create(Options), Clock);
+
+    /// <summary>The takeover as <paramref name="instance"/> runs it; taken runs are queued on <see cref="Scheduler"/>.</summary>
+    public RunTakeover Takeover(PortalInstanceIdentity instance) => new(this, Registry(instance), Scheduler, NullLogger<RunTakeover>.Instance);
 
     public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(),
         Steps.GetRequiredService<Dropzone.Portal.Core.Access.EffectiveAccessCheck>(), Modes, Trail,
@@ -140,11 +146,11 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     };
 
     /// <summary>Plays the job system: advances the run, and when it waits, moves the clock to its next attempt.</summary>
-    public async Task<AdvanceOutcome> DriveAsync(Guid runId, int maxAdvances = 200)
+    public async Task<AdvanceOutcome> DriveAsync(Guid runId, int maxAdvances = 200, SetupRunEngine? engine = null)
     {
         for (var i = 0; i < maxAdvances; i++)
         {
-            var outcome = await Engine.AdvanceAsync(runId);
+            var outcome = await (engine ?? Engine).AdvanceAsync(runId);
             if (outcome != AdvanceOutcome.Waiting)
             {
                 return outcome;

@@ -3,34 +3,33 @@ using Dropzone.Portal.Features.Runs;
 namespace Dropzone.Portal.Tests.Security;
 
 /// <summary>The run actions behind the progress page's buttons refuse everyone but admins, even when called directly.</summary>
-public sealed class RunActionAuthorizationTests : IClassFixture<PortalApplicationFactory>
+public sealed class RunActionAuthorizationTests(PortalApplicationFactory factory) : IClassFixture<PortalApplicationFactory>
 {
-    private readonly PortalApplicationFactory _factory;
-
-    public RunActionAuthorizationTests(PortalApplicationFactory factory) => _factory = factory;
-
     [Theory]
     [InlineData(null)]
     [InlineData(PortalRoles.Auditor)]
-    public async Task CancelAndRetry_NonAdmin_AreRefusedNamingTheRole(string? role)
+    public async Task RunActions_NonAdmin_AreRefusedNamingTheRole(string? role)
     {
-        using var scope = _factory.Services.CreateScope();
+        using var scope = factory.Services.CreateScope();
         var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
         var user = Principal(role);
 
         var cancel = await actions.CancelAsync(user, Guid.NewGuid());
         var retry = await actions.RetryFromStepAsync(user, Guid.NewGuid(), 0);
+        var correct = await actions.CorrectGroupAsync(user, Guid.NewGuid(), "Another name", "another-alias");
+        var abandon = await actions.AbandonAsync(user, Guid.NewGuid());
 
-        Assert.False(cancel.Succeeded);
-        Assert.False(retry.Succeeded);
-        Assert.Contains(PortalRoles.Admin, cancel.Message, StringComparison.Ordinal);
-        Assert.Contains(PortalRoles.Admin, retry.Message, StringComparison.Ordinal);
+        Assert.All([cancel, retry, correct, abandon], result =>
+        {
+            Assert.False(result.Succeeded);
+            Assert.Contains(PortalRoles.Admin, result.Message, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
     public async Task Cancel_AdminOnUnknownRun_PassesAuthorizationAndSaysNothingToCancel()
     {
-        using var scope = _factory.Services.CreateScope();
+        using var scope = factory.Services.CreateScope();
         var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
 
         var result = await actions.CancelAsync(Principal(PortalRoles.Admin), Guid.NewGuid());

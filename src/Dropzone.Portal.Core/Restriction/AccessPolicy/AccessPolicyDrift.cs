@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Restriction.AccessPolicy;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Commands;
-
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 
 /// <summary>
@@ -14,9 +11,13 @@ public static class RbacCommands
     public static ExchangeCommand NewServicePrincipal(SetupRequest r, string servicePrincipalObjectId) =>
         ExchangeCommands.NewServicePrincipal(r.RestrictedAppId, servicePrincipalObjectId, r.RestrictedAppDisplayName);
 
-    public static string ScopeName(SetupRequest r, SetupOptions options) => $"{options.RbacNamePrefix} {r.GroupAlias}";
+    /// <summary>Within Exchange's 64 characters however long the alias (<see cref="ExchangeNames.Fit"/>).</summary>
+    public static string ScopeName(SetupRequest r, SetupOptions options) => ScopeName(r.GroupAlias, options);
 
-    public static string AssignmentName(SetupRequest r, SetupOptions options, string role) => $"{options.RbacNamePrefix} {r.GroupAlias} {role}";
+    /// <inheritdoc cref="ScopeName(SetupRequest, SetupOptions)"/>
+    public static string ScopeName(string groupAlias, SetupOptions options) => ExchangeNames.Fit($"{options.RbacNamePrefix} {groupAlias}");
+
+    public static string AssignmentName(SetupRequest r, SetupOptions options, string role) => ExchangeNames.Fit($"{options.RbacNamePrefix} {r.GroupAlias} {role}");
 
     public static ExchangeCommand GetScope(SetupRequest r, SetupOptions options) => ExchangeCommands.GetManagementScope(ScopeName(r, options));
 

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Setup.Steps;
 
 /// <summary>Makes the group's membership exactly the requested list, through <see cref="MembershipSync"/>.</summary>
@@ -23,6 +20,8 @@ public sealed class EnsureMembersStep : ISetupStep
         {
             return stop!;
         }
+
+        await MemberChangeAccounting.CountOrReconcileAsync(context, desired, current, cancellationToken);
 
         var sync = await MembershipSync.SyncAsync(context.Tenant, context.GroupIdentity, desired, current, context.Options.BulkMemberThreshold, cancellationToken);
         if (sync.AlreadyInSync)
@@ -87,6 +86,8 @@ public sealed class EnsureMembersStep : ISetupStep
     private static void Audit(SetupStepContext context, MembershipSyncResult sync)
     {
         var (bulk, singles) = (sync.UsedBulk, sync.SingleCalls);
+        context.Facts.MembersAddedAudited += sync.Added;
+        context.Facts.MembersRemovedAudited += sync.Removed;
         if (sync.Added > 0)
         {
             context.AuditSummary(AuditActions.MemberAdded, context.GroupTarget(),

@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Access;
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Verification;
 

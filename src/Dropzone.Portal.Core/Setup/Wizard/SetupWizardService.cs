@@ -1,7 +1,4 @@
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
 
 namespace Dropzone.Portal.Core.Setup.Wizard;
 

@@ -9,7 +9,7 @@ public sealed class SetupOverviewContributor(IDbContextFactory<PortalDbContext> 
         var since = time.GetUtcNow().UtcDateTime.AddDays(-7);
         return overview with
         {
-            ManagedGroups = await db.ManagedGroups.CountAsync(cancellationToken),
+            ManagedGroups = await db.ManagedGroups.CountAsync(g => g.Status != Core.Groups.ManagedGroupStatus.Abandoned, cancellationToken),
             RecentRuns = await db.SetupRuns.CountAsync(r => r.CreatedAt >= since, cancellationToken),
         };
     }

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using Dropzone.Portal.Core.Setup;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Dropzone.Portal.Features.Runs;
 
@@ -10,7 +8,7 @@ public sealed record SetupRunActionResult(bool Succeeded, string Message);
 /// The state-changing actions on a run, each checked against the admin policy here on the server:
 /// hiding the buttons is a courtesy, this is the rule.
 /// </summary>
-public sealed class SetupRunActions(IAuthorizationService authorization, SetupRunEngine engine)
+public sealed class SetupRunActions(IAuthorizationService authorization, SetupRunEngine engine, FailedSetupChanges failedSetups)
 {
     public async Task<SetupRunActionResult> CancelAsync(ClaimsPrincipal user, Guid runId, CancellationToken cancellationToken = default)
     {
@@ -32,6 +30,28 @@ public sealed class SetupRunActions(IAuthorizationService authorization, SetupRu
         return await engine.RetryFromStepAsync(runId, stepIndex, user.ToPortalUser(), cancellationToken)
             ? new(true, $"Retrying from step {stepIndex + 1}.")
             : new(false, "Only a failed run can be retried, from its failed step or an earlier one.");
+    }
+
+    /// <summary>Another display name and alias for the group of a run that stopped before creating it.</summary>
+    public async Task<SetupRunActionResult> CorrectGroupAsync(ClaimsPrincipal user, Guid runId, string displayName, string alias, CancellationToken cancellationToken = default)
+    {
+        if (!await IsAdminAsync(user))
+        {
+            return Denied;
+        }
+        var result = await failedSetups.CorrectGroupAsync(runId, displayName, alias, user.ToPortalUser(), cancellationToken);
+        return new(result.Succeeded, result.Message);
+    }
+
+    /// <summary>Takes a failed setup's group off the portal's lists; nothing changes in Exchange.</summary>
+    public async Task<SetupRunActionResult> AbandonAsync(ClaimsPrincipal user, Guid runId, CancellationToken cancellationToken = default)
+    {
+        if (!await IsAdminAsync(user))
+        {
+            return Denied;
+        }
+        var result = await failedSetups.AbandonAsync(runId, user.ToPortalUser(), cancellationToken);
+        return new(result.Succeeded, result.Message);
     }
 
     private async Task<bool> IsAdminAsync(ClaimsPrincipal user) =>

@@ -1,11 +1,8 @@
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Security;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Dropzone.Portal.Features.Setup;
@@ -16,7 +13,7 @@ namespace Dropzone.Portal.Features.Setup;
 /// the components only display. Tenant clients are taken from a fresh scope per action so that a long-lived
 /// circuit never holds typed HttpClients.
 /// </summary>
-public sealed class SetupWizardSession(
+public sealed partial class SetupWizardSession(
     IServiceScopeFactory scopes,
     SetupDraftStore drafts,
     SetupScriptRenderer renderer,
@@ -42,6 +39,15 @@ public sealed class SetupWizardSession(
     public ExistingGroupReport? ExistingGroup { get; private set; }
 
     public IReadOnlyList<string> Domains { get; private set; } = [];
+
+    /// <summary>How long the wizard waits for the tenant's domains before it says why the list is empty.</summary>
+    public static readonly TimeSpan TenantWait = TimeSpan.FromSeconds(8);
+
+    /// <summary>True while the domains are being asked; the group step shows a placeholder meanwhile.</summary>
+    public bool DomainsLoading { get; private set; }
+
+    /// <summary>Why the tenant's answers are missing (slow, failing), shown above the wizard; null when it answered.</summary>
+    public string? TenantProblem { get; private set; }
 
     public MemberListResult? CsvResult { get; private set; }
 
@@ -92,16 +98,49 @@ public sealed class SetupWizardSession(
             Step = Furthest = 0;
             DraftRestoredFrom = null;
         }
-        await LoadDomainsAsync(cancellationToken);
-    }
-
-    private async Task LoadDomainsAsync(CancellationToken cancellationToken)
-    {
-        var domains = await RunAsync(s => s.GetDomainsAsync(cancellationToken));
-        Domains = domains ?? [];
         if (string.IsNullOrEmpty(State.GroupDomain) && Domains.Count > 0)
         {
             State.GroupDomain = Domains[0];
+        }
+    }
+
+    /// <summary>
+    /// The tenant's accepted domains, asked after the wizard is on screen and given at most <see cref="TenantWait"/>:
+    /// a slow or failing tenant leaves the domain list empty with the reason in <see cref="TenantProblem"/>, never
+    /// a page that does not open.
+    /// </summary>
+    public async Task LoadDomainsAsync()
+    {
+        DomainsLoading = true;
+        TenantProblem = null;
+        Notify();
+        using var timeBox = new CancellationTokenSource(TenantWait, time);
+        try
+        {
+            using var scope = scopes.CreateScope();
+            Domains = await scope.ServiceProvider.GetRequiredService<SetupWizardService>().GetDomainsAsync(timeBox.Token);
+            if (string.IsNullOrEmpty(State.GroupDomain) && Domains.Count > 0)
+            {
+                State.GroupDomain = Domains[0];
+            }
+        }
+        catch (OperationCanceledException) when (timeBox.IsCancellationRequested)
+        {
+            TenantProblem = $"The tenant did not answer within {TenantWait.TotalSeconds:0} s (Microsoft Graph, the accepted domains): it may be slow or unavailable. Your answers are kept; try again in a moment.";
+        }
+        catch (DirectoryException ex)
+        {
+            logger.LogWarning("Wizard domain lookup failed: {Failure}", ex.Failure);
+            TenantProblem = $"Microsoft Graph could not answer (the accepted domains): {ex.Message} {ex.Remedy}".Trim();
+        }
+        catch (HttpRequestException ex)
+        {
+            TenantProblem = $"The tenant could not be reached (the accepted domains): {ex.Message}";
+        }
+        finally
+        {
+            DomainsLoading = false;
+            Notify();
         }
     }
 
@@ -199,175 +238,7 @@ public sealed class SetupWizardSession(
         Notify();
     }
 
-    public async Task<IReadOnlyList<DirectoryUser>> SearchPeopleAsync(string text, CancellationToken cancellationToken) =>
-        await RunAsync(s => s.SearchPeopleAsync(text, cancellationToken)) ?? [];
-
-    public async Task<string?> AddOwnerAsync(DirectoryUser user)
-    {
-        if (SetupWizardService.RefusePerson(user) is { } refusal)
-        {
-            return refusal;
-        }
-        if (State.Owners.Any(o => o.ObjectId == user.Id))
-        {
-            return $"{user.DisplayName} is already an owner.";
-        }
-        State.Owners.Add(new SetupPerson(user.Id, user.UserPrincipalName ?? user.Mail!, user.DisplayName ?? user.Mail!));
-        Check = StepCheck.Ok;
-        await SaveAsync();
-        return null;
-    }
-
-    public async Task RemoveOwnerAsync(SetupPerson owner)
-    {
-        State.Owners.Remove(owner);
-        await SaveAsync();
-    }
-
-    public async Task<string?> AddMemberAsync(DirectoryUser user)
-    {
-        if (SetupWizardService.RefusePerson(user) is { } refusal)
-        {
-            return refusal;
-        }
-        if (State.AllMembers().Any(m => string.Equals(m.Address, user.Mail, StringComparison.OrdinalIgnoreCase)))
-        {
-            return $"{user.DisplayName} is already a member.";
-        }
-        State.PickedMembers.Add(new SetupMember(user.Mail!, user.Id, user.DisplayName));
-        Check = StepCheck.Ok;
-        await SaveAsync();
-        return null;
-    }
-
-    public async Task RemoveMemberAsync(SetupMember member)
-    {
-        State.PickedMembers.Remove(member);
-        State.CsvMembers.Remove(member);
-        await SaveAsync();
-    }
-
-    /// <summary>
-    /// Replaces the CSV members by the valid rows of this list; the problem rows are shown, not kept.
-    /// <see cref="CsvProgress"/> follows the directory lookups while it runs.
-    /// </summary>
-    public async Task ResolveCsvAsync(string text, CancellationToken cancellationToken = default)
-    {
-        CsvResult = null;
-        CsvProgress = new MemberCheckProgress(0, 0);
-        Notify();
-        var progress = new SessionProgress(this);
-        var started = time.GetTimestamp();
-        var result = await RunAsync(s => s.Members.ResolveAsync(text, progress, cancellationToken));
-        CsvCheckDuration = time.GetElapsedTime(started);
-        CsvProgress = null;
-        if (result is null)
-        {
-            Notify();
-            return;
-        }
-        CsvResult = result;
-        Check = result.Error is null ? StepCheck.Ok : StepCheck.Error(result.Error);
-        if (result.Error is null)
-        {
-            State.CsvMembers = [.. result.ValidMembers];
-            await SaveAsync(cancellationToken);
-        }
-    }
-
     public string RenderScript() => renderer.Render(State.ToRequest());
-
-    /// <summary>Checks every step again, then starts the run. Answers the run id, or null with the reason in <see cref="Check"/>.</summary>
-    public async Task<Guid?> ApplyAsync(CancellationToken cancellationToken = default)
-    {
-        var user = _user ?? throw new InvalidOperationException("The wizard was not loaded for a user.");
-        if (!await _draft.IsCurrentAsync(user.ObjectId, cancellationToken))
-        {
-            // Applying values another tab has since changed (or already applied) would run a setup nobody reviewed.
-            Check = StepCheck.Error("The draft was changed in another tab since this one loaded it; load the latest draft and review it before applying.");
-            Notify();
-            return null;
-        }
-        // The page was authorized when the circuit opened; a role removed since must not still start a run.
-        var principal = (await authentication.GetAuthenticationStateAsync()).User;
-        if (!(await authorization.AuthorizeAsync(principal, PortalPolicies.Admin)).Succeeded)
-        {
-            Check = StepCheck.Error("Only portal administrators can apply a setup; your session no longer has that role.");
-            Notify();
-            return null;
-        }
-        var checks = await RunAsync(async s => new AllChecks(await s.CheckAllAsync(State, cancellationToken)));
-        if (checks is null)
-        {
-            return null;
-        }
-        if (checks.Failed is { } stop)
-        {
-            Check = new StepCheck([$"Step {stop.Step + 1}: {string.Join(" ", stop.Check.Errors)}"], []);
-            Notify();
-            return null;
-        }
-        try
-        {
-            using var scope = scopes.CreateScope();
-            var launcher = scope.ServiceProvider.GetRequiredService<ISetupRunLauncher>();
-            var runId = await launcher.StartAsync(State.ToRequest(), user, cancellationToken);
-            // The run is the record from now on; a new visit to /setup starts a fresh wizard.
-            await _draft.CloseAsync(user.ObjectId, cancellationToken);
-            return runId;
-        }
-        catch (SetupRejectedException ex)
-        {
-            Check = StepCheck.Error(ex.Message);
-            Notify();
-            return null;
-        }
-    }
-
-    public async Task DiscardAsync(CancellationToken cancellationToken = default)
-    {
-        if (_user is { } user)
-        {
-            await _draft.CloseAsync(user.ObjectId, cancellationToken);
-            await LoadAsync(user, cancellationToken);
-            Notify();
-        }
-    }
-
-    /// <summary>After a conflict: drop this tab's values and continue from what is stored now.</summary>
-    public async Task ReloadAsync(CancellationToken cancellationToken = default)
-    {
-        if (_user is { } user)
-        {
-            await LoadAsync(user, cancellationToken);
-            Notify();
-        }
-    }
-
-    /// <summary>After a conflict: this tab's values win, over whatever the other tab saved (or as a new draft after an apply).</summary>
-    public async Task KeepThisTabAsync(CancellationToken cancellationToken = default)
-    {
-        if (_draft.TakeOver())
-        {
-            Check = StepCheck.Ok;
-            await SaveAsync(cancellationToken);
-        }
-    }
-
-    /// <summary>For fields: saved when they lose focus or change, so a closed tab keeps what was typed.</summary>
-    public Task SaveDraftAsync() => SaveAsync();
-
-    public async Task SaveAsync(CancellationToken cancellationToken = default)
-    {
-        if (_user is { } user)
-        {
-            await _draft.SaveAsync(user.ObjectId, Step, Furthest, State, cancellationToken);
-        }
-        Notify();
-    }
-
-    // The circuit is gone: a tab closed long ago must never write its values back.
-    public void Dispose() => _draft.Stop();
 
     /// <summary>Runs a tenant call in its own scope; a tenant failure becomes the step's message instead of a broken circuit.</summary>
     private async Task<T?> RunAsync<T>(Func<SetupWizardService, Task<T>> action)
@@ -394,22 +265,6 @@ public sealed class SetupWizardSession(
         {
             Busy = false;
             Notify();
-        }
-    }
-
-    private sealed record AllChecks((int Step, StepCheck Check)? Failed);
-
-    /// <summary>Lookups report from several threads at once; the figure shown only moves forward.</summary>
-    private sealed class SessionProgress(SetupWizardSession session) : IProgress<MemberCheckProgress>
-    {
-        public void Report(MemberCheckProgress value)
-        {
-            if (session.CsvProgress is { } shown && shown.Checked >= value.Checked && shown.Total == value.Total)
-            {
-                return;
-            }
-            session.CsvProgress = value;
-            session.Notify();
         }
     }
 }

@@ -1,9 +1,10 @@
 using System;
+using Dropzone.Portal.Core.Data;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Dropzone.Portal.Core.Data.Migrations;
+namespace Dropzone.Portal.Migrations.Sqlite.Migrations;
 
 /// <inheritdoc />
 public partial class InitialSchema : Migration
@@ -99,12 +100,31 @@ public partial class InitialSchema : Migration
                 VerifiedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                 LastCheckedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                 NextCheckAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                AccessSummary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                AccessCheckedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                 DriftSummary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
                 OwnersRefreshedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
             },
             constraints: table =>
             {
                 table.PrimaryKey("PK_ManagedGroups", x => x.Id);
+            });
+
+        migrationBuilder.CreateTable(
+            name: "PortalInstances",
+            columns: table => new
+            {
+                Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                HostName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                ProcessId = table.Column<int>(type: "INTEGER", nullable: false),
+                ProcessStartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                AppPath = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                HeartbeatAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_PortalInstances", x => x.Id);
             });
 
         migrationBuilder.CreateTable(
@@ -142,7 +162,9 @@ public partial class InitialSchema : Migration
                 FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                 UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                 LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                LeaseInstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                 LeaseExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                LeaseGeneration = table.Column<long>(type: "INTEGER", nullable: false),
                 CancelRequested = table.Column<bool>(type: "INTEGER", nullable: false),
                 CancelledBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                 FailureMessage = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
@@ -384,6 +406,11 @@ public partial class InitialSchema : Migration
             columns: new[] { "RequestedByObjectId", "RequestedAt" });
 
         migrationBuilder.CreateIndex(
+            name: "IX_PortalInstances_HeartbeatAt",
+            table: "PortalInstances",
+            column: "HeartbeatAt");
+
+        migrationBuilder.CreateIndex(
             name: "IX_SetupRuns_GroupId",
             table: "SetupRuns",
             column: "GroupId");
@@ -416,13 +443,13 @@ public partial class InitialSchema : Migration
             columns: new[] { "GroupId", "CheckedAt" });
 
         // Hand-written: the database refuses UPDATE and DELETE on the audit history (see AuditTriggers).
-        migrationBuilder.Sql(AuditTriggers.Create);
+        migrationBuilder.Sql(AuditTriggers.Sqlite.Create);
     }
 
     /// <inheritdoc />
     protected override void Down(MigrationBuilder migrationBuilder)
     {
-        migrationBuilder.Sql(AuditTriggers.Drop);
+        migrationBuilder.Sql(AuditTriggers.Sqlite.Drop);
 
         migrationBuilder.DropTable(
             name: "AuditArchiveCuts");
@@ -438,6 +465,9 @@ public partial class InitialSchema : Migration
 
         migrationBuilder.DropTable(
             name: "MemberRequests");
+
+        migrationBuilder.DropTable(
+            name: "PortalInstances");
 
         migrationBuilder.DropTable(
             name: "SetupDrafts");
