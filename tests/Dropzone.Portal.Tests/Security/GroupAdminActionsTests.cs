@@ -31,16 +31,16 @@ public sealed class GroupAdminActionsTests(PortalWithGroups portal) : IClassFixt
     [InlineData(PortalRoles.Auditor)]
     public async Task RecheckNow_OwnerOrAuditorCallingTheActionDirectly_IsRefusedNamingTheRole(string? role)
     {
-        var ownerId = _portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString();
+        var ownerId = portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString();
         var claims = new List<Claim> { new("oid", ownerId), new("name", "Olivia Owner"), new("preferred_username", DemoTenant.OwnerUpn) };
         if (role is not null)
         {
             claims.Add(new Claim(ClaimTypes.Role, role));
         }
         var user = new ClaimsPrincipal(new ClaimsIdentity(claims, "oidc", "name", ClaimTypes.Role));
-        using var scope = _portal.Services.CreateScope();
+        using var scope = portal.Services.CreateScope();
 
-        var result = await scope.ServiceProvider.GetRequiredService<GroupAdminActions>().RecheckNowAsync(user, _portal.OwnedGroupId);
+        var result = await scope.ServiceProvider.GetRequiredService<GroupAdminActions>().RecheckNowAsync(user, portal.OwnedGroupId);
 
         Assert.False(result.Checked);
         Assert.Contains(PortalRoles.Admin, result.Message, StringComparison.Ordinal);
