@@ -27,6 +27,7 @@ internal static class AccessSummary
         }
 
         var restricts = sources.Policies.Where(p => p.IsRestrict).ToList();
+        // Which named scopes hold a readable mailbox: one pass over the readable mailboxes per scope, with hash lookups.
         var areas = new List<(string Label, MailboxSet Set)>();
         if (restricts.Count > 0)
         {

@@ -12,64 +12,86 @@ public static class EffectiveAccessEvaluator
     public static EffectiveAccess Evaluate(AccessSources sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        var mailboxes = sources.Mailboxes.Select(m => EvaluateMailbox(sources, m)).ToList();
+        var prepared = new Prepared(sources);
+        var mailboxes = sources.Mailboxes.Select(prepared.Evaluate).ToList();
         var established = sources.Gaps.Count == 0 && mailboxes.All(m => m.Established);
         return new EffectiveAccess(sources, mailboxes, AccessSummary.Describe(sources, mailboxes, established), established);
     }
 
-    public static MailboxAccess EvaluateMailbox(AccessSources sources, MailboxRef mailbox)
+    public static MailboxAccess EvaluateMailbox(AccessSources sources, MailboxRef mailbox) => new Prepared(sources).Evaluate(mailbox);
+
+    /// <summary>The grants and sentences that do not depend on the mailbox, built once: 10,000 mailboxes share them.</summary>
+    private sealed class Prepared(AccessSources sources)
     {
-        var established = true;
-        var grants = new List<AccessGrant>();
-        foreach (var permission in sources.EntraGrants)
-        {
-            grants.Add(new($"the Entra application permission {permission.Name} (every mailbox)", permission.Channel, permission.Ability, IsUnscoped: true));
-        }
+        private readonly List<AccessGrant> _entra = [.. sources.EntraGrants.Select(p =>
+            new AccessGrant($"the Entra application permission {p.Name} (every mailbox)", p.Channel, p.Ability, IsUnscoped: true))];
 
-        foreach (var assignment in sources.Assignments.Where(a => a.Ability != MailAbility.None))
-        {
-            if (assignment.ScopeName is null || assignment.Scope.Contains(mailbox))
-            {
-                grants.Add(new(assignment.Describe, MailPermissions.RbacChannel(assignment.Role), assignment.Ability, IsUnscoped: assignment.ScopeName is null));
-            }
-            else if (!assignment.Scope.IsKnown)
-            {
-                established = false;
-            }
-        }
+        private readonly List<(RbacSource Source, AccessGrant Grant)> _rbac = [.. sources.Assignments.Where(a => a.Ability != MailAbility.None)
+            .Select(a => (a, new AccessGrant(a.Describe, MailPermissions.RbacChannel(a.Role), a.Ability, IsUnscoped: a.ScopeName is null)))];
 
-        var (allows, reason, policiesKnown) = ApplyPolicies(sources.Policies, mailbox);
-        established &= policiesKnown;
-        var ability = allows ? grants.Aggregate(MailAbility.None, (a, g) => a | g.Ability) : MailAbility.None;
-        return new MailboxAccess(mailbox, ability, grants, allows, reason, established);
+        private readonly Policies _policies = new(sources.Policies);
+
+        public MailboxAccess Evaluate(MailboxRef mailbox)
+        {
+            var established = true;
+            var grants = new List<AccessGrant>(_entra);
+            foreach (var (assignment, grant) in _rbac)
+            {
+                if (assignment.ScopeName is null || assignment.Scope.Contains(mailbox))
+                {
+                    grants.Add(grant);
+                }
+                else if (!assignment.Scope.IsKnown)
+                {
+                    established = false;
+                }
+            }
+
+            var (allows, reason, policiesKnown) = _policies.Apply(mailbox);
+            established &= policiesKnown;
+            var ability = allows ? grants.Aggregate(MailAbility.None, (a, g) => a | g.Ability) : MailAbility.None;
+            return new MailboxAccess(mailbox, ability, grants, allows, reason, established);
+        }
     }
 
-    /// <summary>The application access policies' decision for one mailbox, Microsoft's precedence in order.</summary>
-    private static (bool Allows, string Reason, bool Known) ApplyPolicies(IReadOnlyList<PolicySource> policies, MailboxRef mailbox)
+    /// <summary>The application access policies' decision for one mailbox, Microsoft's precedence in order; the sentences built once.</summary>
+    private sealed class Policies(IReadOnlyList<PolicySource> policies)
     {
-        if (policies.Count == 0)
-        {
-            return (true, "No application access policy exists for the application, so the grants stand.", true);
-        }
+        private readonly bool _known = policies.All(p => p.Scope.IsKnown);
+        private readonly List<(PolicySource Policy, string Reason)> _denies = [.. policies.Where(p => p.IsDeny)
+            .Select(p => (p, $"Denied by the {p.Describe} (DenyAccess wins over every grant)."))];
+        private readonly List<(PolicySource Policy, string Reason)> _restricts = [.. policies.Where(p => p.IsRestrict).Select(p => (p, $"Allowed by the {p.Describe}."))];
+        private readonly string _outsideEvery = $"Denied: RestrictAccess policies exist for the application ({string.Join(", ", policies.Where(p => p.IsRestrict).Select(p => p.ScopeName))}) and the mailbox is in none of their scopes.";
 
-        var known = policies.All(p => p.Scope.IsKnown);
-        if (policies.FirstOrDefault(p => p.IsDeny && p.Scope.Contains(mailbox)) is { } deny)
+        public (bool Allows, string Reason, bool Known) Apply(MailboxRef mailbox)
         {
-            return (false, $"Denied by the {deny.Describe} (DenyAccess wins over every grant).", true);
-        }
+            if (policies.Count == 0)
+            {
+                return (true, "No application access policy exists for the application, so the grants stand.", true);
+            }
 
-        var restricts = policies.Where(p => p.IsRestrict).ToList();
-        if (restricts.Count == 0)
-        {
-            return (true, "No RestrictAccess policy exists for the application and no DenyAccess policy covers the mailbox.", known);
-        }
+            foreach (var (deny, reason) in _denies)
+            {
+                if (deny.Scope.Contains(mailbox))
+                {
+                    return (false, reason, true);
+                }
+            }
 
-        if (restricts.FirstOrDefault(p => p.Scope.Contains(mailbox)) is { } restrict)
-        {
-            return (true, $"Allowed by the {restrict.Describe}.", known);
-        }
+            if (_restricts.Count == 0)
+            {
+                return (true, "No RestrictAccess policy exists for the application and no DenyAccess policy covers the mailbox.", _known);
+            }
 
-        var names = string.Join(", ", restricts.Select(p => p.ScopeName));
-        return (false, $"Denied: RestrictAccess policies exist for the application ({names}) and the mailbox is in none of their scopes.", known);
+            foreach (var (restrict, reason) in _restricts)
+            {
+                if (restrict.Scope.Contains(mailbox))
+                {
+                    return (true, reason, _known);
+                }
+            }
+
+            return (false, _outsideEvery, _known);
+        }
     }
 }

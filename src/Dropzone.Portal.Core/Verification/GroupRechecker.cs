@@ -83,7 +83,9 @@ public sealed class GroupRechecker(
         AccessCheckOutcome? effective = null;
         if (!drift.Contains(GroupDeleted))
         {
-            verification = await verifier.CheckAsync(new VerificationContext(target, group.Id, null, calls, time.GetUtcNow().UtcDateTime), cancellationToken);
+            effective = await access.CheckAsync(calls, plan.Request.RestrictedAppId, group, cancellationToken);
+            verification = await verifier.CheckAsync(new VerificationContext(target, group.Id, null, calls, time.GetUtcNow().UtcDateTime,
+                effective.Reading.Intended), cancellationToken);
             if (verification.Unanswered is not null)
             {
                 // The tenant is busy; try again at the next tick rather than record a false drift.
@@ -97,7 +99,6 @@ public sealed class GroupRechecker(
                 drift.Add($"{failures.Count} verification check(s) differ, e.g. {failures[0].Mailbox}: expected {failures[0].Expected}, got {failures[0].Actual}");
             }
 
-            effective = await access.CheckAsync(calls, plan.Request.RestrictedAppId, group, cancellationToken);
             drift.AddRange(NotThroughThePortal(effective.Reading.Sources));
         }
 
@@ -120,7 +121,8 @@ public sealed class GroupRechecker(
         group.DriftSummary = drift.Count == 0 ? null : string.Join("; ", drift);
         group.Status = drift.Count > 0
             ? ManagedGroupStatus.Drifted
-            : group.Status is ManagedGroupStatus.VerifiedInExchange or ManagedGroupStatus.Rechecked or ManagedGroupStatus.Drifted ? ManagedGroupStatus.Rechecked
+            : group.Status is ManagedGroupStatus.VerifiedInExchange or ManagedGroupStatus.Rechecked or ManagedGroupStatus.Drifted or ManagedGroupStatus.NotRestricted
+                ? ManagedGroupStatus.Rechecked
             : ManagedGroupStatus.VerifiedInExchange;
         if (drift.Count == 0)
         {

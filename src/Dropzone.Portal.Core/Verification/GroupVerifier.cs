@@ -4,9 +4,11 @@ namespace Dropzone.Portal.Core.Verification;
 
 /// <summary>
 /// What a verification works with: the restriction it checks, the group (and the run, when a setup verifies)
-/// its rows belong to, and the call log its calls are counted in.
+/// its rows belong to, and the call log its calls are counted in. <paramref name="AlsoIntended"/>: the members of the
+/// portal's other groups for the same application, which the application is meant to read too (never "the outsider").
 /// </summary>
-public sealed record VerificationContext(RestrictionTarget Target, Guid GroupId, Guid? RunId, TenantCallLog Calls, DateTime CheckedAt);
+public sealed record VerificationContext(RestrictionTarget Target, Guid GroupId, Guid? RunId, TenantCallLog Calls, DateTime CheckedAt,
+    Access.MailboxSet? AlsoIntended = null);
 
 /// <summary>
 /// What a verification found: one row per mailbox checked and a sentence for people; or, when Exchange gave a
@@ -64,6 +66,7 @@ public sealed class GroupVerifier(RestrictionModeCatalog modes)
         RecipientInfo? Outsider(ExchangeResult mailboxes) => mailboxes.Rows.Select(RecipientInfo.From)
             .FirstOrDefault(m => m.PrimarySmtpAddress is { } a && !memberSet.Contains(a)
                 && (m.ExternalDirectoryObjectId is null || !memberSet.Contains(m.ExternalDirectoryObjectId))
+                && v.AlsoIntended?.Contains(new Access.MailboxRef(a, m.ExternalDirectoryObjectId)) != true
                 && !string.Equals(a, request.GroupAddress, StringComparison.OrdinalIgnoreCase));
 
         if (!probe.IsSuccess)

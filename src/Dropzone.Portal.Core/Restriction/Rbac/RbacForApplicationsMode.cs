@@ -62,13 +62,6 @@ public sealed class RbacForApplicationsMode : IRestrictionMode
         {
             yield return RbacCommands.NewAssignment(r, options, role).ToPowerShell();
         }
-
-        yield return "";
-        yield return "# 5. Verify: members InScope, others not";
-        foreach (var member in r.Members.Take(3))
-        {
-            yield return AccessTest(r.RestrictedAppId, SetupCommands.MemberName(member)).ToPowerShell();
-        }
     }
 
     /// <summary>RBAC grants add to Entra consent: an unscoped Mail.* application grant would make the scope restrict nothing.</summary>

@@ -16,7 +16,10 @@ public sealed class VerifyStep(GroupVerifier verifier, EffectiveAccessCheck acce
     public async Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken)
     {
         var target = new RestrictionTarget(context.Request, context.Options, context.Facts.GroupIdentity, context.Facts.GroupDistinguishedName);
-        var outcome = await verifier.CheckAsync(new VerificationContext(target, context.Group.Id, context.Run.Id, context.Tenant, context.UtcNow), cancellationToken);
+        // Effective access first: the members of the application's other groups are meant to be readable, so none of them is "the outsider".
+        var effective = await access.CheckAsync(context.Tenant, context.Request.RestrictedAppId, context.Group, cancellationToken);
+        var outcome = await verifier.CheckAsync(new VerificationContext(target, context.Group.Id, context.Run.Id, context.Tenant, context.UtcNow,
+            effective.Reading.Intended), cancellationToken);
         context.VerificationResults.AddRange(outcome.Results);
         context.Group.ConfiguredAt ??= context.Time.GetUtcNow();
         context.Group.LastCheckedAt = context.Time.GetUtcNow();
@@ -40,7 +43,6 @@ public sealed class VerifyStep(GroupVerifier verifier, EffectiveAccessCheck acce
             return new StepResult.Done($"Configured, but {failed} of {outcome.Results.Count} check(s) still differ; a re-check is scheduled.");
         }
 
-        var effective = await access.CheckAsync(context.Tenant, context.Request.RestrictedAppId, context.Group, cancellationToken);
         context.Group.Status = ManagedGroupStatus.VerifiedInExchange;
         access.Apply(context.Group, effective.Comparison);
         await access.ShareAsync(context.Request.RestrictedAppId, context.Group.Id, effective.Comparison, cancellationToken);
