@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.TenantEmulator.State;
 

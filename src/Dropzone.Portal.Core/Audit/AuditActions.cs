@@ -30,6 +30,8 @@ public static class AuditActions
     public const string RunCompleted = "Run.Completed";
     public const string RunFailed = "Run.Failed";
     public const string RunCancelled = "Run.Cancelled";
+    public const string RunStepWaiting = "Run.StepWaiting";
+    public const string RunStepInterrupted = "Run.StepInterrupted";
     public const string RunCorrected = "Run.Corrected";
     public const string GroupAbandoned = "Group.Abandoned";
 

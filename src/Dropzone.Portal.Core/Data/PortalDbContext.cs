@@ -1,4 +1,5 @@
 using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Requests;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
@@ -31,6 +32,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<SetupDraft> SetupDrafts => Set<SetupDraft>();
 
     public DbSet<VerificationResult> VerificationResults => Set<VerificationResult>();
+
+    /// <summary>The running portal processes and their heartbeats (run takeover).</summary>
+    public DbSet<PortalInstance> PortalInstances => Set<PortalInstance>();
 
     /// <summary>The append-only audit history (see <see cref="AuditTrail"/>).</summary>
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

@@ -20,8 +20,20 @@ public sealed class SetupOptions
     /// <summary>How long a new group may stay invisible before the run stops and says so.</summary>
     public TimeSpan ReplicationDeadline { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a worker holds a run; renewed between steps. A crashed worker's run is taken over after this.</summary>
+    /// <summary>
+    /// How long a worker holds a run unless renewed (every save renews it, and every <see cref="LeaseRenewInterval"/>
+    /// while an attempt runs). The last resort: a gone instance's runs are taken over by its heartbeat long before.
+    /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the lease is renewed while a step attempt runs; a renewal that fails stops the attempt.</summary>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often each instance renews its heartbeat and looks for runs of instances that are gone.</summary>
+    public TimeSpan InstanceHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>An instance whose heartbeat is older than this is gone: its runs are taken over (within this plus one heartbeat interval).</summary>
+    public TimeSpan InstanceStaleAfter { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Attempts of one step that ended transient before the run fails.</summary>
     public int MaxStepAttempts { get; set; } = 8;

@@ -63,10 +63,19 @@ public sealed class SetupRun
 
     public DateTime UpdatedAt { get; set; }
 
-    /// <summary>The worker advancing the run; null when none is.</summary>
+    /// <summary>The worker advancing the run (one call of the engine); null when none is.</summary>
     public string? LeaseOwner { get; set; }
 
+    /// <summary>The portal instance (<see cref="Instances.PortalInstance"/>) of <see cref="LeaseOwner"/>: when it is gone, the run is taken over.</summary>
+    public string? LeaseInstanceId { get; set; }
+
     public DateTime? LeaseExpiresAt { get; set; }
+
+    /// <summary>
+    /// The fencing token: advanced by every acquisition and takeover of the lease, and checked by every save of
+    /// the run (a concurrency token), so a worker that lost the lease cannot write anything of the run.
+    /// </summary>
+    public long LeaseGeneration { get; set; }
 
     public bool CancelRequested { get; set; }
 
@@ -130,6 +139,9 @@ public enum StepAttemptOutcome
     Transient,
     Failed,
     Cancelled,
+
+    /// <summary>The tenant has not caught up yet (replication, propagation): not an error; polled again later.</summary>
+    Waiting,
 }
 
 /// <summary>Every attempt of every step, kept: what was sent (redacted), what the tenant answered, how long it took.</summary>

@@ -13,6 +13,8 @@ internal sealed class SetupRunConfiguration() : PortalTableConfiguration<SetupRu
         builder.Property(r => r.CreatedByObjectId).HasMaxLength(64);
         builder.Property(r => r.CreatedByName).HasMaxLength(256);
         builder.Property(r => r.LeaseOwner).HasMaxLength(128);
+        builder.Property(r => r.LeaseInstanceId).HasMaxLength(Instances.PortalInstance.MaxIdLength);
+        builder.Property(r => r.LeaseGeneration).IsConcurrencyToken();
         builder.Property(r => r.CancelledBy).HasMaxLength(256);
         builder.Property(r => r.FailureMessage).HasMaxLength(SetupRun.MaxMessageLength);
         builder.Property(r => r.FailureRemedy).HasMaxLength(SetupRun.MaxMessageLength);

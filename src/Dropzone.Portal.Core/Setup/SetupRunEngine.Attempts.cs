@@ -11,19 +11,36 @@ public sealed partial class SetupRunEngine
     private sealed record Attempted(SetupRun Run, SetupStep Step, ManagedGroup Group, SetupPlan Plan);
 
     /// <summary>Runs one attempt of a step; null to continue with the next step, else how the advance ended.</summary>
-    private async Task<AdvanceOutcome?> ExecuteStepAsync(PortalDbContext db, Attempted a, string worker, UnsavedProgress unsaved, CancellationToken cancellationToken)
+    private async Task<AdvanceOutcome?> ExecuteStepAsync(PortalDbContext db, Attempted a, RunLease lease, UnsavedProgress unsaved, CancellationToken cancellationToken)
     {
-        var attempt = await StartAttemptAsync(db, a, worker, unsaved, cancellationToken);
+        var (attempt, continuesWait) = await StartAttemptAsync(db, a, lease.Worker, unsaved, cancellationToken);
         var facts = SetupRunFacts.Parse(a.Run.FactsJson);
-        var context = new SetupStepContext(a.Run, a.Step, a.Plan, facts, a.Group, _options, exchange, directory, time);
-        var result = await RunStepAsync(context, cancellationToken);
+        var context = new SetupStepContext(a.Run, a.Step, a.Plan, facts, a.Group, _options, exchange, directory, time,
+            ct => SaveFactsAsync(db, a.Run, facts, ct));
+        StepResult result;
+        await using (var keeper = RunLeaseKeeper.Start(dbFactory, lease, _options, time, logger, cancellationToken))
+        {
+            try
+            {
+                result = await RunStepAsync(context, keeper.AttemptCancelled);
+            }
+            catch (Exception) when (keeper.Lost && !cancellationToken.IsCancellationRequested)
+            {
+                throw new RunLeaseLostException(a.Run.Id);
+            }
+
+            if (keeper.Lost)
+            {
+                throw new RunLeaseLostException(a.Run.Id);
+            }
+        }
 
         // An answer that arrived while the process was stopping may be an artefact of the teardown (disposed clients
         // answer "permission missing" or "unavailable"): leave the attempt for the next worker, which re-runs the
         // step; steps are idempotent, so a step that did finish only finds its work done.
         cancellationToken.ThrowIfCancellationRequested();
 
-        RecordAttempt(db, a, attempt, context, facts, result);
+        RecordAttempt(db, a, attempt, context, facts, result, continuesWait);
         return result switch
         {
             StepResult.Done or StepResult.Skipped => AdvancePast(a, attempt, result),
@@ -35,13 +52,16 @@ public sealed partial class SetupRunEngine
 
     /// <summary>
     /// The attempt is saved before anything is sent, so a crash mid-call leaves a "running" attempt behind and the
-    /// next attempt knows an earlier one may have acted.
+    /// next attempt knows an earlier one may have acted. Answers whether the previous attempt of the step ended
+    /// waiting (this attempt then continues that wait).
     /// </summary>
-    private async Task<StepAttempt> StartAttemptAsync(PortalDbContext db, Attempted a, string worker, UnsavedProgress unsaved, CancellationToken cancellationToken)
+    private async Task<(StepAttempt Attempt, bool ContinuesWait)> StartAttemptAsync(PortalDbContext db, Attempted a, string worker, UnsavedProgress unsaved, CancellationToken cancellationToken)
     {
         var (run, step) = (a.Run, a.Step);
         var attempt = new StepAttempt { StepId = step.Id, RunId = run.Id, Number = step.Attempts + 1, StartedAt = Now, Outcome = StepAttemptOutcome.Running, WorkerId = worker };
         var hadAttempts = step.Attempts > 0;
+        var continuesWait = hadAttempts && await db.StepAttempts
+            .AnyAsync(x => x.StepId == step.Id && x.Number == step.Attempts && x.Outcome == StepAttemptOutcome.Waiting, cancellationToken);
         step.Attempts++;
         step.State = SetupStepState.Running;
         step.StartedAt ??= Now;
@@ -56,7 +76,14 @@ public sealed partial class SetupRunEngine
 
         unsaved.Add(step);
         await SaveAsync(db, run, unsaved, cancellationToken);
-        return attempt;
+        return (attempt, continuesWait);
+    }
+
+    /// <summary>A step's checkpoint (<see cref="SetupStepContext.SaveFactsAsync"/>): its facts so far, saved (fenced) before it acts on them.</summary>
+    private Task<int> SaveFactsAsync(PortalDbContext db, SetupRun run, SetupRunFacts facts, CancellationToken cancellationToken)
+    {
+        run.FactsJson = facts.ToJson();
+        return SaveAsync(db, cancellationToken);
     }
 
     /// <summary>The step's answer, with the tenant's unreachability and the portal's own errors mapped to results.</summary>
@@ -87,7 +114,7 @@ public sealed partial class SetupRunEngine
     }
 
     /// <summary>What the attempt sent and heard, the facts it learned, its rows and audit entries; saved with the outcome.</summary>
-    private void RecordAttempt(PortalDbContext db, Attempted a, StepAttempt attempt, SetupStepContext context, SetupRunFacts facts, StepResult result)
+    private void RecordAttempt(PortalDbContext db, Attempted a, StepAttempt attempt, SetupStepContext context, SetupRunFacts facts, StepResult result, bool continuesWait)
     {
         var (run, step, calls) = (a.Run, a.Step, context.Tenant);
         attempt.EndedAt = Now;
@@ -107,8 +134,21 @@ public sealed partial class SetupRunEngine
         }
 
         // Every attempt is in the audit: succeeded or skipped as Run.StepSucceeded, a retry as Run.StepFailed
-        // ("will retry"); a failure is recorded with the run's failure.
-        if (result is not StepResult.Failed)
+        // ("will retry"); a failure is recorded with the run's failure. Waiting (replication, propagation) is not a
+        // failure: one Run.StepWaiting when a wait begins, nothing for its further polls.
+        if (result is StepResult.Retry { CountsAsError: false })
+        {
+            if (!continuesWait)
+            {
+                Record(db, RunEntry(run, AuditActions.RunStepWaiting, $"step {step.Index} {step.Kind}, attempt {attempt.Number}", AuditOutcome.Skipped) with
+                {
+                    StepAttemptId = attempt.Id.ToString(),
+                    Command = step.LastCommand,
+                    Answer = result.Summary,
+                });
+            }
+        }
+        else if (result is not StepResult.Failed)
         {
             var retry = result is StepResult.Retry;
             var outcome = retry ? AuditOutcome.Failed : result is StepResult.Skipped ? AuditOutcome.Skipped : AuditOutcome.Succeeded;
@@ -143,23 +183,26 @@ public sealed partial class SetupRunEngine
                 "Exchange kept answering with temporary errors. Wait a while, then retry from this step.", cancellationToken);
         }
 
-        attempt.Outcome = retry.CountsAsError ? StepAttemptOutcome.Transient : StepAttemptOutcome.Skipped;
+        attempt.Outcome = retry.CountsAsError ? StepAttemptOutcome.Transient : StepAttemptOutcome.Waiting;
         var at = Now + (retry.After ?? Backoff(errors + 1));
         step.State = SetupStepState.WaitingRetry;
         step.NextAttemptAt = at;
         run.NextAttemptAt = at;
-        run.LeaseOwner = null;
-        run.LeaseExpiresAt = null;
+        ClearLease(run);
         await SaveAsync(db, cancellationToken);
         scheduler.Schedule(run.Id, new DateTimeOffset(at, TimeSpan.Zero));
         Publish(run, step);
         return AdvanceOutcome.Waiting;
     }
 
-    /// <summary>Attempts left "running" by a process that stopped are closed as interrupted, so the history reads truthfully.</summary>
+    /// <summary>
+    /// Attempts left "running" by a process that stopped are closed as interrupted, so the history reads truthfully.
+    /// Their audit entries carry the run's group (owners and the group filter see them) and the group as target.
+    /// </summary>
     private async Task MarkEarlierAttemptsInterruptedAsync(PortalDbContext db, Attempted a, StepAttempt current, CancellationToken cancellationToken)
     {
         var step = a.Step;
+        var facts = SetupRunFacts.Parse(a.Run.FactsJson);
         var stale = await db.StepAttempts
             .Where(x => x.StepId == step.Id && x.Outcome == StepAttemptOutcome.Running && x.Id != current.Id)
             .ToListAsync(cancellationToken);
@@ -168,10 +211,10 @@ public sealed partial class SetupRunEngine
             x.Outcome = StepAttemptOutcome.Transient;
             x.EndedAt ??= Now;
             x.Answer = (x.Answer is null ? "" : x.Answer + "\n") + "Interrupted: the worker stopped before this attempt finished.";
-            Record(db, RunEntry(a.Run, AuditActions.RunStepFailed, null, AuditOutcome.Failed) with
+            Record(db, RunEntry(a.Run, AuditActions.RunStepInterrupted, null, AuditOutcome.Failed) with
             {
                 Actor = AuditActor.System,
-                GroupId = null,
+                Target = AuditTarget.Group(facts.GroupIdentity ?? a.Plan.Request.GroupAddress, a.Plan.Request.GroupDisplayName),
                 StepAttemptId = x.Id.ToString(),
                 Answer = $"Attempt {x.Number} of step {step.Index} ({step.Kind}) was interrupted (process stopped); resuming.",
             });

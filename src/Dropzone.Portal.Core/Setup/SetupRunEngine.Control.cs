@@ -74,7 +74,7 @@ public sealed partial class SetupRunEngine
         }
 
         // Take the lease ourselves when it is free: then nobody is advancing the run and it can end now.
-        if (await TryAcquireLeaseAsync(runId, $"{WorkerId}:cancel", cancellationToken))
+        if (await TryAcquireLeaseAsync(runId, NewWorker("cancel"), cancellationToken))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             var (run, group, plan) = await LoadAsync(db, runId, cancellationToken);

@@ -1,5 +1,6 @@
 using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
@@ -21,14 +22,17 @@ public enum AdvanceOutcome
     Failed,
     Cancelled,
 
-    /// <summary>The lease was lost to another worker (this one was too slow); it stopped between steps.</summary>
+    /// <summary>The lease was lost to another worker (taken over, or this one was too slow); it stopped without writing.</summary>
     LeaseLost,
 }
 
 /// <summary>
 /// Executes setup runs step by step from the persisted current step. A lease on the run row (taken with one
-/// conditional UPDATE) keeps a second worker out; every transition — attempt started, attempt ended, run
-/// state — is saved with its audit entries in one SaveChanges and then pushed to <see cref="IRunProgressNotifier"/>.
+/// conditional UPDATE that also advances its generation) keeps a second worker out; it is renewed by every save
+/// and, while a step attempt runs, by <see cref="RunLeaseKeeper"/>. Every save of the run is fenced: the run row's
+/// UPDATE carries the generation this worker acquired, so after a takeover (<see cref="RunTakeover"/>) the old
+/// worker's save changes nothing and throws, and nothing of it commits. Every transition — attempt started,
+/// attempt ended, run state — is saved with its audit entries in one SaveChanges and then pushed to <see cref="IRunProgressNotifier"/>.
 /// Safe to call any number of times for the same run: a duplicate job finds the lease taken or the run done.
 /// Attempts, leases, outcomes and the run's audit entries are kept here and only here; the steps
 /// (<see cref="ISetupStep"/>) only answer a <see cref="StepResult"/>.
@@ -41,33 +45,44 @@ public sealed partial class SetupRunEngine(
     AuditTrail audit,
     IRunProgressNotifier notifier,
     ISetupRunScheduler scheduler,
+    PortalInstanceIdentity instance,
     IOptions<SetupOptions> options,
     TimeProvider time,
     ILogger<SetupRunEngine> logger)
 {
     private readonly SetupOptions _options = options.Value;
 
-    /// <summary>Identifies this process's leases; a restarted process gets a new one, so its old leases must expire.</summary>
-    public static string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
-
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>A worker id for one call: this instance's id (so a takeover can tell whose it is) and a suffix of its own.</summary>
+    private string NewWorker(string? what = null) => $"{instance.Id}:{what ?? Guid.NewGuid().ToString("N")[..6]}";
 
     public async Task<AdvanceOutcome> AdvanceAsync(Guid runId, CancellationToken cancellationToken = default)
     {
-        var worker = $"{WorkerId}:{Guid.NewGuid().ToString("N")[..6]}";
+        var worker = NewWorker();
         if (!await TryAcquireLeaseAsync(runId, worker, cancellationToken))
         {
             return AdvanceOutcome.NotAcquired;
         }
 
-        // On shutdown an OperationCanceledException passes through: the attempt stays "running" and the lease
-        // expires; the next worker resumes this step.
-        return await AdvanceLeasedAsync(runId, worker, cancellationToken);
+        // On shutdown an OperationCanceledException passes through: the attempt stays "running" and the run is
+        // taken over (this instance's row is removed on a graceful stop) or its lease expires; the next worker
+        // resumes this step.
+        try
+        {
+            return await AdvanceLeasedAsync(runId, worker, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RunLeaseLostException or DbUpdateConcurrencyException)
+        {
+            // The fence held: the run was taken over while this worker was on it, and nothing of this save committed.
+            logger.LogWarning("Lost the lease on run {RunId}; stopped without writing", runId);
+            return AdvanceOutcome.LeaseLost;
+        }
     }
 
     /// <summary>
-    /// One UPDATE … WHERE the lease is free or expired: of two workers racing, exactly one sees a row changed.
-    /// LINQ's ExecuteUpdate, so it works on any provider.
+    /// One UPDATE … WHERE the lease is free or expired, advancing its generation: of two workers racing, exactly one
+    /// sees a row changed. LINQ's ExecuteUpdate, so it works on any provider.
     /// </summary>
     internal async Task<bool> TryAcquireLeaseAsync(Guid runId, string worker, CancellationToken cancellationToken)
     {
@@ -79,16 +94,18 @@ public sealed partial class SetupRunEngine(
                 && (r.LeaseOwner == null || r.LeaseExpiresAt == null || r.LeaseExpiresAt < now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.LeaseOwner, worker)
-                .SetProperty(r => r.LeaseExpiresAt, now + _options.LeaseDuration), cancellationToken);
+                .SetProperty(r => r.LeaseInstanceId, instance.Id)
+                .SetProperty(r => r.LeaseExpiresAt, now + _options.LeaseDuration)
+                .SetProperty(r => r.LeaseGeneration, r => r.LeaseGeneration + 1), cancellationToken);
         return changed == 1;
     }
 
     /// <summary>One statement renews the lease and notices a cancel request (it renews only when none is pending).</summary>
-    private async Task<bool> RenewLeaseAsync(PortalDbContext db, Guid runId, string worker, CancellationToken cancellationToken)
+    private async Task<bool> RenewLeaseAsync(PortalDbContext db, RunLease lease, CancellationToken cancellationToken)
     {
         var now = Now;
         var changed = await db.SetupRuns
-            .Where(r => r.Id == runId && r.LeaseOwner == worker && !r.CancelRequested)
+            .Where(r => r.Id == lease.RunId && r.LeaseOwner == lease.Worker && r.LeaseGeneration == lease.Generation && !r.CancelRequested)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, now + _options.LeaseDuration), cancellationToken);
         return changed == 1;
     }
@@ -97,6 +114,14 @@ public sealed partial class SetupRunEngine(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (run, group, plan) = await LoadAsync(db, runId, cancellationToken);
+        if (run.LeaseOwner != worker)
+        {
+            // Taken over between the acquisition and the load.
+            throw new RunLeaseLostException(runId);
+        }
+
+        // The generation loaded is the fencing token every save of this context checks (see SaveAsync).
+        var lease = new RunLease(runId, worker, run.LeaseGeneration);
         // Transitions between two steps (run started, step finished) are saved with the next one (the next
         // attempt's start, the run's end, or a stop), in one SaveChanges, and pushed once saved.
         var unsaved = new UnsavedProgress();
@@ -117,13 +142,13 @@ public sealed partial class SetupRunEngine(
                 return AdvanceOutcome.Waiting;
             }
 
-            if (!await RenewLeaseAsync(db, runId, worker, cancellationToken))
+            if (!await RenewLeaseAsync(db, lease, cancellationToken))
             {
                 await SaveAsync(db, run, unsaved, cancellationToken);
-                return await StopBetweenStepsAsync(db, run, group, plan, step, cancellationToken);
+                return await StopBetweenStepsAsync(db, run, group, plan, step, lease, cancellationToken);
             }
 
-            var outcome = await ExecuteStepAsync(db, new Attempted(run, step, group, plan), worker, unsaved, cancellationToken);
+            var outcome = await ExecuteStepAsync(db, new Attempted(run, step, group, plan), lease, unsaved, cancellationToken);
             if (outcome is not null)
             {
                 return outcome.Value;
@@ -171,11 +196,16 @@ public sealed partial class SetupRunEngine(
 
     /// <summary>The lease could not be renewed: a cancel request ends the run here, otherwise another worker took it.</summary>
     private async Task<AdvanceOutcome> StopBetweenStepsAsync(
-        PortalDbContext db, SetupRun run, ManagedGroup group, SetupPlan plan, SetupStep step, CancellationToken cancellationToken)
+        PortalDbContext db, SetupRun run, ManagedGroup group, SetupPlan plan, SetupStep step, RunLease lease, CancellationToken cancellationToken)
     {
         if (await CancelRequestedAsync(run.Id, cancellationToken))
         {
             await db.Entry(run).ReloadAsync(cancellationToken);
+            if (run.LeaseOwner != lease.Worker || run.LeaseGeneration != lease.Generation)
+            {
+                throw new RunLeaseLostException(run.Id);
+            }
+
             return await FinishCancelledAsync(db, run, group, plan, cancellationToken);
         }
 
@@ -189,8 +219,7 @@ public sealed partial class SetupRunEngine(
         run.FinishedAt = Now;
         run.UpdatedAt = Now;
         run.NextAttemptAt = null;
-        run.LeaseOwner = null;
-        run.LeaseExpiresAt = null;
+        ClearLease(run);
         if (group.Status == ManagedGroupStatus.Configuring)
         {
             group.Status = ManagedGroupStatus.Configured;
@@ -215,8 +244,7 @@ public sealed partial class SetupRunEngine(
         run.FinishedAt = Now;
         run.FailureMessage = Cut(message, SetupRun.MaxMessageLength);
         run.FailureRemedy = Cut(remedy, SetupRun.MaxMessageLength);
-        run.LeaseOwner = null;
-        run.LeaseExpiresAt = null;
+        ClearLease(run);
         run.NextAttemptAt = null;
         a.Group.Status = ManagedGroupStatus.Failed;
         Record(db, RunEntry(run, AuditActions.RunStepFailed, a.Plan.Request.GroupAddress, AuditOutcome.Failed) with
@@ -239,8 +267,7 @@ public sealed partial class SetupRunEngine(
         run.State = SetupRunState.Cancelled;
         run.FinishedAt = Now;
         run.UpdatedAt = Now;
-        run.LeaseOwner = null;
-        run.LeaseExpiresAt = null;
+        ClearLease(run);
         run.NextAttemptAt = null;
         foreach (var step in run.Steps.Where(s => s.State is SetupStepState.Pending or SetupStepState.WaitingRetry or SetupStepState.Running))
         {
@@ -264,8 +291,7 @@ public sealed partial class SetupRunEngine(
 
     private async Task ReleaseAsync(PortalDbContext db, SetupRun run, UnsavedProgress unsaved, CancellationToken cancellationToken)
     {
-        run.LeaseOwner = null;
-        run.LeaseExpiresAt = null;
+        ClearLease(run);
         await SaveAsync(db, run, unsaved, cancellationToken);
     }
 
@@ -291,8 +317,33 @@ public sealed partial class SetupRunEngine(
 
     private static AuditActor Actor(SetupRun run) => AuditActor.User(run.CreatedByObjectId, null, run.CreatedByName);
 
-    private static Task<int> SaveAsync(PortalDbContext db, CancellationToken cancellationToken) =>
-        AuditTrail.SaveChangesAsync(db, cancellationToken);
+    private static void ClearLease(SetupRun run)
+    {
+        run.LeaseOwner = null;
+        run.LeaseInstanceId = null;
+        run.LeaseExpiresAt = null;
+    }
+
+    /// <summary>
+    /// Every save of the engine is fenced and renews the lease: each run in the context is written (its update
+    /// time at least), and that UPDATE carries the lease generation loaded with it (a concurrency token). After a
+    /// takeover it matches no row, EF throws <see cref="DbUpdateConcurrencyException"/>, and the transaction —
+    /// attempt rows, audit entries, the group — rolls back whole.
+    /// </summary>
+    private Task<int> SaveAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        foreach (var entry in db.ChangeTracker.Entries<SetupRun>().Where(e => e.State is EntityState.Unchanged or EntityState.Modified))
+        {
+            if (entry.Entity.LeaseOwner is not null)
+            {
+                entry.Entity.LeaseExpiresAt = Now + _options.LeaseDuration;
+            }
+
+            entry.Property(r => r.UpdatedAt).IsModified = true;
+        }
+
+        return AuditTrail.SaveChangesAsync(db, cancellationToken);
+    }
 
     private async Task SaveAsync(PortalDbContext db, SetupRun run, UnsavedProgress unsaved, CancellationToken cancellationToken)
     {

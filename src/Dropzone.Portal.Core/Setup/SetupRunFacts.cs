@@ -38,6 +38,21 @@ public sealed class SetupRunFacts
 
     public DateTime? ReplicationWaitStartedAt { get; set; }
 
+    /// <summary>The group's creation is in the audit (a create whose answer was lost is recorded when the group is found).</summary>
+    public bool GroupCreationAudited { get; set; }
+
+    /// <summary>Requested members already in the group before the run's first member change (null until counted).</summary>
+    public int? RequestedMembersBefore { get; set; }
+
+    /// <summary>Members not requested that were in the group before the run's first member change (null until counted).</summary>
+    public int? OtherMembersBefore { get; set; }
+
+    /// <summary>Members the run's Member.Added entries account for so far; their counts add up to this.</summary>
+    public int MembersAddedAudited { get; set; }
+
+    /// <summary>Members the run's Member.Removed entries account for so far.</summary>
+    public int MembersRemovedAudited { get; set; }
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static SetupRunFacts Parse(string json) =>

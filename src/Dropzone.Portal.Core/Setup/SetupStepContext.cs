@@ -35,7 +35,8 @@ public sealed class SetupStepContext(
     SetupOptions options,
     IExchangeClient exchange,
     IDirectoryClient directory,
-    TimeProvider time)
+    TimeProvider time,
+    Func<CancellationToken, Task>? saveFacts = null)
 {
     public SetupRun Run { get; } = run;
     public SetupStep Step { get; } = step;
@@ -66,6 +67,12 @@ public sealed class SetupStepContext(
 
     /// <summary>Identity for commands on the group: its directory id once known, else its address.</summary>
     public string GroupIdentity => Facts.GroupIdentity ?? Request.GroupAddress;
+
+    /// <summary>
+    /// Saves <see cref="Facts"/> now, before the step acts on them (the engine saves them with the outcome anyway):
+    /// what a resumed attempt must know even if this one is cut off half-way.
+    /// </summary>
+    public Task SaveFactsAsync(CancellationToken cancellationToken) => saveFacts?.Invoke(cancellationToken) ?? Task.CompletedTask;
 
     public Task<ExchangeResult> InvokeAsync(ExchangeCommand command, CancellationToken cancellationToken) =>
         Tenant.InvokeAsync(command, cancellationToken);

@@ -30,6 +30,8 @@ public sealed class ExchangeClient(
 
     // The well-known arbitration mailbox the module anchors app-only calls on.
     private const string AnchorMailboxPrefix = "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@";
+    private const string PagePreference = "odata.maxpagesize=1000";
+    private const string BatchPreference = PagePreference + ", odata.continue-on-error";
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
     private readonly TenantClientsOptions _options = options.Value;
@@ -99,6 +101,17 @@ public sealed class ExchangeClient(
         var started = time.GetTimestamp();
         var tenant = TenantId();
         var invokeUrl = InvokeCommandUrl(tenant);
+        string authorization;
+        try
+        {
+            authorization = await tokens.GetAuthorizationHeaderAsync(_options.ExchangeScope, cancellationToken);
+        }
+        catch (TenantTokenException ex)
+        {
+            var refused = new ExchangeOutcome.PermissionMissing(MissingPermission.AppCredentials, ex.Remedy, ex.Message);
+            return [.. commands.Select(c => new ExchangeResult(c, refused, [], [], 0, 0, TimeSpan.Zero))];
+        }
+
         var buffer = new ArrayBufferWriter<byte>(512 * commands.Length);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -112,8 +125,11 @@ public sealed class ExchangeClient(
                 writer.WriteString("url"u8, invokeUrl.AbsoluteUri);
                 writer.WritePropertyName("body"u8);
                 commands[i].WriteInvokeCommandBody(writer);
+                // Each part carries the headers of a request of its own, as the module's own batches do.
                 writer.WriteStartObject("headers"u8);
                 writer.WriteString("Content-Type"u8, "application/json"u8);
+                writer.WriteString("Authorization"u8, authorization);
+                writer.WriteString("X-AnchorMailbox"u8, AnchorMailboxPrefix + tenant);
                 writer.WriteString("X-CmdletName"u8, commands[i].CmdletName);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
@@ -126,7 +142,8 @@ public sealed class ExchangeClient(
         // The whole batch is only as replayable as its least replayable command.
         var safety = commands.Max(c => c.ReplaySafety);
         var telemetry = new CallTelemetry("exchange", "$batch", tenant) { ReplaySafety = safety };
-        var response = await SendAsync(new Uri(BaseUrl(tenant), "$batch"), buffer.WrittenSpan.ToArray(), "$batch", tenant, telemetry, cancellationToken);
+        // Without continue-on-error an OData service stops at the first failed part and answers nothing for the rest.
+        var response = await SendAsync(new Uri(BaseUrl(tenant), "$batch"), buffer.WrittenSpan.ToArray(), "$batch", tenant, telemetry, cancellationToken, BatchPreference);
         var results = new ExchangeResult?[commands.Length];
         var duration = time.GetElapsedTime(started);
 
@@ -231,7 +248,7 @@ public sealed class ExchangeClient(
 
     private readonly record struct Page(ExchangeOutcome Outcome, int Status, byte[] Body);
 
-    private async Task<Page> SendAsync(Uri url, byte[] body, string cmdletName, string tenant, CallTelemetry telemetry, CancellationToken cancellationToken)
+    private async Task<Page> SendAsync(Uri url, byte[] body, string cmdletName, string tenant, CallTelemetry telemetry, CancellationToken cancellationToken, string prefer = PagePreference)
     {
         string authorization;
         try
@@ -249,7 +266,7 @@ public sealed class ExchangeClient(
         var headers = request.Headers;
         headers.TryAddWithoutValidation("Authorization", authorization);
         headers.TryAddWithoutValidation("X-AnchorMailbox", AnchorMailboxPrefix + tenant);
-        headers.TryAddWithoutValidation("Prefer", "odata.maxpagesize=1000");
+        headers.TryAddWithoutValidation("Prefer", prefer);
         headers.TryAddWithoutValidation("X-ResponseFormat", "json");
         headers.TryAddWithoutValidation("X-CmdletName", cmdletName);
         headers.TryAddWithoutValidation("X-ClientApplication", _options.ClientApplication);

@@ -10,7 +10,7 @@ namespace Dropzone.Portal.TenantClients.Exchange;
 /// <see cref="ExchangeOutcome"/>. Pure and total: a body of any shape (NUL bytes, HTML, truncated JSON)
 /// yields an outcome, never an exception.
 /// </summary>
-public static class ExchangeErrorParser
+public static partial class ExchangeErrorParser
 {
     /// <summary>Exception names that mean "try again" whatever the status code says.</summary>
     public static readonly IReadOnlyList<string> TransientExceptionNames =
@@ -77,7 +77,7 @@ public static class ExchangeErrorParser
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error))
+            if (root.ValueKind != JsonValueKind.Object || Property(root, "error") is not { } error)
             {
                 return new ErrorDetail(null, Truncate(root.GetRawText()), null);
             }
@@ -96,16 +96,26 @@ public static class ExchangeErrorParser
             string? type = null;
             string? message = null;
 
-            if (error.TryGetProperty("innererror", out var inner) && inner.ValueKind == JsonValueKind.Object
-                && inner.TryGetProperty("internalexception", out var internalException) && internalException.ValueKind == JsonValueKind.Object)
+            // Live bodies spell these innererror/innerError and internalexception/internalException, and some carry
+            // the message and type on innererror itself ("User is not allowed to call ..."): read every variant.
+            if (Property(error, "innererror") is { ValueKind: JsonValueKind.Object } inner)
             {
-                type = StringProperty(internalException, "type");
-                message = StringProperty(internalException, "message");
+                if (Property(inner, "internalexception") is { ValueKind: JsonValueKind.Object } internalException)
+                {
+                    type = StringProperty(internalException, "type");
+                    message = StringProperty(internalException, "message");
+                }
+
+                type ??= StringProperty(inner, "type");
+                if (string.IsNullOrWhiteSpace(message))
+                {
+                    message = StringProperty(inner, "message");
+                }
             }
 
             if (string.IsNullOrWhiteSpace(message) || type is null)
             {
-                if (error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array
+                if (Property(error, "details") is { ValueKind: JsonValueKind.Array } details
                     && details.GetArrayLength() > 0 && details[0].ValueKind == JsonValueKind.Object)
                 {
                     var (detailType, detailMessage) = ParseDetailMessage(StringProperty(details[0], "message"));
@@ -201,6 +211,13 @@ public static class ExchangeErrorParser
             return new ExchangeOutcome.AlreadyExists(WhichConflict(message), display);
         }
 
+        // The app holds Exchange.ManageAsApp but none of its Exchange roles has this cmdlet (MicrosoftDocs/office-docs-powershell#7970).
+        if (status == 401 && NotAllowedToCall().Match(message) is { Success: true } notAllowed)
+        {
+            var cmdlet = notAllowed.Groups["cmdlet"].Value;
+            return new ExchangeOutcome.PermissionMissing(MissingPermission.ExchangeRoleLacksCmdlet, Remedies.ExchangeRoleLacksCmdlet(cmdlet), display) { Cmdlet = cmdlet };
+        }
+
         return status switch
         {
             401 => new ExchangeOutcome.PermissionMissing(MissingPermission.ExchangeManageAsApp, Remedies.ExchangeManageAsApp, display),
@@ -277,9 +294,31 @@ public static class ExchangeErrorParser
         text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '+');
 
     private static string? StringProperty(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+        Property(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    /// <summary>OData property names match case-insensitively; an exact match wins.</summary>
+    private static JsonElement? Property(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (element.TryGetProperty(name, out var exact))
+        {
+            return exact;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
 
     private static bool IsBlank(ReadOnlySpan<byte> body)
     {
@@ -325,4 +364,7 @@ public static class ExchangeErrorParser
 
     private static string? Truncate(string? text) =>
         text is null ? null : text.Length <= MaxMessageLength ? text : text[..MaxMessageLength];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"is not allowed to call (?<cmdlet>[A-Za-z]+-[A-Za-z0-9]+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex NotAllowedToCall();
 }

@@ -17,6 +17,12 @@ public enum MissingPermission
     /// <summary>403: the app has the permission but no Exchange Administrator (or equivalent) role, or the cmdlet is not available to it.</summary>
     ExchangeAdministratorRole,
 
+    /// <summary>
+    /// 401 "User is not allowed to call &lt;cmdlet&gt;": the app holds Exchange.ManageAsApp, but none of its Exchange
+    /// roles includes the cmdlet (named in <see cref="ExchangeOutcome.PermissionMissing.Cmdlet"/>).
+    /// </summary>
+    ExchangeRoleLacksCmdlet,
+
     /// <summary>The token could not be obtained at all (wrong client id, secret or certificate).</summary>
     AppCredentials,
 
@@ -62,7 +68,11 @@ public abstract record ExchangeOutcome
 
     public sealed record InvalidInput(string Message) : ExchangeOutcome(Message);
 
-    public sealed record PermissionMissing(MissingPermission Which, string Remedy, string Message) : ExchangeOutcome(Message);
+    public sealed record PermissionMissing(MissingPermission Which, string Remedy, string Message) : ExchangeOutcome(Message)
+    {
+        /// <summary>The cmdlet the app's roles lack, when Exchange named it.</summary>
+        public string? Cmdlet { get; init; }
+    }
 
     public sealed record Throttled(TimeSpan? RetryAfter, string Message) : ExchangeOutcome(Message);
 
@@ -86,6 +96,11 @@ public static class Remedies
         "The portal's app has no Exchange Administrator role assignment (or the cmdlet is outside its roles). In Entra ID, " +
         "open Roles and administrators > Exchange Administrator > Add assignments and add the portal's app " +
         "(its enterprise application), then allow up to an hour for Exchange to pick it up.";
+
+    public static string ExchangeRoleLacksCmdlet(string cmdlet) =>
+        $"The portal's app has Exchange.ManageAsApp, but none of its Exchange roles includes {cmdlet}. In Entra ID, open " +
+        "Roles and administrators > Exchange Administrator > Add assignments and add the portal's app (a role such as " +
+        "Exchange Recipient Administrator lacks the application access and RBAC cmdlets), then allow up to an hour for Exchange to pick it up.";
 
     public const string AppCredentials =
         "The portal could not get a token for its app registration. Check AzureAd:TenantId, AzureAd:ClientId and the " +

@@ -1,3 +1,4 @@
+using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Verification;
 using Hangfire;
@@ -42,20 +43,25 @@ public sealed class GroupRecheckJob(GroupRechecker rechecker)
 }
 
 /// <summary>
-/// At start-up: queues every run left pending or running (a process killed mid-run resumes from its persisted
-/// step), at its lease's expiry when a dead worker still holds it.
+/// At start-up: registers this instance's heartbeat, takes over the runs of instances that are gone (a process
+/// killed mid-run on this host is noticed at once: its process no longer runs), and queues every run left
+/// pending or running — at its lease's expiry when a live instance holds it.
 /// </summary>
 public sealed class SetupRunRecovery(
     IDbContextFactory<PortalDbContext> dbFactory,
+    InstanceRegistry instances,
+    RunTakeover takeover,
     ISetupRunScheduler scheduler,
     TimeProvider time,
     ILogger<SetupRunRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await instances.BeatAsync(cancellationToken);
+        var taken = await takeover.TakeOverOrphanedRunsAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var runs = await db.SetupRuns.AsNoTracking()
-            .Where(r => r.State == SetupRunState.Pending || r.State == SetupRunState.Running)
+            .Where(r => (r.State == SetupRunState.Pending || r.State == SetupRunState.Running) && !taken.Contains(r.Id))
             .Select(r => new { r.Id, r.LeaseExpiresAt, r.NextAttemptAt })
             .ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
@@ -72,9 +78,9 @@ public sealed class SetupRunRecovery(
             }
         }
 
-        if (runs.Count > 0)
+        if (runs.Count + taken.Count > 0)
         {
-            logger.LogInformation("Resuming {Count} unfinished setup run(s)", runs.Count);
+            logger.LogInformation("Resuming {Count} unfinished setup run(s), {Taken} of them taken over", runs.Count + taken.Count, taken.Count);
         }
     }
 

@@ -1,3 +1,4 @@
+using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Security;
 using Dropzone.TenantEmulator;
 using Dropzone.TenantEmulator.Hosting;
@@ -12,6 +13,9 @@ namespace Dropzone.Portal.Tenant;
 /// </summary>
 public static class TenantRegistration
 {
+    /// <summary>The emulated tenant's file, beside the portal's database unless <c>TenantEmulator:StateFile</c> says otherwise.</summary>
+    public const string StateFileName = "emulated-tenant.json";
+
     /// <summary>First of all registrations: it refuses the emulator in Production with its own message.</summary>
     public static IHostApplicationBuilder AddTenantConnection(this IHostApplicationBuilder builder)
     {
@@ -22,7 +26,13 @@ public static class TenantRegistration
         {
             return builder;
         }
-        builder.Services.AddTenantEmulator(options => builder.Configuration.GetSection("TenantEmulator").Bind(options));
+        builder.Services.AddTenantEmulator(options =>
+        {
+            builder.Configuration.GetSection("TenantEmulator").Bind(options);
+            // Beside the database, so that a restarted portal continues its runs against the same tenant.
+            options.AnchorStateFile(builder.Environment.ContentRootPath,
+                Path.Combine(PortalDatabaseDefaults.DataFolderOf(builder.Configuration, builder.Environment.ContentRootPath), StateFileName));
+        });
         // The emulated tenant replaces whatever AzureAd says: half a real configuration plus the emulator cannot work.
         foreach (var (key, value) in EmulatedTenantSettings.Required)
         {

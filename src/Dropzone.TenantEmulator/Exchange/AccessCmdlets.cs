@@ -40,7 +40,7 @@ internal static partial class AccessCmdlets
         new("Get-ManagementScope", ["Identity"], GetScopes),
         new("Remove-ManagementScope", ["Identity*"], RemoveScope),
         new("New-ManagementRoleAssignment", ["Name", "Role*", "App*", "CustomResourceScope"], NewAssignment),
-        new("Get-ManagementRoleAssignment", ["Identity", "App", "Role"], GetAssignments),
+        new("Get-ManagementRoleAssignment", ["Identity", "RoleAssignee", "Role"], GetAssignments),
         new("Remove-ManagementRoleAssignment", ["Identity*"], RemoveAssignment),
         new("Test-ServicePrincipalAuthorization", ["Identity*", "Resource"], TestServicePrincipal),
     ];
@@ -256,7 +256,8 @@ internal static partial class AccessCmdlets
     private static IEnumerable<JsonObject> GetAssignments(CmdletContext c)
     {
         var identity = c.Parameters.Text("Identity");
-        var app = c.Parameters.Text("App") is { } a ? FindServicePrincipal(c, a) : null;
+        // Exchange Online has no -App here: an app's assignments are listed with -RoleAssignee (its service principal).
+        var app = c.Parameters.Text("RoleAssignee") is { } a ? FindServicePrincipal(c, a) : null;
         var role = c.Parameters.Text("Role");
         var rows = c.State.RoleAssignments
             .Where(x => identity is null || TenantState.Eq(x.Name, identity))

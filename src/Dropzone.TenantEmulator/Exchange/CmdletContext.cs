@@ -58,7 +58,11 @@ internal sealed class CmdletContext(TenantState state, string cmdletName, Cmdlet
     }
 }
 
-/// <summary>A cmdlet: its parameters (a trailing '*' marks a mandatory one) and what it does.</summary>
+/// <summary>
+/// A cmdlet: the parameters the emulator acts on (a trailing '*' marks a mandatory one) and what it does. Which
+/// parameters bind at all comes from Microsoft's reference (<see cref="ParameterBinder"/>): every other documented
+/// parameter is accepted and changes nothing here.
+/// </summary>
 internal sealed record CmdletDefinition(string Name, string[] ParameterSpec, Func<CmdletContext, IEnumerable<JsonObject>> Run)
 {
     public IEnumerable<string> Parameters => ParameterSpec.Select(p => p.TrimEnd('*'));

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Dropzone.TenantEmulator.Directory;
 using Dropzone.TenantEmulator.Entra;
+using Dropzone.TenantEmulator.Exchange.Reference;
 using Dropzone.TenantEmulator.Hosting;
 using Dropzone.TenantEmulator.State;
 using Microsoft.AspNetCore.WebUtilities;
@@ -22,12 +23,6 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
     private static readonly Dictionary<string, CmdletDefinition> Cmdlets =
         GroupCmdlets.All.Concat(AccessCmdlets.All).ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Parameters PowerShell accepts on every cmdlet; they change nothing here.</summary>
-    private static readonly HashSet<string> CommonParameters = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Confirm", "ErrorAction", "WarningAction", "Verbose", "Debug", "InformationAction",
-    };
-
     public static IReadOnlyCollection<string> CmdletNames => Cmdlets.Keys;
 
     public async Task<EmulatorResponse> HandleAsync(EmulatorRequest request)
@@ -37,13 +32,11 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         {
             return EmulatorResponse.Empty(404);
         }
-        if (!s[1].Equals("beta", StringComparison.OrdinalIgnoreCase))
+        var moduleFile = s[3].Equals("EXOModuleFile", StringComparison.OrdinalIgnoreCase);
+        if (moduleFile ? request.Method != "GET" || !s[1].Equals("v1.0", StringComparison.OrdinalIgnoreCase)
+            : request.Method != "POST" || !s[1].Equals("beta", StringComparison.OrdinalIgnoreCase))
         {
-            // Measured: only beta answers InvokeCommand.
-            return EmulatorResponse.Empty(405);
-        }
-        if (request.Method != "POST")
-        {
+            // Measured: only beta answers InvokeCommand; the module manifest is a GET on v1.0.
             return EmulatorResponse.Empty(405);
         }
         if (!s[2].Equals(DemoTenant.TenantId, StringComparison.OrdinalIgnoreCase) && !s[2].Equals(DemoTenant.Domain, StringComparison.OrdinalIgnoreCase))
@@ -60,22 +53,50 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
             return Unauthorized("The access token lacks the Exchange.ManageAsApp application permission.");
         }
         var appId = identity.FindFirst("azp")?.Value ?? identity.FindFirst("appid")?.Value ?? "";
+        AppRegistration caller;
         lock (state.Gate)
         {
-            if (state.FindApp(appId) is not { } app || !app.DirectoryRoles.Contains(TenantState.ExchangeAdministratorRole))
+            if (state.FindApp(appId) is not { } app || !ExchangeRoles.HasExchangeRole(app))
             {
                 return Forbidden();
             }
+            caller = app;
+        }
+        if (moduleFile)
+        {
+            return ModuleFile(request, caller);
         }
         return s[3] switch
         {
-            "InvokeCommand" => Invoke(request, request.JsonBody(), appId),
-            "$batch" => Batch(request, appId),
+            "InvokeCommand" => Invoke(request, request.JsonBody(), caller),
+            "$batch" => Batch(request, caller),
             _ => EmulatorResponse.Empty(404),
         };
     }
 
-    private EmulatorResponse Invoke(EmulatorRequest request, JsonNode? body, string appId)
+    /// <summary>
+    /// The module manifest the ExchangeOnlineManagement module downloads at connect time; <c>exportedCmdlets</c>
+    /// lists what the caller's roles let it run (the open-source clients read it to tell what a tenant allows).
+    /// </summary>
+    private EmulatorResponse ModuleFile(EmulatorRequest request, AppRegistration caller)
+    {
+        string exported;
+        lock (state.Gate)
+        {
+            exported = string.Join(',', ExchangeRoles.Exported(caller));
+        }
+        return Operation("EXOModuleFile", EmulatorResponse.Json(200, new JsonObject
+        {
+            ["@odata.context"] = $"{request.ServiceBaseUrl}/adminapi/v1.0/{DemoTenant.TenantId}/$metadata#EXOModuleFile",
+            ["value"] = new JsonArray(new JsonObject
+            {
+                ["ModuleVersion"] = request.QueryValue("Version") ?? "3.9.0",
+                ["exportedCmdlets"] = exported,
+            }),
+        }));
+    }
+
+    private EmulatorResponse Invoke(EmulatorRequest request, JsonNode? body, AppRegistration caller)
     {
         var input = JsonProperties.Get(body, "CmdletInput");
         var name = JsonProperties.Get(input, "CmdletName") is { } n && n.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>() : null;
@@ -84,18 +105,26 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
             // Measured: an unknown cmdlet is a 403 whose body is NUL bytes.
             return Forbidden(name);
         }
-        var parameters = new CmdletParameters(JsonProperties.Get(input, "Parameters") as JsonObject);
-        var unknown = parameters.Names.FirstOrDefault(n => !cmdlet.Parameters.Contains(n, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Contains(n));
-        if (unknown is not null)
+        bool allowed;
+        lock (state.Gate)
         {
-            return Operation(cmdlet.Name, ExchangeCmdletException.BadParameter($"A parameter cannot be found that matches parameter name '{unknown}'.", ExchangeCmdletException.ParameterBinding)
-                .ToResponse(cmdlet.Name));
+            allowed = ExchangeRoles.Allows(caller, cmdlet.Name);
+        }
+        if (!allowed)
+        {
+            return Operation(cmdlet.Name, NotAllowedToCall(cmdlet.Name));
+        }
+        var parameters = new CmdletParameters(JsonProperties.Get(input, "Parameters") as JsonObject);
+        var target = parameters.Text("Identity");
+        if (ParameterBinder.Bind(CmdletReference.Cmdlets[cmdlet.Name], parameters) is { } refused)
+        {
+            return Operation(cmdlet.Name, refused.ToResponse(cmdlet.Name, target));
         }
         var missing = cmdlet.Mandatory.FirstOrDefault(m => string.IsNullOrEmpty(parameters.Text(m)));
         if (missing is not null)
         {
             return Operation(cmdlet.Name, ExchangeCmdletException.BadParameter($"Cannot process command because of one or more missing mandatory parameters: {missing}.", ExchangeCmdletException.ParameterBinding)
-                .ToResponse(cmdlet.Name));
+                .ToResponse(cmdlet.Name, target));
         }
         var offset = 0;
         if (request.QueryValue("$skiptoken") is { } skipToken && !TryReadSkipToken(skipToken, out offset))
@@ -108,20 +137,21 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         {
             lock (state.Gate)
             {
-                context = new CmdletContext(state, cmdlet.Name, parameters, appId);
+                context = new CmdletContext(state, cmdlet.Name, parameters, caller.AppId);
                 rows = [.. cmdlet.Run(context)];
             }
         }
         catch (ExchangeCmdletException ex)
         {
-            return Operation(cmdlet.Name, ex.ToResponse(cmdlet.Name));
+            return Operation(cmdlet.Name, ex.ToResponse(cmdlet.Name, target));
         }
         catch (ExchangeTimeoutException)
         {
             return Operation(cmdlet.Name, ExchangeTimeoutException.Response());
         }
-        var pageSize = PageSize(request);
-        var page = rows.Skip(offset).Take(pageSize).ToList();
+        var pageSize = Preferences.Parse(request.Header("Prefer")).MaxPageSize(MaxPageSize);
+        var select = request.QueryValue("$select")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var page = rows.Skip(offset).Take(pageSize).Select(row => Project(row, select)).ToList();
         var result = new JsonObject
         {
             ["@odata.context"] = $"{request.ServiceBaseUrl}/adminapi/beta/{DemoTenant.TenantId}/$metadata#Collection(Exchange.GenericHashTable)",
@@ -129,7 +159,8 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         };
         if (offset + pageSize < rows.Count)
         {
-            result["@odata.nextLink"] = QueryHelpers.AddQueryString($"{request.ServiceBaseUrl}/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand", "$skiptoken", SkipToken(offset + pageSize));
+            var next = QueryHelpers.AddQueryString($"{request.ServiceBaseUrl}/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand", "$skiptoken", SkipToken(offset + pageSize));
+            result["@odata.nextLink"] = select is null ? next : QueryHelpers.AddQueryString(next, "$select", string.Join(',', select));
         }
         if (context.Warnings.Count > 0)
         {
@@ -138,52 +169,84 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         return Operation(cmdlet.Name, EmulatorResponse.Json(200, result));
     }
 
-    private EmulatorResponse Batch(EmulatorRequest request, string appId)
+    /// <summary><c>$select</c>: only the named properties of each row (names match case-insensitively, as OData's do).</summary>
+    private static JsonObject Project(JsonObject row, string[]? select)
+    {
+        if (select is null || select.Length == 0)
+        {
+            return row;
+        }
+        var projected = new JsonObject();
+        foreach (var (key, value) in row)
+        {
+            if (select.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                projected[key] = value?.DeepClone();
+            }
+        }
+        return projected;
+    }
+
+    /// <summary>
+    /// JSON batch as OData defines it: without <c>Prefer: odata.continue-on-error</c> the service stops at the first
+    /// failed request and answers nothing for the rest; with it every request runs. A part whose answer is not JSON
+    /// (the NUL-byte 403) gets no body, and never fails the batch as a whole.
+    /// </summary>
+    private EmulatorResponse Batch(EmulatorRequest request, AppRegistration caller)
     {
         if (JsonProperties.Get(request.JsonBody(), "requests") is not JsonArray requests || requests.Count == 0 || requests.Count > MaxBatchSize)
         {
             return ExchangeCmdletException.BadParameter($"A batch holds between 1 and {MaxBatchSize} requests.").ToResponse("$batch");
         }
+        var continueOnError = Preferences.Parse(request.Header("Prefer")).ContinueOnError;
         var responses = new JsonArray();
         foreach (var item in requests)
         {
             var id = item?["id"]?.ToString() ?? "";
-            var url = item?["url"]?.GetValue<string>() ?? "";
+            var url = JsonProperties.Text(item?["url"]) ?? "";
             var query = url.Contains('?', StringComparison.Ordinal) ? QueryHelpers.ParseQuery(url[url.IndexOf('?', StringComparison.Ordinal)..]) : [];
+            var headers = EmulatorRequest.HeaderDictionary();
+            foreach (var (key, value) in item?["headers"] as JsonObject ?? [])
+            {
+                headers[key] = value?.ToString() ?? "";
+            }
             var inner = new EmulatorRequest
             {
                 Service = request.Service,
                 Method = "POST",
                 Path = request.Path,
                 Query = query,
-                Headers = item?["headers"] is JsonObject h ? h.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase) : EmulatorRequest.HeaderDictionary(),
+                Headers = headers,
                 Body = [],
                 ServiceBaseUrl = request.ServiceBaseUrl,
                 BrowserLoginBaseUrl = request.BrowserLoginBaseUrl,
             };
-            EmulatorResponse answer = url.Contains("InvokeCommand", StringComparison.OrdinalIgnoreCase)
-                ? Invoke(inner, item?["body"]?.DeepClone(), appId)
+            var answer = url.Contains("InvokeCommand", StringComparison.OrdinalIgnoreCase)
+                ? Invoke(inner, item?["body"]?.DeepClone(), caller)
                 : EmulatorResponse.Empty(404);
-            responses.Add(new JsonObject
+            responses.Add(new JsonObject { ["id"] = id, ["status"] = answer.Status, ["body"] = JsonBodyOf(answer) });
+            if (answer.Status >= 400 && !continueOnError)
             {
-                ["id"] = id,
-                ["status"] = answer.Status,
-                ["body"] = answer.Body.Length > 0 && answer.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true ? JsonNode.Parse(answer.Body) : null,
-            });
+                break;
+            }
         }
         return EmulatorResponse.Json(200, new JsonObject { ["responses"] = responses });
     }
 
-    private static int PageSize(EmulatorRequest request)
+    private static JsonNode? JsonBodyOf(EmulatorResponse answer)
     {
-        var prefer = request.Header("Prefer");
-        const string key = "odata.maxpagesize=";
-        var at = prefer?.IndexOf(key, StringComparison.OrdinalIgnoreCase) ?? -1;
-        if (at >= 0 && int.TryParse(prefer![(at + key.Length)..].Split(',', ';')[0].Trim(), out var requested) && requested > 0)
+        if (answer.Body.Length == 0 || answer.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
         {
-            return Math.Min(requested, MaxPageSize);
+            return null;
         }
-        return MaxPageSize;
+        try
+        {
+            return JsonNode.Parse(answer.Body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private string SkipToken(int offset) =>
@@ -208,6 +271,21 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         var r = EmulatorResponse.Json(401, new JsonObject { ["error"] = new JsonObject { ["code"] = "Unauthorized", ["message"] = reason } });
         r.Headers["WWW-Authenticate"] = $"Bearer client_id=\"{TenantState.ExchangeAppId}\", token_types=\"app_asserted_user_v1 service_asserted_app_v1\", error=\"invalid_token\"";
         return r;
+    }
+
+    /// <summary>The app's roles lack the cmdlet: 401 with the text of MicrosoftDocs/office-docs-powershell#7970.</summary>
+    private static EmulatorResponse NotAllowedToCall(string cmdlet)
+    {
+        var text = $"User is not allowed to call {cmdlet}";
+        return EmulatorResponse.Json(401, new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["code"] = "Unauthorized",
+                ["message"] = text,
+                ["innererror"] = new JsonObject { ["message"] = text, ["type"] = "Microsoft.Exchange.Admin.OData.Core.ODataServiceException" },
+            },
+        });
     }
 
     /// <summary>Measured: Exchange answers 403 with a body of NUL bytes, not JSON.</summary>

@@ -35,17 +35,37 @@ public sealed class ExchangeCmdletException(int status, string exceptionType, st
     public static ExchangeCmdletException ObjectNotFound(string identity) =>
         new(404, NotFound, $"The operation couldn't be performed because object '{identity}' couldn't be found on 'AM6PR01A001DC02.EURPR01A001.PROD.OUTLOOK.COM'.", ErrorDetailForm.Pipe);
 
-    public static ExchangeCmdletException BadParameter(string text, string type = TaskArgument) =>
-        new(400, type, text, ErrorDetailForm.JsonString, "Invalid Operation");
+    /// <summary>What the error is about (a parameter or an identity); the cmdlet's Identity when unset.</summary>
+    public string? Target { get; init; }
 
-    public EmulatorResponse ToResponse(string cmdletName)
+    public static ExchangeCmdletException BadParameter(string text, string type = TaskArgument, string? target = null) =>
+        new(400, type, text, ErrorDetailForm.JsonString, "Invalid Operation") { Target = target };
+
+    /// <summary>
+    /// Exchange's short error id, "Ex" and six hex digits (e.g. <c>Ex6F9304|...ManagementObjectNotFoundException|...</c>,
+    /// timmcmic/DLConversionV2#130): stable per exception type, as the live ids are.
+    /// </summary>
+    public string ErrorId => $"Ex{Fnv1a(ExceptionType) & 0xFFFFFF:X6}";
+
+    // string.GetHashCode is randomized per process; the id must be the same on every run.
+    private static uint Fnv1a(string text)
     {
-        var errorId = $"{(uint)HashCode.Combine(ExceptionType, Message):X8},Microsoft.Exchange.Management.RecipientTasks.{cmdletName.Replace("-", "", StringComparison.Ordinal)}";
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return hash;
+    }
+
+    public EmulatorResponse ToResponse(string cmdletName, string? target = null)
+    {
         var detail = form switch
         {
             ErrorDetailForm.Pipe => $"|{ExceptionType}|{Message}",
-            ErrorDetailForm.ErrorIdPipe => $"{errorId}|{ExceptionType}|{Message}",
-            _ => new JsonObject { ["Message"] = Message, ["TypeName"] = ExceptionType }.ToJsonString(),
+            ErrorDetailForm.ErrorIdPipe => $"{ErrorId}|{ExceptionType}|{Message}",
+            // Written with the same encoder as the body around it, so an apostrophe reads as one, not as \u0027.
+            _ => new JsonObject { ["Message"] = Message, ["TypeName"] = ExceptionType }.ToJsonString(EmulatorResponse.Compact),
         };
         return EmulatorResponse.Json(Status, new JsonObject
         {
@@ -53,7 +73,7 @@ public sealed class ExchangeCmdletException(int status, string exceptionType, st
             {
                 ["code"] = Status == 404 ? "NotFound" : "BadRequest",
                 ["message"] = topMessage,
-                ["details"] = new JsonArray(new JsonObject { ["code"] = "Client", ["target"] = "", ["message"] = detail }),
+                ["details"] = new JsonArray(new JsonObject { ["code"] = "Client", ["target"] = Target ?? target ?? "", ["message"] = detail }),
                 ["innererror"] = new JsonObject
                 {
                     ["message"] = Message,

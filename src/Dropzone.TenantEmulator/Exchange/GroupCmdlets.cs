@@ -15,7 +15,7 @@ internal static partial class GroupCmdlets
         new("New-DistributionGroup", ["Name*", "DisplayName", "Alias", "PrimarySmtpAddress", "Type", "ManagedBy", "Members", "CopyOwnerToMember",
             "MemberJoinRestriction", "MemberDepartRestriction", "RequireSenderAuthenticationEnabled", "Description", "Notes"], NewGroup),
         new("Get-DistributionGroup", ["Identity", "ResultSize", "Anr", "RecipientTypeDetails"], GetGroups),
-        new("Set-DistributionGroup", ["Identity*", "ManagedBy", "BypassSecurityGroupManagerCheck", "DisplayName", "Description",
+        new("Set-DistributionGroup", ["Identity*", "Name", "ManagedBy", "BypassSecurityGroupManagerCheck", "DisplayName", "Description",
             "MemberJoinRestriction", "RequireSenderAuthenticationEnabled", "PrimarySmtpAddress"], SetGroup),
         new("Remove-DistributionGroup", ["Identity*", "BypassSecurityGroupManagerCheck"], RemoveGroup),
         new("Get-DistributionGroupMember", ["Identity*", "ResultSize"], GetMembers),
@@ -146,7 +146,14 @@ internal static partial class GroupCmdlets
             group.SecondaryAddresses.Add(group.PrimarySmtpAddress);
             group.PrimarySmtpAddress = smtp;
         }
+        var newName = p.Text("Name") is { } n && !TenantState.Eq(n, group.Name) ? n : null;
+        if (newName is not null && c.State.Objects.Any(o => TenantState.Eq(o.Name, newName)))
+        {
+            throw new ExchangeCmdletException(400, ExchangeCmdletException.AlreadyExists,
+                $"The name \"{newName}\" is already being used. Please try another name.", ErrorDetailForm.ErrorIdPipe);
+        }
         // Every check passed: now apply, so a failed call changes nothing.
+        group.Name = newName ?? group.Name;
         if (owners is not null)
         {
             group.ManagedBy.Clear();

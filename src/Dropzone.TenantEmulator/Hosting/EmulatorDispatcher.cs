@@ -34,8 +34,27 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
         {
             state.RecordCall(new CallRecord(receivedAt, state.Now, request.Service.ToString().ToLowerInvariant(), request.Method, request.Path, response.Operation, response.Status));
         }
+        if (MayHaveChanged(request, response))
+        {
+            // Kept before answered: a change the caller is told about survives a crash of the emulator.
+            await state.SaveChangesAsync(CancellationToken.None);
+        }
         return response;
     }
+
+    /// <summary>
+    /// Reads never change the tenant; anything else might (a saver with nothing changed writes nothing, but
+    /// still captures the state, which is what skipping reads saves).
+    /// </summary>
+    private static bool MayHaveChanged(EmulatorRequest request, EmulatorResponse response) =>
+        response.Operation != "fault" && request.Service switch
+        {
+            EmulatedService.Graph or EmulatedService.Control => request.Method != "GET",
+            EmulatedService.Outlook => !(response.Operation is { } cmdlet
+                && (cmdlet.StartsWith("Get-", StringComparison.OrdinalIgnoreCase) || cmdlet.StartsWith("Test-", StringComparison.OrdinalIgnoreCase))),
+            EmulatedService.Login => response.Operation != "token:client_credentials",
+            _ => true,
+        };
 
     private EmulatorResponse? InjectedFault(EmulatedService service, EmulatorFaults faults)
     {

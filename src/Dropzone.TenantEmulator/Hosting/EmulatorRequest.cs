@@ -68,8 +68,8 @@ public sealed class EmulatorResponse
     /// <summary>What the call did, for the call log (a cmdlet name, a grant type).</summary>
     public string? Operation { get; set; }
 
-    // Relaxed escaping keeps quotes and apostrophes readable in error texts; the bodies are never embedded in HTML.
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // The one encoder of every emulator body (and of JSON nested in one). Relaxed escaping keeps quotes and apostrophes readable in error texts; the bodies are never embedded in HTML.
+    internal static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static EmulatorResponse Json(int status, JsonNode? body) => new()
     {

@@ -25,7 +25,18 @@ public sealed class InProcessTenant : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton(timeProvider ?? TimeProvider.System);
         services.AddTenantEmulator(configure);
-        return new InProcessTenant(services.BuildServiceProvider());
+        var provider = services.BuildServiceProvider();
+        try
+        {
+            // Loaded now: a state file that cannot be read fails here, with its message.
+            provider.GetRequiredService<TenantState>();
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
+        return new InProcessTenant(provider);
     }
 
     /// <summary>A client on the shared handler; disposing the client leaves the handler usable.</summary>

@@ -33,7 +33,15 @@ public static class TenantEmulatorExtensions
         }
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new TenantState(sp.GetRequiredService<TimeProvider>(), options.DefaultFaults));
+        services.AddSingleton(sp =>
+        {
+            var state = new TenantState(sp.GetRequiredService<TimeProvider>(), options.DefaultFaults);
+            if (!string.IsNullOrWhiteSpace(options.StateFile))
+            {
+                state.KeepIn(new TenantStateFile(options.StateFile));
+            }
+            return state;
+        });
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<LoginService>();
@@ -53,6 +61,8 @@ public static class TenantEmulatorExtensions
     /// </summary>
     public static IEndpointConventionBuilder MapTenantEmulator(this IEndpointRouteBuilder endpoints, Func<HttpContext, Task<bool>>? isControlAdministrator = null)
     {
+        // Loaded now, so that a state file that cannot be read stops the start instead of the first request.
+        endpoints.ServiceProvider.GetRequiredService<TenantState>();
         return endpoints.Map(MountPrefix + "/{service}/{**rest}", async context =>
         {
             var service = EmulatorHttpHandler.ServiceFromPrefix((string)context.Request.RouteValues["service"]!);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dropzone.TenantEmulator.State;
 
 /// <summary>Exchange's RecipientTypeDetails values the emulator knows; <see cref="None"/> is a user with no mailbox.</summary>
@@ -13,8 +15,9 @@ public enum RecipientKind
 /// <summary>
 /// A directory object as both Entra (id = object id) and Exchange (Guid, alias, addresses) see it.
 /// Users and groups share one type because Exchange resolves any of them by the same identities.
-/// Mutable, and only touched under the state's lock.
+/// Mutable, and only touched under the state's lock. Its get-only lists are filled when read from the state file.
 /// </summary>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
 public sealed class DirectoryObject
 {
     public required Guid Id { get; init; }
@@ -41,14 +44,18 @@ public sealed class DirectoryObject
     public bool RequireSenderAuthenticationEnabled { get; set; } = true;
     public string? Description { get; set; }
 
+    [JsonIgnore]
     public bool IsGroup => Kind is RecipientKind.MailUniversalSecurityGroup or RecipientKind.MailUniversalDistributionGroup;
+    [JsonIgnore]
     public bool IsMailEnabled => Kind != RecipientKind.None;
+    [JsonIgnore]
     public bool IsUser => Kind is RecipientKind.UserMailbox or RecipientKind.SharedMailbox or RecipientKind.None;
 
     private string? _distinguishedName;
     private string? _distinguishedNameOf;
 
     /// <summary>Derived from the name, and cached because identity resolution compares it for every object.</summary>
+    [JsonIgnore]
     public string DistinguishedName
     {
         get
@@ -79,6 +86,7 @@ public sealed class DirectoryObject
         }
     }
 
+    [JsonIgnore]
     public IEnumerable<string> AllSmtpAddresses => SecondaryAddresses.Prepend(PrimarySmtpAddress);
 }
 
@@ -86,6 +94,7 @@ public sealed class DirectoryObject
 public sealed record AppPermission(string ResourceAppId, string Value, Guid AppRoleId);
 
 /// <summary>An app registration together with its service principal in this tenant.</summary>
+[JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
 public sealed class AppRegistration
 {
     public required string AppId { get; init; }

@@ -8,7 +8,7 @@ namespace Dropzone.TenantEmulator.State;
 /// on many threads see a consistent directory. Time comes from the injected <see cref="TimeProvider"/>:
 /// replication and propagation delays are instants compared with "now", never timers.
 /// </summary>
-public sealed class TenantState
+public sealed partial class TenantState
 {
     internal const string GraphAppId = "00000003-0000-0000-c000-000000000000";
     internal const string ExchangeAppId = "00000002-0000-0ff1-ce00-000000000000";
@@ -53,6 +53,8 @@ public sealed class TenantState
         new(ExchangeAppId, "dd0e0000-0000-4000-8000-0000000000c2", "Office 365 Exchange Online", "https://outlook.office365.com"),
     ];
 
+    // Every public change below is saved to the state file (when there is one) before it returns.
+
     /// <summary>Back to the seeded demo tenant; faults are cleared too.</summary>
     public void Reset()
     {
@@ -74,6 +76,7 @@ public sealed class TenantState
             DemoSeed.Populate(this);
             DirectoryChanged();
         }
+        SaveChanges();
     }
 
     public void SetFaults(EmulatorFaults faults)
@@ -84,6 +87,7 @@ public sealed class TenantState
             Faults = faults;
             _random = new Random(faults.Seed);
         }
+        SaveChanges();
     }
 
     /// <summary>Registers a certificate whose private key may sign client assertions for the app.</summary>
@@ -94,6 +98,7 @@ public sealed class TenantState
         {
             FindApp(appId)?.Certificates.Add(certificate.Export(X509ContentType.Cert));
         }
+        SaveChanges();
     }
 
     /// <summary>Grants or withdraws the Entra Exchange Administrator role (403 from Exchange without it).</summary>
@@ -106,6 +111,21 @@ public sealed class TenantState
             if (granted)
             {
                 app.DirectoryRoles.Add(ExchangeAdministratorRole);
+            }
+        }
+        SaveChanges();
+    }
+
+    /// <summary>Gives the app exactly this Entra role for Exchange (e.g. Exchange Recipient Administrator), or none.</summary>
+    public void SetExchangeRole(string appId, string? role)
+    {
+        lock (Gate)
+        {
+            var app = FindApp(appId) ?? throw new ArgumentException($"Unknown app {appId}.", nameof(appId));
+            app.DirectoryRoles.RemoveAll(r => r.StartsWith("Exchange ", StringComparison.Ordinal));
+            if (role is not null)
+            {
+                app.DirectoryRoles.Add(role);
             }
         }
     }
@@ -127,6 +147,7 @@ public sealed class TenantState
                 app.ApplicationPermissions.Add(known);
             }
         }
+        SaveChanges();
     }
 
     /// <summary>Replaces a group's members directly, bypassing the API (fast set-up for paging tests).</summary>
@@ -138,14 +159,15 @@ public sealed class TenantState
             group.Members.Clear();
             group.Members.AddRange(memberIds);
         }
+        SaveChanges();
     }
 
     /// <summary>Adds users with mailboxes beyond the demo set, e.g. for large-membership tests.</summary>
     public IReadOnlyList<Guid> AddBulkMailboxUsers(int count, string aliasPrefix = "bulk")
     {
+        var ids = new List<Guid>(count);
         lock (Gate)
         {
-            var ids = new List<Guid>(count);
             var first = Objects.Count;
             for (var i = 0; i < count; i++)
             {
@@ -155,8 +177,9 @@ public sealed class TenantState
                 ids.Add(user.Id);
             }
             DirectoryChanged();
-            return ids;
         }
+        SaveChanges();
+        return ids;
     }
 
     /// <summary>A group as tests want to assert it: owners and members by address. Null when there is no such group.</summary>
@@ -187,6 +210,15 @@ public sealed class TenantState
         lock (Gate)
         {
             return Objects.Find(o => Eq(o.UserPrincipalName, userPrincipalName))?.Id;
+        }
+    }
+
+    /// <summary>The user principal name of a user by object id; null when there is no such user.</summary>
+    public string? FindUserPrincipalName(Guid id)
+    {
+        lock (Gate)
+        {
+            return FindById(id)?.UserPrincipalName;
         }
     }
 

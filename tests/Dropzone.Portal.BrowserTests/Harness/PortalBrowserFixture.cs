@@ -48,6 +48,14 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A fresh page signed in as the demo user <paramref name="upn"/>, showing <paramref name="path"/>.</summary>
+    public async Task<IPage> SignedInPageAsync(string upn, string path = "/")
+    {
+        var page = await NewPageAsync();
+        await page.SignInAsync(upn, path);
+        return page;
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
 

@@ -16,8 +16,7 @@ public sealed class MemberApprovalBrowserTests(PortalBrowserFixture fixture)
         var mailBefore = Tenant.SentMail.Count;
 
         // Pat asks for their own mailbox.
-        var requester = await fixture.NewPageAsync();
-        await requester.SignInAsync(DemoTenant.PlainUserUpn, "/requests");
+        var requester = await fixture.SignedInPageAsync(DemoTenant.PlainUserUpn, "/requests");
         await requester.GetByTestId("request-group").ClickAsync();
         await requester.GetByRole(AriaRole.Option, new() { Name = group.DisplayName }).Or(requester.GetByText($"{group.DisplayName} ({group.PrimarySmtpAddress})")).First.ClickAsync();
         await requester.Locator("#request-justification").FillAsync("I triage the phishing reports of my team.");
@@ -27,8 +26,7 @@ public sealed class MemberApprovalBrowserTests(PortalBrowserFixture fixture)
         await Assertions.Expect(state).ToHaveAttributeAsync("data-state", "Pending");
 
         // Olivia, the group's owner, sees the badge and the request, and approves it.
-        var owner = await fixture.NewPageAsync();
-        await owner.SignInAsync(DemoTenant.OwnerUpn, "/");
+        var owner = await fixture.SignedInPageAsync(DemoTenant.OwnerUpn, "/");
         await Assertions.Expect(owner.GetByTestId("approvals-badge")).ToBeVisibleAsync();
         await owner.GetByTestId("nav-approvals").ClickAsync();
         var row = owner.GetByTestId("approval-queue").Locator("tr", new() { HasText = group.DisplayName });
@@ -62,8 +60,7 @@ public sealed class MemberApprovalBrowserTests(PortalBrowserFixture fixture)
     public async Task GroupMembers_OwnerAddsThenRemovesAMailbox_ExchangeFollowsAndHistoryShowsApplied()
     {
         var group = await CreateGroupAsync();
-        var page = await fixture.NewPageAsync();
-        await page.SignInAsync(DemoTenant.OwnerUpn, $"/groups/{group.Id}/members");
+        var page = await fixture.SignedInPageAsync(DemoTenant.OwnerUpn, $"/groups/{group.Id}/members");
         await Assertions.Expect(page.GetByTestId("members")).ToContainTextAsync(DemoTenant.PhishingReportMailbox);
 
         await page.Locator("#member-mailbox").FillAsync(DemoTenant.SecurityTeamMailbox);

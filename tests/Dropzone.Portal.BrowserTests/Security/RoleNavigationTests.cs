@@ -1,7 +1,3 @@
-using Dropzone.Portal.BrowserTests.Harness;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Playwright;
-
 namespace Dropzone.Portal.BrowserTests.Security;
 
 [Collection(PortalBrowserCollection.Name)]
@@ -10,8 +6,7 @@ public sealed class RoleNavigationTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task PlainUser_SeesOnlyTheEntriesTheyMayUse()
     {
-        var page = await fixture.NewPageAsync();
-        await page.SignInAsync(DemoTenant.PlainUserUpn);
+        var page = await fixture.SignedInPageAsync(DemoTenant.PlainUserUpn);
         var nav = page.GetByRole(AriaRole.Navigation);
 
         await Assertions.Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Requests", Exact = true })).ToBeVisibleAsync();
@@ -24,8 +19,7 @@ public sealed class RoleNavigationTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task PlainUser_OpeningJobs_GetsAccessDeniedNamingThemAndTheRole_NotPageNotFound()
     {
-        var page = await fixture.NewPageAsync();
-        await page.SignInAsync(DemoTenant.PlainUserUpn);
+        var page = await fixture.SignedInPageAsync(DemoTenant.PlainUserUpn);
 
         await page.GotoAsync("/jobs");
         await page.WaitForInteractivityAsync();
@@ -41,8 +35,7 @@ public sealed class RoleNavigationTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task PlainUser_OpeningSetup_GetsAccessDeniedNamingThem()
     {
-        var page = await fixture.NewPageAsync();
-        await page.SignInAsync(DemoTenant.PlainUserUpn);
+        var page = await fixture.SignedInPageAsync(DemoTenant.PlainUserUpn);
 
         await page.GotoAsync("/setup");
         await page.WaitForInteractivityAsync();

@@ -28,8 +28,7 @@ public sealed class SignInTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task SetupPage_PlainUser_SeesAccessDeniedNamingTheRole()
     {
-        var page = await fixture.NewPageAsync();
-        await page.SignInAsync(DemoTenant.PlainUserUpn);
+        var page = await fixture.SignedInPageAsync(DemoTenant.PlainUserUpn);
 
         await page.GotoAsync("/setup");
 

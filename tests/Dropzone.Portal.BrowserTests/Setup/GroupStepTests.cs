@@ -1,6 +1,3 @@
-using Dropzone.Portal.BrowserTests.Harness;
-using Microsoft.Playwright;
-
 namespace Dropzone.Portal.BrowserTests.Setup;
 
 [Collection(PortalBrowserCollection.Name)]
@@ -9,8 +6,7 @@ public sealed class GroupStepTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task DisplayNameTakenInExchange_IsStoppedAtTheGroupStep_OnTheField_AndCanBeCorrected()
     {
-        var page = await fixture.NewPageAsync();
-        await WizardDriver.OpenFreshAsync(page);
+        var page = await WizardDriver.OpenFreshAsync(fixture);
         await page.GetByTestId("wizard-next").ClickAsync();
         // "All Staff" is the name of the demo tenant's all-company distribution list; the address itself is free.
         await WizardDriver.FillGroupAsync(page, "All Staff", $"staff-{Guid.NewGuid().ToString("N")[..8]}");

@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Dropzone.Portal.BrowserTests.Harness;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace Dropzone.Portal.BrowserTests.Setup;
@@ -15,8 +12,7 @@ public sealed class MemberListTests(PortalBrowserFixture fixture, ITestOutputHel
     [BrowserFact]
     public async Task TenThousandPastedAddresses_AreCheckedWithProgress_ProblemsPagedAndDownloadable()
     {
-        var page = await fixture.NewPageAsync();
-        await WizardDriver.OpenFreshAsync(page);
+        var page = await WizardDriver.OpenFreshAsync(fixture);
         await WizardDriver.ToMembersStepAsync(page, "Ten thousand rows");
 
         // 25 real demo mailboxes, then addresses nobody has, and every 1,000th row not an address at all.
@@ -77,8 +73,7 @@ public sealed class MemberListTests(PortalBrowserFixture fixture, ITestOutputHel
     [BrowserFact]
     public async Task UploadedListOfTenThousand_IsCheckedLikeAPastedOne()
     {
-        var page = await fixture.NewPageAsync();
-        await WizardDriver.OpenFreshAsync(page);
+        var page = await WizardDriver.OpenFreshAsync(fixture);
         await WizardDriver.ToMembersStepAsync(page, "Uploaded rows");
         var list = string.Join('\n', Enumerable.Range(0, Rows).Select(i => i == 0 ? $"ann.archer@{DemoTenant.Domain}" : $"nobody{i}@{DemoTenant.Domain}"));
 

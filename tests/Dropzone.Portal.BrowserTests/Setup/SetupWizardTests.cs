@@ -9,8 +9,7 @@ public sealed class SetupWizardTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task Wizard_TwoOwnersFivePickedTwentyFromCsv_Apply_RunGrantsMembersAndDeniesAnOutsider()
     {
-        var page = await fixture.NewPageAsync();
-        await page.SignInAsync(DemoTenant.AdminUpn, "/setup");
+        var page = await fixture.SignedInPageAsync(DemoTenant.AdminUpn, "/setup");
         await Assertions.Expect(page.GetByTestId("wizard-next")).ToBeVisibleAsync();
         if (await page.GetByTestId("discard-draft").CountAsync() > 0)
         {

@@ -1,6 +1,3 @@
-using Dropzone.Portal.BrowserTests.Harness;
-using Microsoft.Playwright;
-
 namespace Dropzone.Portal.BrowserTests.Setup;
 
 /// <summary>One draft per admin, however many tabs: saves never crash a tab, stale tabs never bring old values back.</summary>
@@ -10,8 +7,7 @@ public sealed class WizardDraftTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task ReopenedWizard_ComesBackAtTheStepTheAdminLeft()
     {
-        var page = await fixture.NewPageAsync();
-        await WizardDriver.OpenFreshAsync(page);
+        var page = await WizardDriver.OpenFreshAsync(fixture);
         await WizardDriver.ToOwnersStepAsync(page, "Reopened at owners");
 
         await page.ReloadAsync();
@@ -27,8 +23,7 @@ public sealed class WizardDraftTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task TwoTabsEditingOneDraft_TheLaterSaveIsRefusedWithAChoice_NeitherTabBreaks()
     {
-        var tabA = await fixture.NewPageAsync();
-        await WizardDriver.OpenFreshAsync(tabA);
+        var tabA = await WizardDriver.OpenFreshAsync(fixture);
         await WizardDriver.ToOwnersStepAsync(tabA, "Phishing Triage Mailboxes");
         await tabA.GetByTestId("wizard-back").ClickAsync();
 
@@ -71,8 +66,7 @@ public sealed class WizardDraftTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task StaleTab_AfterTheDraftWasDiscarded_DoesNotBringItBack_EvenWhenClosedMidEdit()
     {
-        var stale = await fixture.NewPageAsync();
-        await WizardDriver.OpenFreshAsync(stale);
+        var stale = await WizardDriver.OpenFreshAsync(fixture);
         await WizardDriver.ToOwnersStepAsync(stale, "Old draft values");
         await stale.GetByTestId("wizard-back").ClickAsync();
 

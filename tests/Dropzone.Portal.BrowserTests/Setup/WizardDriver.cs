@@ -1,30 +1,20 @@
-using Dropzone.Portal.BrowserTests.Harness;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Playwright;
-
 namespace Dropzone.Portal.BrowserTests.Setup;
 
 /// <summary>Drives the setup wizard the way an admin does: the steps' fields, the picker and the buttons.</summary>
 public static class WizardDriver
 {
-    /// <summary>Signs in as the demo admin (unless already signed in) and opens a fresh wizard: any earlier draft is discarded.</summary>
-    public static async Task OpenFreshAsync(IPage page, bool signIn = true)
+    /// <summary>A new page signed in as the demo admin, on a fresh wizard: any earlier draft is discarded.</summary>
+    public static async Task<IPage> OpenFreshAsync(PortalBrowserFixture fixture)
     {
-        if (signIn)
-        {
-            await page.SignInAsync(DemoTenant.AdminUpn, "/setup");
-        }
-        else
-        {
-            await page.GotoAsync("/setup");
-            await page.WaitForInteractivityAsync();
-        }
+        var page = await fixture.SignedInPageAsync(DemoTenant.AdminUpn, "/setup");
         await Assertions.Expect(page.GetByTestId("wizard-next")).ToBeVisibleAsync();
         if (await page.GetByTestId("discard-draft").CountAsync() > 0)
         {
             await page.GetByTestId("discard-draft").ClickAsync();
             await Assertions.Expect(page.GetByTestId("discard-draft")).ToHaveCountAsync(0);
         }
+
+        return page;
     }
 
     /// <summary>From a fresh wizard to the members step: the default application, a new group, one owner.</summary>

@@ -25,8 +25,7 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task Navigation_EachMenuEntry_OpensItsPageWithoutReload()
     {
-        var page = await fixture.NewPageAsync();
-        await page.SignInAsync(DemoTenant.AdminUpn);
+        var page = await fixture.SignedInPageAsync(DemoTenant.AdminUpn);
 
         foreach (var (entry, path) in new[] { ("Setup", "/setup"), ("Groups", "/groups"), ("Requests", "/requests"), ("Audit", "/audit") })
         {
@@ -40,8 +39,7 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task Navigation_JobsEntry_OpensTheJobDashboard()
     {
-        var page = await fixture.NewPageAsync();
-        await page.SignInAsync(DemoTenant.AdminUpn);
+        var page = await fixture.SignedInPageAsync(DemoTenant.AdminUpn);
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Jobs", Exact = true }).ClickAsync();
 
@@ -52,8 +50,7 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task ThemeToggle_Clicked_SwitchesToDarkPalette()
     {
-        var page = await fixture.NewPageAsync();
-        await page.SignInAsync(DemoTenant.AdminUpn);
+        var page = await fixture.SignedInPageAsync(DemoTenant.AdminUpn);
         var before = await BackgroundColourAsync(page);
 
         await page.GetByTestId("theme-toggle").ClickAsync();

@@ -49,10 +49,7 @@ public sealed class AuditArchiverTests
     public async Task ArchiveDue_SecondCut_ContinuesFromFirstAndVerifies()
     {
         await using var database = await AuditDatabase.CreateAsync();
-        database.AuditOptions.ArchiveAfterDays = 1;
-        await database.SeedAsync(3);
-        database.Time.Advance(TimeSpan.FromDays(2));
-        var first = await database.Archiver.ArchiveDueAsync();
+        var first = await database.SeedAndArchiveAsync(3);
         await database.SeedAsync(3);
         database.Time.Advance(TimeSpan.FromDays(2));
 
@@ -69,9 +66,7 @@ public sealed class AuditArchiverTests
     public async Task Database_DeleteBeyondTheCut_StillRefused()
     {
         await using var database = await AuditDatabase.CreateAsync();
-        database.AuditOptions.ArchiveAfterDays = 1;
-        await database.SeedAsync(3);
-        database.Time.Advance(TimeSpan.FromDays(2));
+        await database.SeedDueForArchiveAsync(3);
         await database.SeedAsync(2);
         await database.Archiver.ArchiveDueAsync();
 
@@ -83,9 +78,7 @@ public sealed class AuditArchiverTests
     public async Task ArchiveDue_BrokenRange_RefusesAndKeepsEntries()
     {
         await using var database = await AuditDatabase.CreateAsync();
-        database.AuditOptions.ArchiveAfterDays = 1;
-        await database.SeedAsync(4);
-        database.Time.Advance(TimeSpan.FromDays(2));
+        await database.SeedDueForArchiveAsync(4);
         await database.TamperAsync("UPDATE AuditEntries SET Answer = 'x' WHERE Sequence = 2;" + Dropzone.Portal.Core.Data.Migrations.AuditTriggers.Create);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.Archiver.ArchiveDueAsync());
@@ -98,13 +91,8 @@ public sealed class AuditArchiverTests
     public async Task VerifyArchives_TwoCuts_WholeArchivedChainVerifies()
     {
         await using var database = await AuditDatabase.CreateAsync();
-        database.AuditOptions.ArchiveAfterDays = 1;
-        await database.SeedAsync(4);
-        database.Time.Advance(TimeSpan.FromDays(2));
-        await database.Archiver.ArchiveDueAsync();
-        await database.SeedAsync(3);
-        database.Time.Advance(TimeSpan.FromDays(2));
-        await database.Archiver.ArchiveDueAsync();
+        await database.SeedAndArchiveAsync(4);
+        await database.SeedAndArchiveAsync(3);
 
         var result = await database.Archiver.VerifyArchivesAsync();
 
@@ -116,10 +104,7 @@ public sealed class AuditArchiverTests
     public async Task VerifyArchives_FileEdited_ReportsTheCut()
     {
         await using var database = await AuditDatabase.CreateAsync();
-        database.AuditOptions.ArchiveAfterDays = 1;
-        await database.SeedAsync(4);
-        database.Time.Advance(TimeSpan.FromDays(2));
-        var cut = await database.Archiver.ArchiveDueAsync();
+        var cut = await database.SeedAndArchiveAsync(4);
         var path = Path.Combine(database.Folder, "archive", cut!.FileName);
         await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("user2@", "user9@", StringComparison.Ordinal));
 

@@ -1,12 +1,6 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Dropzone.Portal.Core.Tests.Audit;
 
@@ -84,6 +78,24 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
             Time.Advance(TimeSpan.FromSeconds(1));
         }
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// Archiving after one day: appends <paramref name="count"/> entries and lets two days pass, so they are due
+    /// for the next archive cut.
+    /// </summary>
+    public async Task SeedDueForArchiveAsync(int count)
+    {
+        AuditOptions.ArchiveAfterDays = 1;
+        await SeedAsync(count);
+        Time.Advance(TimeSpan.FromDays(2));
+    }
+
+    /// <summary><see cref="SeedDueForArchiveAsync"/>, then the archive cut of what is due.</summary>
+    public async Task<AuditArchiveCut?> SeedAndArchiveAsync(int count)
+    {
+        await SeedDueForArchiveAsync(count);
+        return await Archiver.ArchiveDueAsync();
     }
 
     /// <summary>Plays an attacker with file access: drops the append-only triggers, then runs raw SQL.</summary>

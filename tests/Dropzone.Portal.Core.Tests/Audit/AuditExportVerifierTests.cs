@@ -1,6 +1,3 @@
-using System.Text;
-using Dropzone.Portal.Core.Audit;
-
 namespace Dropzone.Portal.Core.Tests.Audit;
 
 /// <summary>An auditor's offline check of an export, with the chain key and nothing else.</summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Tests.Audit;
@@ -10,10 +8,7 @@ public sealed class AuditIntegrityMonitorTests
     public async Task ArchiveCheck_ArchiveFileMissing_JobFailsRecordsLogsAndFlags()
     {
         await using var database = await AuditDatabase.CreateAsync();
-        database.AuditOptions.ArchiveAfterDays = 1;
-        await database.SeedAsync(4);
-        database.Time.Advance(TimeSpan.FromDays(2));
-        var cut = await database.Archiver.ArchiveDueAsync();
+        var cut = await database.SeedAndArchiveAsync(4);
         File.Delete(Path.Combine(database.Folder, "archive", cut!.FileName));
         var monitor = database.Monitor;
         var jobs = new AuditJobs(monitor, database.Archiver);
@@ -36,10 +31,7 @@ public sealed class AuditIntegrityMonitorTests
     public async Task ArchiveCheck_Intact_RecordsSuccessAndClearsTheFlag()
     {
         await using var database = await AuditDatabase.CreateAsync();
-        database.AuditOptions.ArchiveAfterDays = 1;
-        await database.SeedAsync(4);
-        database.Time.Advance(TimeSpan.FromDays(2));
-        await database.Archiver.ArchiveDueAsync();
+        await database.SeedAndArchiveAsync(4);
         var jobs = new AuditJobs(database.Monitor, database.Archiver);
 
         var result = await jobs.VerifyArchivesAsync();

@@ -1,8 +1,5 @@
 using System.Reflection;
-using System.Text;
 using System.Text.Json;
-using Dropzone.Portal.Core.Audit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Tests.Audit;
 

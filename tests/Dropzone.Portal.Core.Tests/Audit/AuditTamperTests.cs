@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Dropzone.Portal.Core.Audit;
 
 namespace Dropzone.Portal.Core.Tests.Audit;
 

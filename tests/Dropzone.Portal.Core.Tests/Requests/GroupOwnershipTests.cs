@@ -1,9 +1,3 @@
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.TenantClients.Commands;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using static Dropzone.Portal.Core.Tests.Requests.RequestsHarness;
 
 namespace Dropzone.Portal.Core.Tests.Requests;

@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Restriction;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Core.Tests;
 

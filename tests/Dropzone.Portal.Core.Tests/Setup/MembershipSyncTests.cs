@@ -1,8 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.TenantEmulator.Directory;
-
 namespace Dropzone.Portal.Core.Tests.Setup;
 
 /// <summary>

@@ -1,11 +1,4 @@
-using System.Text;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Restriction.AccessPolicy;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Tests.Setup;
 

@@ -1,10 +1,6 @@
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.Core.Restriction.AccessPolicy;
 using Dropzone.Portal.Core.Restriction.Rbac;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Tests.Setup;
 

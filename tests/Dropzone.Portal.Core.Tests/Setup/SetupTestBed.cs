@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
 using Dropzone.Portal.TenantClients.Graph;
@@ -93,8 +88,18 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 
     public RestrictionModeCatalog Modes => Steps.GetRequiredService<RestrictionModeCatalog>();
 
-    public SetupRunEngine NewEngine() => new(this, Exchange, Directory, Steps.GetRequiredService<SetupStepCatalog>(), Trail, Notifier, Scheduler,
-        Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<SetupRunEngine>.Instance);
+    /// <summary>This bed's own portal instance: the engines it builds without another identity lease runs as this one.</summary>
+    public PortalInstanceIdentity Instance { get; } = PortalInstanceIdentity.ForThisProcess();
+
+    /// <summary>An engine of <paramref name="instance"/> (another portal instance on the same database), or of this bed's instance.</summary>
+    public SetupRunEngine NewEngine(PortalInstanceIdentity? instance = null) => new(this, Exchange, Directory, Steps.GetRequiredService<SetupStepCatalog>(), Trail, Notifier, Scheduler,
+        instance ?? Instance, Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<SetupRunEngine>.Instance);
+
+    /// <summary>The heartbeat table as <paramref name="instance"/> sees it, on the bed's clock.</summary>
+    public InstanceRegistry Registry(PortalInstanceIdentity instance) => new(this, instance, Microsoft.Extensions.Options.Options.Create(Options), Clock);
+
+    /// <summary>The takeover as <paramref name="instance"/> runs it; taken runs are queued on <see cref="Scheduler"/>.</summary>
+    public RunTakeover Takeover(PortalInstanceIdentity instance) => new(this, Registry(instance), Scheduler, NullLogger<RunTakeover>.Instance);
 
     public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(), Modes, Trail,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<GroupRechecker>.Instance);

@@ -350,6 +350,40 @@ public class ExchangeClientWireTests
     }
 
     [Fact]
+    public async Task InvokeBatchAsync_PartsCarryTheirOwnHeadersAndTheBatchContinuesOnError()
+    {
+        using var tenant = StubTenant.Create((r, _) => StubTenant.Json(HttpStatusCode.OK, """
+            {"responses":[{"id":"1","status":200,"body":{"value":[]}},{"id":"2","status":200,"body":{"value":[]}}]}
+            """));
+
+        await tenant.Exchange.InvokeBatchAsync([ExchangeCommands.GetMailbox("1"), ExchangeCommands.GetRecipient("2")]);
+
+        var batch = tenant.Handler.Requests.Single();
+        Assert.Contains("odata.continue-on-error", batch.Headers["Prefer"], StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(batch.Body);
+        foreach (var part in doc.RootElement.GetProperty("requests").EnumerateArray())
+        {
+            var headers = part.GetProperty("headers");
+            Assert.StartsWith("Bearer ", headers.GetProperty("Authorization").GetString(), StringComparison.Ordinal);
+            Assert.EndsWith("@" + StubTenant.TenantId, headers.GetProperty("X-AnchorMailbox").GetString(), StringComparison.Ordinal);
+            Assert.False(string.IsNullOrEmpty(headers.GetProperty("X-CmdletName").GetString()));
+        }
+    }
+
+    [Fact]
+    public async Task InvokeBatchAsync_AgainstTheEmulator_AnUnknownCmdletDoesNotLoseTheOtherResults()
+    {
+        using var tenant = TenantHarness.Create();
+
+        var results = await tenant.Exchange.InvokeBatchAsync(
+            [ExchangeCommand.Create("Get-MailboxFolderPermission").With("Identity", "x"), ExchangeCommands.GetAcceptedDomain(), ExchangeCommands.GetRecipient(DemoTenant.OwnerUpn)]);
+
+        Assert.IsType<ExchangeOutcome.PermissionMissing>(results[0].Outcome);
+        Assert.True(results[1].IsSuccess, results[1].Outcome.ToString());
+        Assert.True(results[2].IsSuccess, results[2].Outcome.ToString());
+    }
+
+    [Fact]
     public async Task InvokeAsync_TokenRefused_IsPermissionMissingAppCredentials()
     {
         using var tenant = StubTenant.Create((_, _, _) => Task.FromResult(StubTenant.Ok()), tokens: new RefusingTokens());

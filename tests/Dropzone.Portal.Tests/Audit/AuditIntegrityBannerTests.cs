@@ -1,8 +1,3 @@
-using Bunit;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Security;
-using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
 using Banner = Dropzone.Portal.Components.Pages.Audit.AuditIntegrityBanner;
 
 namespace Dropzone.Portal.Tests.Audit;

@@ -1,13 +1,8 @@
 using System.Security.Cryptography;
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Security;
-using Dropzone.Portal.Testing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.Portal.Tests.Audit;
 

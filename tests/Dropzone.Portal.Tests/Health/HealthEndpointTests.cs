@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
 using Microsoft.Data.Sqlite;
 
 namespace Dropzone.Portal.Tests.Health;

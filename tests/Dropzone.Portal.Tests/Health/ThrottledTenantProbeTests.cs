@@ -1,9 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Dropzone.Portal.Testing;
-using Dropzone.TenantEmulator.Directory;
 
 namespace Dropzone.Portal.Tests.Health;
 

@@ -2,16 +2,12 @@ using Dropzone.Portal.Logging;
 
 namespace Dropzone.Portal.Tests.Hosting;
 
-public sealed class CorrelationIdTests : IClassFixture<PortalApplicationFactory>
+public sealed class CorrelationIdTests(PortalApplicationFactory factory) : IClassFixture<PortalApplicationFactory>
 {
-    private readonly PortalApplicationFactory _factory;
-
-    public CorrelationIdTests(PortalApplicationFactory factory) => _factory = factory;
-
     [Fact]
     public async Task Request_WithPlainCorrelationHeader_EchoesIt()
     {
-        using var client = _factory.CreateClient();
+        using var client = factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
         request.Headers.Add(CorrelationIdMiddleware.HeaderName, "support-case-42");
 
@@ -23,7 +19,7 @@ public sealed class CorrelationIdTests : IClassFixture<PortalApplicationFactory>
     [Fact]
     public async Task Request_WithHostileCorrelationHeader_ReplacesItWithTraceId()
     {
-        using var client = _factory.CreateClient();
+        using var client = factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
         request.Headers.TryAddWithoutValidation(CorrelationIdMiddleware.HeaderName, "x\" injected=1 {Secret}");
 
@@ -36,7 +32,7 @@ public sealed class CorrelationIdTests : IClassFixture<PortalApplicationFactory>
     [Fact]
     public async Task Request_WithoutCorrelationHeader_GetsOne()
     {
-        using var client = _factory.CreateClient();
+        using var client = factory.CreateClient();
 
         using var response = await client.GetAsync("/healthz");
 

@@ -1,7 +1,3 @@
-using Dropzone.Portal.Testing;
-using Dropzone.Portal.Tests.Tenant;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.Tests.Hosting;
 
 /// <summary>A bad setting stops the start with its name, instead of failing later in a page or a job.</summary>

@@ -1,15 +1,11 @@
 namespace Dropzone.Portal.Tests.Hosting;
 
-public sealed class ShellPageTests : IClassFixture<PortalApplicationFactory>
+public sealed class ShellPageTests(PortalApplicationFactory factory) : IClassFixture<PortalApplicationFactory>
 {
-    private readonly PortalApplicationFactory _factory;
-
-    public ShellPageTests(PortalApplicationFactory factory) => _factory = factory;
-
     [Fact]
     public async Task NotFoundPage_Anonymous_RendersFriendlyPage()
     {
-        using var client = _factory.CreateClient();
+        using var client = factory.CreateClient();
 
         var html = await client.GetStringAsync("/not-found");
 
@@ -19,7 +15,7 @@ public sealed class ShellPageTests : IClassFixture<PortalApplicationFactory>
     [Fact]
     public async Task UnknownAddress_Anonymous_IsSentToSignIn()
     {
-        using var client = _factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         using var response = await client.GetAsync("/no-such-page");
 
@@ -30,7 +26,7 @@ public sealed class ShellPageTests : IClassFixture<PortalApplicationFactory>
     [Fact]
     public async Task ErrorPage_RendersStaticallyWithReference()
     {
-        using var client = _factory.CreateClient();
+        using var client = factory.CreateClient();
 
         var html = await client.GetStringAsync("/Error");
 

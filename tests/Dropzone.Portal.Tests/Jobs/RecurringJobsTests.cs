@@ -2,17 +2,13 @@ using Dropzone.Portal.Jobs;
 
 namespace Dropzone.Portal.Tests.Jobs;
 
-public sealed class RecurringJobsTests : IClassFixture<PortalApplicationFactory>
+public sealed class RecurringJobsTests(PortalApplicationFactory factory) : IClassFixture<PortalApplicationFactory>
 {
-    private readonly PortalApplicationFactory _factory;
-
-    public RecurringJobsTests(PortalApplicationFactory factory) => _factory = factory;
-
     [Fact]
     public void Startup_RegistersTheRecurringMaintenanceJobs()
     {
-        _ = _factory.Server;
-        using var connection = _factory.Services.GetRequiredService<JobStorage>().GetConnection();
+        _ = factory.Server;
+        using var connection = factory.Services.GetRequiredService<JobStorage>().GetConnection();
 
         var ids = connection.GetRecurringJobs().Select(j => j.Id).ToHashSet();
 
@@ -26,8 +22,8 @@ public sealed class RecurringJobsTests : IClassFixture<PortalApplicationFactory>
     [Fact]
     public void Startup_EveryDeclaredJobScheduledWithTheDefaultsOfAppSettings()
     {
-        _ = _factory.Server;
-        using var connection = _factory.Services.GetRequiredService<JobStorage>().GetConnection();
+        _ = factory.Server;
+        using var connection = factory.Services.GetRequiredService<JobStorage>().GetConnection();
 
         var crons = connection.GetRecurringJobs().ToDictionary(j => j.Id, j => j.Cron);
 

@@ -1,26 +1,22 @@
 namespace Dropzone.Portal.Tests.Security;
 
 /// <summary>An owner reads the audit entries of the groups they own, and nothing else; an auditor reads all.</summary>
-public sealed class AuditOwnerScopeTests : IClassFixture<PortalWithGroups>
+public sealed class AuditOwnerScopeTests(PortalWithGroups portal) : IClassFixture<PortalWithGroups>
 {
-    private readonly PortalWithGroups _portal;
-
-    public AuditOwnerScopeTests(PortalWithGroups portal) => _portal = portal;
-
     [Fact]
     public async Task Export_AsOwner_HoldsOnlyTheEntriesOfTheirGroup()
     {
-        await RecordAsync(_portal.OwnedGroupId, "owned-group-entry");
-        await RecordAsync(_portal.OtherGroupId, "other-group-entry");
-        using var owner = await _portal.SignInAsync(DemoTenant.OwnerUpn);
-        using var auditor = await _portal.SignInAsync(DemoTenant.AuditorUpn);
+        await RecordAsync(portal.OwnedGroupId, "owned-group-entry");
+        await RecordAsync(portal.OtherGroupId, "other-group-entry");
+        using var owner = await portal.SignInAsync(DemoTenant.OwnerUpn);
+        using var auditor = await portal.SignInAsync(DemoTenant.AuditorUpn);
 
         var ownerRows = await ExportAsync(owner);
         var auditorRows = await ExportAsync(auditor);
 
         Assert.Contains(ownerRows, r => r.Contains("owned-group-entry", StringComparison.Ordinal));
         Assert.DoesNotContain(ownerRows, r => r.Contains("other-group-entry", StringComparison.Ordinal));
-        Assert.All(ownerRows, r => Assert.Equal(_portal.OwnedGroupId.ToString(), JsonDocument.Parse(r).RootElement.GetProperty("groupId").GetString()));
+        Assert.All(ownerRows, r => Assert.Equal(portal.OwnedGroupId.ToString(), JsonDocument.Parse(r).RootElement.GetProperty("groupId").GetString()));
         Assert.Contains(auditorRows, r => r.Contains("other-group-entry", StringComparison.Ordinal));
         Assert.Contains(auditorRows, r => r.Contains("owned-group-entry", StringComparison.Ordinal));
     }
@@ -28,15 +24,15 @@ public sealed class AuditOwnerScopeTests : IClassFixture<PortalWithGroups>
     [Fact]
     public async Task MembersPage_AsOwner_LinksEachRequestToItsAuditHistory()
     {
-        var tenant = _portal.Services.GetRequiredService<Dropzone.TenantEmulator.State.TenantState>();
+        var tenant = portal.Services.GetRequiredService<Dropzone.TenantEmulator.State.TenantState>();
         var plain = new Dropzone.Portal.Core.Identity.PortalUser(tenant.FindUserId(DemoTenant.PlainUserUpn)!.Value.ToString(), DemoTenant.PlainUserUpn, "Pat Plain");
-        using var scope = _portal.Services.CreateScope();
+        using var scope = portal.Services.CreateScope();
         var request = await scope.ServiceProvider.GetRequiredService<Dropzone.Portal.Core.Requests.MemberRequestService>().SubmitAsync(
             new Dropzone.Portal.Core.Requests.RequestCaller(plain, false),
-            new Dropzone.Portal.Core.Requests.SubmitMemberRequest(_portal.OwnedGroupId, Dropzone.Portal.Core.Requests.MembershipChange.Add, null, "Phishing triage"));
-        using var owner = await _portal.SignInAsync(DemoTenant.OwnerUpn);
+            new Dropzone.Portal.Core.Requests.SubmitMemberRequest(portal.OwnedGroupId, Dropzone.Portal.Core.Requests.MembershipChange.Add, null, "Phishing triage"));
+        using var owner = await portal.SignInAsync(DemoTenant.OwnerUpn);
 
-        var html = await owner.GetStringAsync($"/groups/{_portal.OwnedGroupId}/members");
+        var html = await owner.GetStringAsync($"/groups/{portal.OwnedGroupId}/members");
 
         Assert.Contains($"audit?request={request.Id}", html, StringComparison.Ordinal);
     }
@@ -50,8 +46,8 @@ public sealed class AuditOwnerScopeTests : IClassFixture<PortalWithGroups>
 
     private async Task RecordAsync(Guid groupId, string marker)
     {
-        await using var db = await _portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        _portal.Services.GetRequiredService<AuditTrail>().Record(db, new AuditEvent(AuditActions.MemberAdded, AuditActor.System)
+        await using var db = await portal.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        portal.Services.GetRequiredService<AuditTrail>().Record(db, new AuditEvent(AuditActions.MemberAdded, AuditActor.System)
         {
             GroupId = groupId.ToString(),
             Target = AuditTarget.Mailbox($"{marker}@contoso.example"),

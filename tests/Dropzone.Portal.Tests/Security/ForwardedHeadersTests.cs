@@ -1,11 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Testing;
-using Dropzone.Portal.Tests.Tenant;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Dropzone.Portal.Tests.Security;
 
 /// <summary>The client address the audit records comes from X-Forwarded-For only when a known proxy sent it.</summary>

@@ -3,28 +3,24 @@ using Dropzone.Portal.Features.Groups;
 namespace Dropzone.Portal.Tests.Security;
 
 /// <summary>Changing owners is for admins only, even for the group's own owner calling the action directly.</summary>
-public sealed class GroupAdminActionsTests : IClassFixture<PortalWithGroups>
+public sealed class GroupAdminActionsTests(PortalWithGroups portal) : IClassFixture<PortalWithGroups>
 {
-    private readonly PortalWithGroups _portal;
-
-    public GroupAdminActionsTests(PortalWithGroups portal) => _portal = portal;
-
     [Theory]
     [InlineData(null)]
     [InlineData(PortalRoles.Auditor)]
     public async Task ChangeOwners_OwnerOrAuditor_IsRefusedAndStartsNothing(string? role)
     {
-        var ownerId = _portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString();
+        var ownerId = portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString();
         var claims = new List<Claim> { new("oid", ownerId), new("name", "Olivia Owner"), new("preferred_username", DemoTenant.OwnerUpn) };
         if (role is not null)
         {
             claims.Add(new Claim(ClaimTypes.Role, role));
         }
         var user = new ClaimsPrincipal(new ClaimsIdentity(claims, "oidc", "name", ClaimTypes.Role));
-        using var scope = _portal.Services.CreateScope();
+        using var scope = portal.Services.CreateScope();
 
         var result = await scope.ServiceProvider.GetRequiredService<GroupAdminActions>()
-            .ChangeOwnersAsync(user, _portal.OwnedGroupId, DemoTenant.PlainUserUpn);
+            .ChangeOwnersAsync(user, portal.OwnedGroupId, DemoTenant.PlainUserUpn);
 
         Assert.False(result.Started);
         Assert.Contains(PortalRoles.Admin, result.Error, StringComparison.Ordinal);
@@ -35,16 +31,16 @@ public sealed class GroupAdminActionsTests : IClassFixture<PortalWithGroups>
     [InlineData(PortalRoles.Auditor)]
     public async Task RecheckNow_OwnerOrAuditorCallingTheActionDirectly_IsRefusedNamingTheRole(string? role)
     {
-        var ownerId = _portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString();
+        var ownerId = portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString();
         var claims = new List<Claim> { new("oid", ownerId), new("name", "Olivia Owner"), new("preferred_username", DemoTenant.OwnerUpn) };
         if (role is not null)
         {
             claims.Add(new Claim(ClaimTypes.Role, role));
         }
         var user = new ClaimsPrincipal(new ClaimsIdentity(claims, "oidc", "name", ClaimTypes.Role));
-        using var scope = _portal.Services.CreateScope();
+        using var scope = portal.Services.CreateScope();
 
-        var result = await scope.ServiceProvider.GetRequiredService<GroupAdminActions>().RecheckNowAsync(user, _portal.OwnedGroupId);
+        var result = await scope.ServiceProvider.GetRequiredService<GroupAdminActions>().RecheckNowAsync(user, portal.OwnedGroupId);
 
         Assert.False(result.Checked);
         Assert.Contains(PortalRoles.Admin, result.Message, StringComparison.Ordinal);

@@ -2,16 +2,12 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace Dropzone.Portal.Tests.Security;
 
-public sealed class HostHardeningTests : IClassFixture<PortalApplicationFactory>
+public sealed class HostHardeningTests(PortalApplicationFactory factory) : IClassFixture<PortalApplicationFactory>
 {
-    private readonly PortalApplicationFactory _factory;
-
-    public HostHardeningTests(PortalApplicationFactory factory) => _factory = factory;
-
     [Fact]
     public async Task PortalPage_Response_CarriesStrictSecurityHeaders()
     {
-        using var client = _factory.CreateClient();
+        using var client = factory.CreateClient();
 
         using var response = await client.GetAsync("/not-found");
 
@@ -27,12 +23,12 @@ public sealed class HostHardeningTests : IClassFixture<PortalApplicationFactory>
     [Fact]
     public async Task DataProtection_KeyCreated_IsStoredInPortalDatabase()
     {
-        var protector = _factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+        var protector = factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
 
         var protectedText = protector.Protect("survives a restart");
 
         Assert.Equal("survives a restart", protector.Unprotect(protectedText));
-        await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         Assert.True(await db.DataProtectionKeys.AnyAsync());
     }
 }

@@ -8,12 +8,8 @@ namespace Dropzone.Portal.Tests.Security;
 /// to sign in, and who is refused. A route that is not in the matrix fails <see cref="Matrix_CoversEveryRoute"/>,
 /// so a new page or endpoint cannot ship without a decision about who may use it.
 /// </summary>
-public sealed class RoleMatrixTests : IClassFixture<PortalWithGroups>
+public sealed class RoleMatrixTests(PortalWithGroups portal) : IClassFixture<PortalWithGroups>
 {
-    private readonly PortalWithGroups _portal;
-
-    public RoleMatrixTests(PortalWithGroups portal) => _portal = portal;
-
     /// <summary>What a person gets.</summary>
     public enum Access
     {
@@ -79,7 +75,7 @@ public sealed class RoleMatrixTests : IClassFixture<PortalWithGroups>
     [Fact]
     public void Matrix_CoversEveryRoute()
     {
-        var routes = _portal.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var routes = portal.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<StaticAssetDescriptor>() is null)
             .Select(e => e.RoutePattern.RawText!)
             .Distinct()
@@ -96,11 +92,11 @@ public sealed class RoleMatrixTests : IClassFixture<PortalWithGroups>
         var mismatches = new List<string>();
         foreach (var (pattern, (method, template, expected)) in Matrix)
         {
-            var path = template.Replace("{owned}", _portal.OwnedGroupId.ToString(), StringComparison.Ordinal)
-                .Replace("{run}", _portal.RunId.ToString(), StringComparison.Ordinal);
+            var path = template.Replace("{owned}", portal.OwnedGroupId.ToString(), StringComparison.Ordinal)
+                .Replace("{run}", portal.RunId.ToString(), StringComparison.Ordinal);
             for (var i = 0; i < Personas.Length; i++)
             {
-                var client = await _portal.ClientForAsync(Personas[i]);
+                var client = await portal.ClientForAsync(Personas[i]);
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method == "POST")
                 {

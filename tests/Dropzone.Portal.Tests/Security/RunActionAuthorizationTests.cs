@@ -3,18 +3,14 @@ using Dropzone.Portal.Features.Runs;
 namespace Dropzone.Portal.Tests.Security;
 
 /// <summary>The run actions behind the progress page's buttons refuse everyone but admins, even when called directly.</summary>
-public sealed class RunActionAuthorizationTests : IClassFixture<PortalApplicationFactory>
+public sealed class RunActionAuthorizationTests(PortalApplicationFactory factory) : IClassFixture<PortalApplicationFactory>
 {
-    private readonly PortalApplicationFactory _factory;
-
-    public RunActionAuthorizationTests(PortalApplicationFactory factory) => _factory = factory;
-
     [Theory]
     [InlineData(null)]
     [InlineData(PortalRoles.Auditor)]
     public async Task RunActions_NonAdmin_AreRefusedNamingTheRole(string? role)
     {
-        using var scope = _factory.Services.CreateScope();
+        using var scope = factory.Services.CreateScope();
         var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
         var user = Principal(role);
 
@@ -33,7 +29,7 @@ public sealed class RunActionAuthorizationTests : IClassFixture<PortalApplicatio
     [Fact]
     public async Task Cancel_AdminOnUnknownRun_PassesAuthorizationAndSaysNothingToCancel()
     {
-        using var scope = _factory.Services.CreateScope();
+        using var scope = factory.Services.CreateScope();
         var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
 
         var result = await actions.CancelAsync(Principal(PortalRoles.Admin), Guid.NewGuid());

@@ -8,8 +8,9 @@ public sealed class SetupRunRecoveryTests
     public async Task StartAsync_HostStoppedMidStep_RunCompletesAfterRestartWithoutDuplicates()
     {
         var folder = TestFolder.Create();
-        // A short lease so the restarted host may take the run over quickly; the first host's lease dies with it.
-        var settings = new Dictionary<string, string?> { ["Setup:LeaseDuration"] = "00:00:02" };
+        // A lease far longer than the test's wait: the restarted host must take the run over because the first
+        // instance is gone (its heartbeat row removed on stop), not because its lease expired.
+        var settings = new Dictionary<string, string?> { ["Setup:LeaseDuration"] = "00:10:00" };
         var first = await SetupHost.StartAsync(folder, settings);
         var tenant = first.Tenant;
         tenant.SetFaults(tenant.Faults with { Latency = TimeSpan.FromMilliseconds(400) });

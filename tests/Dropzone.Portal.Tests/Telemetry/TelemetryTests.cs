@@ -1,8 +1,3 @@
-using System.Net;
-using Dropzone.Portal.Testing;
-using Dropzone.Portal.Tests.Tenant;
-using Dropzone.TenantEmulator.Directory;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Dropzone.Portal.Testing;
 using Dropzone.Portal.Tests.Security;
-using Dropzone.TenantEmulator.Directory;
 
 namespace Dropzone.Portal.Tests.Tenant;
 

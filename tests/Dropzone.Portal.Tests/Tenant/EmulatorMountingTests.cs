@@ -17,6 +17,32 @@ public sealed class EmulatorMountingTests
     }
 
     [Fact]
+    public async Task Restart_SameDataFolder_ContinuesTheEmulatedTenantKeptBesideTheDatabase()
+    {
+        var dataDirectory = TestFolder.Create();
+        try
+        {
+            string kept;
+            using (var first = PortalApplicationFactory.ForDataDirectory(dataDirectory))
+            {
+                var before = first.Services.GetRequiredService<TenantState>();
+                kept = before.FindUserPrincipalName(before.AddBulkMailboxUsers(1, "kept")[0])!;
+            }
+
+            using var second = PortalApplicationFactory.ForDataDirectory(dataDirectory);
+            var tenant = second.Services.GetRequiredService<TenantState>();
+
+            Assert.Equal(Path.Combine(dataDirectory, "emulated-tenant.json"), tenant.StateFilePath);
+            Assert.StartsWith("kept", kept, StringComparison.Ordinal);
+            Assert.NotNull(tenant.FindUserId(kept));
+        }
+        finally
+        {
+            TestFolder.TryDelete(dataDirectory);
+        }
+    }
+
+    [Fact]
     public async Task Mount_EmptyErrorAnswer_NotReplacedByPortalStatusPage()
     {
         await using var factory = new PortalApplicationFactory();

@@ -58,7 +58,8 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         var detail = error["details"]![0]!["message"]!.GetValue<string>();
-        Assert.Matches(@"^[0-9A-F]{8},Microsoft\.Exchange\.Management\.RecipientTasks\.NewDistributionGroup\|Microsoft\.Exchange\.Data\.Directory\.ADObjectAlreadyExistsException\|", detail);
+        // Exchange's short error id form, e.g. "Ex6F9304|Microsoft.Exchange...Exception|text" (timmcmic/DLConversionV2#130).
+        Assert.Matches(@"^Ex[0-9A-F]{6}\|Microsoft\.Exchange\.Data\.Directory\.ADObjectAlreadyExistsException\|", detail);
         Assert.Equal("Client", error["details"]![0]!["code"]!.GetValue<string>());
     }
 

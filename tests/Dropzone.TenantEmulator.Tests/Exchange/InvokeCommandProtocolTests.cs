@@ -122,7 +122,7 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private async Task<HttpResponseMessage> BatchAsync(int count)
+    private async Task<HttpResponseMessage> BatchAsync(int count, string? prefer = "odata.continue-on-error", string firstCmdlet = "Get-DistributionGroup")
     {
         var requests = new JsonArray();
         for (var i = 0; i < count; i++)
@@ -133,7 +133,7 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
                 ["method"] = "POST",
                 ["url"] = $"/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand",
                 ["body"] = JsonNode.Parse(i == 0
-                    ? """{"CmdletInput":{"CmdletName":"Get-DistributionGroup","Parameters":{"Identity":"missing"}}}"""
+                    ? new JsonObject { ["CmdletInput"] = new JsonObject { ["CmdletName"] = firstCmdlet, ["Parameters"] = new JsonObject { ["Identity"] = "missing" } } }.ToJsonString()
                     : """{"CmdletInput":{"CmdletName":"Get-AcceptedDomain","Parameters":{}}}"""),
                 ["headers"] = new JsonObject { ["Content-Type"] = "application/json" },
             });
@@ -143,7 +143,41 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
             Content = new StringContent(new JsonObject { ["requests"] = requests }.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _host.AppTokenAsync());
+        if (prefer is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Prefer", prefer);
+        }
         return await _host.Client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Batch_WithoutContinueOnError_StopsAtTheFirstFailure()
+    {
+        using var response = await BatchAsync(10, prefer: null);
+        var responses = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["responses"]!.AsArray();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(404, responses.Single()!["status"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Batch_UnknownCmdletInside_IsA403PartAndTheRestStillAnswer()
+    {
+        using var response = await BatchAsync(3, firstCmdlet: "Get-MailboxFolderPermission");
+        var responses = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["responses"]!.AsArray();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(403, responses[0]!["status"]!.GetValue<int>());
+        Assert.Equal(2, responses.Count(r => r!["status"]!.GetValue<int>() == 200));
+    }
+
+    [Fact]
+    public async Task Batch_PreferWithSpacesAsAWidelyUsedClientSendsIt_ContinuesOnError()
+    {
+        using var response = await BatchAsync(4, prefer: "odata.maxpagesize = 1000; odata.continue-on-error");
+        var responses = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["responses"]!.AsArray();
+
+        Assert.Equal(4, responses.Count);
     }
 
     [Fact]

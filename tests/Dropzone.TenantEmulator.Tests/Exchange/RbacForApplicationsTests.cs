@@ -135,11 +135,11 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetManagementRoleAssignment_ByApp_Lists()
+    public async Task GetManagementRoleAssignment_ByRoleAssignee_Lists()
     {
         await SetUpAsync();
 
-        var rows = (await _host.InvokeOkAsync("Get-ManagementRoleAssignment", new { App = DemoTenant.RestrictedServicePrincipalId }))["value"]!.AsArray();
+        var rows = (await _host.InvokeOkAsync("Get-ManagementRoleAssignment", new { RoleAssignee = DemoTenant.RestrictedServicePrincipalId }))["value"]!.AsArray();
 
         Assert.Equal("Dropzone scope", rows.Single()!["CustomResourceScope"]!.GetValue<string>());
         Assert.Equal("ServicePrincipal", rows.Single()!["RoleAssigneeType"]!.GetValue<string>());

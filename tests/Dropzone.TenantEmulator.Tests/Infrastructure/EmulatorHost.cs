@@ -78,9 +78,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         return await Client.SendAsync(request);
     }
 
-    public async Task<JsonObject> InvokeOkAsync(string cmdlet, object? parameters = null)
+    public async Task<JsonObject> InvokeOkAsync(string cmdlet, object? parameters = null, string path = Exchange)
     {
-        using var response = await InvokeAsync(cmdlet, parameters);
+        using var response = await InvokeAsync(cmdlet, parameters, path: path);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{cmdlet} answered {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!.AsObject();

@@ -14,9 +14,10 @@ public static class RbacCommands
     public static ExchangeCommand NewServicePrincipal(SetupRequest r, string servicePrincipalObjectId) =>
         ExchangeCommands.NewServicePrincipal(r.RestrictedAppId, servicePrincipalObjectId, r.RestrictedAppDisplayName);
 
-    public static string ScopeName(SetupRequest r, SetupOptions options) => $"{options.RbacNamePrefix} {r.GroupAlias}";
+    /// <summary>Within Exchange's 64 characters however long the alias (<see cref="ExchangeNames.Fit"/>).</summary>
+    public static string ScopeName(SetupRequest r, SetupOptions options) => ExchangeNames.Fit($"{options.RbacNamePrefix} {r.GroupAlias}");
 
-    public static string AssignmentName(SetupRequest r, SetupOptions options, string role) => $"{options.RbacNamePrefix} {r.GroupAlias} {role}";
+    public static string AssignmentName(SetupRequest r, SetupOptions options, string role) => ExchangeNames.Fit($"{options.RbacNamePrefix} {r.GroupAlias} {role}");
 
     public static ExchangeCommand GetScope(SetupRequest r, SetupOptions options) => ExchangeCommands.GetManagementScope(ScopeName(r, options));
 

@@ -48,10 +48,12 @@ public sealed class EnsureGroupStep : ISetupStep
         context.Facts.MembershipKnownEmpty = !context.Plan.MembersFitInCreate;
         context.Facts.ReplicationWaitStartedAt = context.UtcNow;
         context.AuditLastCommand(AuditActions.GroupCreated, context.GroupTarget());
+        context.Facts.GroupCreationAudited = true;
         var members = SetupCommands.MembersInCreate(context.Plan).Count;
         if (members > 0)
         {
             context.AuditSummary(AuditActions.MemberAdded, context.GroupTarget(), $"{members} member(s) added with the group (one New-DistributionGroup call)");
+            context.Facts.MembersAddedAudited += members;
         }
 
         return new StepResult.Done(members > 0
@@ -108,8 +110,16 @@ public sealed class EnsureGroupStep : ISetupStep
         context.Facts.GroupVisible = true;
         if (createdEarlier)
         {
-            // An earlier attempt of this run created it: the owners and members it sent are checked by the next steps.
+            // An earlier attempt of this run created it: the owners and members it sent are checked by the next steps
+            // (the member step records the members it finds), the creation is recorded here if its answer was lost.
             context.Facts.GroupCreatedByRun = true;
+            if (!context.Facts.GroupCreationAudited)
+            {
+                context.AuditSummary(AuditActions.GroupCreated, context.GroupTarget(info.DisplayName),
+                    "Created by an earlier attempt of this run whose answer was lost (timeout or process stopped); found in Exchange.");
+                context.Facts.GroupCreationAudited = true;
+            }
+
             return new StepResult.Skipped($"{r.GroupAddress} exists (created by an earlier attempt of this run); nothing sent.");
         }
 

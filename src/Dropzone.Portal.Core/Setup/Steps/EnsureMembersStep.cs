@@ -24,6 +24,8 @@ public sealed class EnsureMembersStep : ISetupStep
             return stop!;
         }
 
+        await MemberChangeAccounting.CountOrReconcileAsync(context, desired, current, cancellationToken);
+
         var sync = await MembershipSync.SyncAsync(context.Tenant, context.GroupIdentity, desired, current, context.Options.BulkMemberThreshold, cancellationToken);
         if (sync.AlreadyInSync)
         {
@@ -87,6 +89,8 @@ public sealed class EnsureMembersStep : ISetupStep
     private static void Audit(SetupStepContext context, MembershipSyncResult sync)
     {
         var (bulk, singles) = (sync.UsedBulk, sync.SingleCalls);
+        context.Facts.MembersAddedAudited += sync.Added;
+        context.Facts.MembersRemovedAudited += sync.Removed;
         if (sync.Added > 0)
         {
             context.AuditSummary(AuditActions.MemberAdded, context.GroupTarget(),

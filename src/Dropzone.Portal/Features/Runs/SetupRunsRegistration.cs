@@ -1,4 +1,5 @@
 using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
@@ -20,13 +21,21 @@ public static class SetupRunsRegistration
         services.AddOptions<SetupOptions>().Bind(builder.Configuration.GetSection(SetupOptions.SectionName))
             .Validate(o => o.BulkMemberThreshold >= 1, "Setup:BulkMemberThreshold must be at least 1.")
             .Validate(o => o.MemberCallConcurrency >= 1, "Setup:MemberCallConcurrency must be at least 1.")
-            .Validate(o => o.LeaseDuration > TimeSpan.Zero, "Setup:LeaseDuration must be positive.");
+            .Validate(o => o.LeaseDuration > TimeSpan.Zero, "Setup:LeaseDuration must be positive.")
+            .Validate(o => o.LeaseRenewInterval > TimeSpan.Zero && o.LeaseRenewInterval * 2 <= o.LeaseDuration,
+                "Setup:LeaseRenewInterval must be positive and at most half of Setup:LeaseDuration.")
+            .Validate(o => o.InstanceHeartbeatInterval > TimeSpan.Zero && o.InstanceHeartbeatInterval * 2 <= o.InstanceStaleAfter,
+                "Setup:InstanceHeartbeatInterval must be positive and at most half of Setup:InstanceStaleAfter.");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<IRunProgressNotifier, RunProgressNotifier>();
         services.AddSetupSteps();
         services.TryAddSingleton<SetupScriptRenderer>();
         services.TryAddSingleton<ISetupRunScheduler, HangfireSetupRunScheduler>();
+        // One identity per host: a restarted process (or a second host in one process) is another instance.
+        services.TryAddSingleton(_ => PortalInstanceIdentity.ForThisProcess());
+        services.TryAddTransient<InstanceRegistry>();
+        services.TryAddTransient<RunTakeover>();
         // Transient: they hold typed HttpClients, which must not be captured for the life of the process.
         services.TryAddTransient<SetupRunEngine>();
         services.TryAddTransient<ISetupRunLauncher, SetupRunLauncher>();
@@ -38,6 +47,7 @@ public static class SetupRunsRegistration
         services.TryAddTransient<SetupRunJob>();
         services.TryAddTransient<GroupRecheckJob>();
         services.AddHostedService<SetupRunRecovery>();
+        services.AddHostedService<InstanceHeartbeatService>();
         // The run page's actions check the admin policy themselves.
         services.AddAuthorizationCore();
         services.AddScoped<SetupRunActions>();

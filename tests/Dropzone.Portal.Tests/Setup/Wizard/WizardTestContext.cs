@@ -1,16 +1,9 @@
 using Bunit.TestDoubles;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Security;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
-using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Features.Setup;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
-using MudBlazor;
 
 namespace Dropzone.Portal.Tests.Setup.Wizard;
 

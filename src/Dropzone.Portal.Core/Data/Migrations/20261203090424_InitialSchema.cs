@@ -108,6 +108,23 @@ public partial class InitialSchema : Migration
             });
 
         migrationBuilder.CreateTable(
+            name: "PortalInstances",
+            columns: table => new
+            {
+                Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                HostName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                ProcessId = table.Column<int>(type: "INTEGER", nullable: false),
+                ProcessStartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                AppPath = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                HeartbeatAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_PortalInstances", x => x.Id);
+            });
+
+        migrationBuilder.CreateTable(
             name: "SetupDrafts",
             columns: table => new
             {
@@ -142,7 +159,9 @@ public partial class InitialSchema : Migration
                 FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                 UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                 LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                LeaseInstanceId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                 LeaseExpiresAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                LeaseGeneration = table.Column<long>(type: "INTEGER", nullable: false),
                 CancelRequested = table.Column<bool>(type: "INTEGER", nullable: false),
                 CancelledBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                 FailureMessage = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
@@ -384,6 +403,11 @@ public partial class InitialSchema : Migration
             columns: new[] { "RequestedByObjectId", "RequestedAt" });
 
         migrationBuilder.CreateIndex(
+            name: "IX_PortalInstances_HeartbeatAt",
+            table: "PortalInstances",
+            column: "HeartbeatAt");
+
+        migrationBuilder.CreateIndex(
             name: "IX_SetupRuns_GroupId",
             table: "SetupRuns",
             column: "GroupId");
@@ -438,6 +462,9 @@ public partial class InitialSchema : Migration
 
         migrationBuilder.DropTable(
             name: "MemberRequests");
+
+        migrationBuilder.DropTable(
+            name: "PortalInstances");
 
         migrationBuilder.DropTable(
             name: "SetupDrafts");
