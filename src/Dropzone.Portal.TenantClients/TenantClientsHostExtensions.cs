@@ -61,6 +61,8 @@ public static class TenantClientsHostExtensions
         services.Configure<Polly.Telemetry.TelemetryOptions>(o => o.SeverityProvider = TenantResilience.Severity);
         services.TryAddSingleton<TenantClientMetrics>();
         services.TryAddSingleton<TenantConcurrencyGate>();
+        // A host with several instances registers its shared limiter first.
+        services.TryAddSingleton<ITenantConcurrencyLimiter>(sp => sp.GetRequiredService<TenantConcurrencyGate>());
         services.TryAddTransient<TenantAttemptHandler>();
         services.TryAddTransient<GraphCallHandler>();
 

@@ -1,4 +1,3 @@
-using Dropzone.Portal.Features.Audit;
 using Dropzone.Portal.Hosting;
 using Serilog;
 
@@ -6,6 +5,21 @@ using Serilog;
 if (args is [AuditExportCommand.Name, .. var commandArgs])
 {
     Environment.ExitCode = await AuditExportCommand.RunAsync(commandArgs, Console.Out);
+    return;
+}
+
+// Applies the database's migrations and exits (run once before several instances start).
+if (args is [MigrateCommand.Name, .. var migrateArgs])
+{
+    try
+    {
+        Environment.ExitCode = await MigrateCommand.RunAsync(migrateArgs, Console.Out);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
+    {
+        await Console.Error.WriteLineAsync($"Migration failed: {ex.Message}");
+        Environment.ExitCode = 1;
+    }
     return;
 }
 

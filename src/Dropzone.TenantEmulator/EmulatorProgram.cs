@@ -1,3 +1,5 @@
+using Dropzone.TenantEmulator.Hosting;
+
 namespace Dropzone.TenantEmulator;
 
 /// <summary>
@@ -10,7 +12,7 @@ public static class EmulatorProgram
     /// <summary>Where the tenant is kept unless <c>TenantEmulator:StateFile</c> says otherwise (empty: in memory only).</summary>
     public const string DefaultStateFile = "data/emulated-tenant.json";
 
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddTenantEmulator(options =>
@@ -18,9 +20,28 @@ public static class EmulatorProgram
             builder.Configuration.GetSection("TenantEmulator").Bind(options);
             options.AnchorStateFile(builder.Environment.ContentRootPath, DefaultStateFile);
         });
-        var app = builder.Build();
-        app.MapGet("/", () => Results.Redirect(TenantEmulatorExtensions.MountPrefix + "/_control/state"));
-        app.MapTenantEmulator();
+        WebApplication app;
+        try
+        {
+            // TenantEmulator:TlsCertificate: the https endpoints' certificate, made on first start (compose demos).
+            if (builder.Configuration["TenantEmulator:TlsCertificate"] is { Length: > 0 } certificatePath)
+            {
+                var certificate = EmulatorCertificate.LoadOrCreate(Path.GetFullPath(certificatePath, builder.Environment.ContentRootPath),
+                    (builder.Configuration["TenantEmulator:TlsHostNames"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+                builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+            }
+            app = builder.Build();
+            app.MapGet("/", () => Results.Redirect(TenantEmulatorExtensions.MountPrefix + "/_control/state"));
+            app.MapTenantEmulator();
+            app.MapTenantEmulatorAtRoot();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A setting or the state file is wrong: say which, without a stack trace burying it.
+            Console.Error.WriteLine($"The tenant emulator cannot start: {ex.Message}");
+            return 1;
+        }
         app.Run();
+        return 0;
     }
 }

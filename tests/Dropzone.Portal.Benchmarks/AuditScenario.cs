@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 /// <summary>
-/// <c>audit --entries N [--db path [--reuse]] [--keep]</c>: seeds a SQLite file through the real write path (batched),
+/// <c>audit --entries N [--provider PostgreSql] [--db path [--reuse]] [--keep]</c>: seeds a SQLite file (or a database on a
+/// private PostgreSQL cluster, see <see cref="Dropzone.Portal.Testing.PostgreSqlServer"/>) through the real write path (batched),
 /// then measures filtered first pages, a whole-set CSV export and a chain verification, and prints one RESULT line.
 /// </summary>
 internal static class AuditScenario
@@ -17,11 +18,15 @@ internal static class AuditScenario
         var folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var path = Option(args, "--db") ?? Path.Combine(folder, "portal.db");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        var provider = Enum.Parse<PortalDatabaseProvider>(Option(args, "--provider") ?? nameof(PortalDatabaseProvider.Sqlite), ignoreCase: true);
+        var server = provider == PortalDatabaseProvider.PostgreSql ? await Dropzone.Portal.Testing.PostgreSqlServer.GetAsync() : null;
+        var connectionString = server is not null
+            ? await server.CreateDatabaseAsync("audit-bench")
+            : new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
         // Keyed like the portal: the verification rate below is HMAC-SHA256's.
         var key = AuditChainKey.Generate();
         var options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite(connectionString).AddInterceptors(new SqliteConnectionPragmas()).UseAuditChainKey(key).Options;
+            .UsePortalDatabase(provider, connectionString).AddInterceptors(new SqliteConnectionPragmas()).UseAuditChainKey(key).Options;
         var factory = new Factory(options);
         var clock = new SteppingClock(DateTimeOffset.UtcNow.AddSeconds(-entries), TimeSpan.FromSeconds(1));
         var trail = new AuditTrail(clock);
@@ -32,7 +37,7 @@ internal static class AuditScenario
         {
             await using (var db = factory.CreateDbContext())
             {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+                if (server is null) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
                 await db.Database.MigrateAsync();
             }
 
@@ -42,10 +47,16 @@ internal static class AuditScenario
                 // --reuse: measure again on a file seeded by an earlier --keep run (seed_s is then 0).
                 if (!(args.Contains("--reuse") && await db.AuditEntries.AnyAsync()))
                 {
-                    await trail.AppendBatchAsync(db, Events(entries), chunkSize: 10_000);
+                    await trail.AppendBatchAsync(db, Events(entries));
                 }
             }
             seed.Stop();
+            if (server is not null)
+            {
+                // Fresh statistics after the bulk load, as autovacuum would gather them shortly after.
+                await using var db = factory.CreateDbContext();
+                await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE \"AuditEntries\"");
+            }
             Console.Error.WriteLine($"seeded {entries} in {seed.Elapsed.TotalSeconds:F1}s");
 
             if (args.Contains("--diagnose")) await DiagnoseAsync(factory);
@@ -65,12 +76,13 @@ internal static class AuditScenario
             if (!result.Intact || result.EntriesChecked != entries) throw new InvalidOperationException(result.Summary);
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT audit entries={entries} seed_s={seed.Elapsed.TotalSeconds:F1} page_p50_ms={p50:F1} page_p95_ms={p95:F1} export_rows_per_s={rowsPerSecond:F0} export_peak_mb={peakMb:F1} verify_entries_per_s={entries / verify.Elapsed.TotalSeconds:F0}"));
+                $"RESULT audit provider={provider} entries={entries} seed_s={seed.Elapsed.TotalSeconds:F1} page_p50_ms={p50:F1} page_p95_ms={p95:F1} export_rows_per_s={rowsPerSecond:F0} export_peak_mb={peakMb:F1} verify_entries_per_s={entries / verify.Elapsed.TotalSeconds:F0}"));
             return 0;
         }
         finally
         {
             SqliteConnection.ClearAllPools();
+            if (server is not null) await server.DropDatabaseAsync(connectionString);
             if (!args.Contains("--keep") && Option(args, "--db") is null) Directory.Delete(folder, recursive: true);
         }
     }

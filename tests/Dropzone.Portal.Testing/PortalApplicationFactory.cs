@@ -57,6 +57,24 @@ public class PortalApplicationFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>
+    /// Points the portal at <paramref name="database"/> (either engine; see <see cref="TempDatabase"/>). On PostgreSQL
+    /// the job storage is that database too (Hangfire's own schema), as the portal runs it by default.
+    /// </summary>
+    public PortalApplicationFactory WithDatabase(TempDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        foreach (var (key, value) in database.Settings) _settings[key] = value;
+        if (database.Provider == PortalDatabaseProvider.PostgreSql)
+        {
+            _settings.Remove("ConnectionStrings:Jobs");
+            // The files kept beside the database (chain key, checkpoints, certificate) stay in the test's folder.
+            _settings["Database:DataFolder"] = DataDirectory;
+            _settings["Audit:ArchiveFolder"] = Path.Combine(DataDirectory, "audit-archive");
+        }
+        return this;
+    }
+
     /// <summary>Adds services after the portal's own (e.g. a startup filter with probe endpoints).</summary>
     public PortalApplicationFactory WithTestServices(Action<IServiceCollection> configure)
     {

@@ -17,9 +17,15 @@ public static partial class PortalSignIn
         (await factory.SignInWithTranscriptAsync(userPrincipalName)).Client;
 
     /// <summary>Signs in and also returns the secrets that crossed the wire, so tests can prove none was logged.</summary>
-    public static async Task<SignInTranscript> SignInWithTranscriptAsync(this WebApplicationFactory<Program> factory, string userPrincipalName)
+    public static Task<SignInTranscript> SignInWithTranscriptAsync(this WebApplicationFactory<Program> factory, string userPrincipalName) =>
+        SignInWithTranscriptAsync(factory.CreateAnonymousClient(), userPrincipalName);
+
+    /// <summary>
+    /// The same flow on any client that keeps cookies and does not follow redirects, e.g. one on a portal process
+    /// whose tenant is the standalone emulator (the client then plays the browser on both sites).
+    /// </summary>
+    public static async Task<SignInTranscript> SignInWithTranscriptAsync(HttpClient client, string userPrincipalName)
     {
-        var client = factory.CreateAnonymousClient();
         using var challenge = await client.GetAsync("/authentication/login?returnUrl=%2F");
         Expect(challenge, HttpStatusCode.Redirect, "login");
         var signInPage = await client.GetStringAsync(challenge.Headers.Location);

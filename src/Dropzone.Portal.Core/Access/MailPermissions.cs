@@ -41,6 +41,13 @@ public static class MailPermissions
     /// <summary>The Entra permission with this app role id, or null when it does not reach mail. App role ids are unique across resources.</summary>
     public static EntraMailPermission? FindEntra(Guid appRoleId) => Entra.FirstOrDefault(p => p.AppRoleId == appRoleId);
 
+    /// <summary>
+    /// The names of the mail permissions among an application's Entra app-role assignments: each is tenant-wide
+    /// (unscoped), whatever RBAC scope is added to it.
+    /// </summary>
+    public static IReadOnlyList<string> UnscopedNames(IEnumerable<Guid> appRoleIds) =>
+        [.. appRoleIds.Select(FindEntra).OfType<EntraMailPermission>().Select(p => p.Name).Distinct().Order(StringComparer.Ordinal)];
+
     /// <summary>RBAC for Applications roles and what each lets the application do inside its scope.</summary>
     private static readonly Dictionary<string, MailAbility> RbacRoles = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-
 namespace Dropzone.Portal.Core.Access;
 
 /// <summary>
@@ -17,10 +15,15 @@ public sealed record PortalOwnedGroup(Guid Id, string DisplayName, string Addres
         && new[] { Address, Alias, DisplayName, DistinguishedName, ObjectId }.Any(n => !string.IsNullOrEmpty(n) && string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The management scope the RBAC mode creates for this group.</summary>
-    public string RbacScopeName(SetupOptions options) => $"{options.RbacNamePrefix} {Alias}";
+    public string RbacScopeName(SetupOptions options) => Restriction.Rbac.RbacCommands.ScopeName(Alias, options);
 
-    /// <summary>The portal's own groups for one application, from the database (failed setups excluded: they restrict nothing on purpose).</summary>
+    /// <summary>
+    /// The portal's own groups for one application, from the database. Groups whose setup failed or is still running
+    /// are left out: their restriction may not exist yet, so their members are not yet part of what was asked for.
+    /// </summary>
     public static async Task<IReadOnlyList<PortalOwnedGroup>> ForAppAsync(PortalDbContext db, string appId, CancellationToken cancellationToken) =>
-        [.. (await db.ManagedGroups.AsNoTracking().Where(g => g.RestrictedAppId == appId && g.Status != ManagedGroupStatus.Failed).ToListAsync(cancellationToken))
+        [.. (await db.ManagedGroups.AsNoTracking()
+                .Where(g => g.RestrictedAppId == appId && g.Status != ManagedGroupStatus.Failed && g.Status != ManagedGroupStatus.Configuring && g.Status != ManagedGroupStatus.Abandoned)
+                .ToListAsync(cancellationToken))
             .Select(From)];
 }

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Data;
-using Microsoft.EntityFrameworkCore;
-
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -18,7 +17,9 @@ namespace Dropzone.Portal.Core.Audit;
 /// (2) the database's write lock: the head is read inside a transaction (the caller's, or one this interceptor
 ///     opens). Microsoft.Data.Sqlite begins transactions with <c>BEGIN IMMEDIATE</c>, which takes SQLite's single
 ///     writer lock before the read, so no other connection or process can append between our read and our
-///     commit. (On PostgreSQL the equivalent is <c>SELECT pg_advisory_xact_lock(…)</c> before the read.)
+///     commit. On PostgreSQL, where many connections write at once, <c>SELECT pg_advisory_xact_lock(…)</c> is
+///     taken before the read and held until the transaction ends (<see cref="PortalDatabaseDialect.LockAuditChainAsync"/>),
+///     which serializes appends across every instance of the portal.
 /// As a last line, <see cref="AuditEntry.Sequence"/> is the primary key: if a writer ever read a stale head
 /// (a deferred caller transaction, another database engine), its insert of an existing sequence fails instead of
 /// creating a second successor. The entries stay Added with their chain fields reset, so saving again re-chains
@@ -110,6 +111,7 @@ public sealed class AuditChainInterceptor : SaveChangesInterceptor
             {
                 owned = sync ? db.Database.BeginTransaction() : await db.Database.BeginTransactionAsync(cancellationToken);
             }
+            await PortalDatabaseDialect.Of(db.Database).LockAuditChainAsync(db, sync, cancellationToken);
             var head = sync ? AuditChainHead.Read(db) : await AuditChainHead.ReadAsync(db, cancellationToken);
             Chain(pending, head, AuditChainKeyOptions.KeyOf(db));
             _appending.AddOrUpdate(db, new Appending(gate, owned, pending));

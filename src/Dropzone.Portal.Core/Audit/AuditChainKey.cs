@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Dropzone.Portal.Core.Data;
 using Dropzone.Portal.Core.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Audit;
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dropzone.Portal.Core.Audit;
@@ -19,8 +18,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
                .HasConversion(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         builder.Property(e => e.ActorKind).HasConversion<string>();
         builder.Property(e => e.Outcome).HasConversion<string>();
-        // UPNs are case-insensitive; NOCASE lets the equality filter use the index.
-        builder.Property(e => e.ActorUpn).UseCollation("NOCASE");
+        // UPNs are case-insensitive: the collation that makes equality ignore case is the engine's (PortalDatabaseDialect).
         foreach (var column in AuditSchema.Columns)
         {
             if (column.MaxLength is { } maxLength) builder.Property(column.Name).HasMaxLength(maxLength);

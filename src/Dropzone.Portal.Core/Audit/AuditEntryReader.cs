@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using Dropzone.Portal.Core.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Audit;
 
@@ -21,9 +19,11 @@ internal static class AuditEntryReader
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             int[] ordinals = [.. AuditSchema.Columns.Select(c => reader.GetOrdinal(c.Name))];
+            // SQLite hands times back as EF's text; PostgreSQL as timestamps.
+            var timeIsText = reader.GetFieldType(ordinals[TimeIndex]) == typeof(string);
             while (await reader.ReadAsync(cancellationToken))
             {
-                yield return Read(reader, ordinals);
+                yield return Read(reader, ordinals, timeIsText);
             }
         }
         finally
@@ -32,7 +32,9 @@ internal static class AuditEntryReader
         }
     }
 
-    private static AuditEntry Read(DbDataReader reader, int[] ordinals)
+    private static readonly int TimeIndex = AuditSchema.Columns.ToList().FindIndex(c => c.Type == AuditColumnType.Time);
+
+    private static AuditEntry Read(DbDataReader reader, int[] ordinals, bool timeIsText)
     {
         var entry = new AuditEntry();
         for (var i = 0; i < ordinals.Length; i++)
@@ -41,7 +43,11 @@ internal static class AuditEntryReader
             switch (column.Type)
             {
                 case AuditColumnType.Sequence: entry.Sequence = reader.GetInt64(ordinals[i]); break;
-                case AuditColumnType.Time: entry.OccurredAt = ParseTime(reader.GetString(ordinals[i])); break;
+                case AuditColumnType.Time:
+                    entry.OccurredAt = timeIsText
+                        ? ParseTime(reader.GetString(ordinals[i]))
+                        : DateTime.SpecifyKind(reader.GetDateTime(ordinals[i]), DateTimeKind.Utc);
+                    break;
                 default: column.Parse(entry, Text(reader, ordinals[i])); break;
             }
         }

@@ -1,7 +1,3 @@
-using Dropzone.Portal.Core.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>The latest check of the chain or of the archives, as shown to people.</summary>

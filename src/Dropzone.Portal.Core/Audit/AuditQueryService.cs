@@ -1,7 +1,3 @@
-using Dropzone.Portal.Core.Data;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Audit;
 
@@ -59,7 +55,7 @@ public sealed class AuditQueryService(
             query = query.Where(e => e.Sequence >= floor);
             window = limits.FreeTextWindow;
         }
-        query = ApplyText(query, text);
+        query = ApplyText(db, query, text);
         var matches = await query.OrderByDescending(e => e.Sequence).Select(e => e.Sequence)
             .Take(limits.CountLimit + 1).ToListAsync(cancellationToken);
         var count = matches.Count;
@@ -106,11 +102,9 @@ public sealed class AuditQueryService(
     {
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            if (db.Database.GetDbConnection() is SqliteConnection)
-            {
-                var query = await FilterAsync(db, filter, scope, cancellationToken);
-                if (await SqliteAuditExport.WriteAsync(db, query.OrderBy(e => e.Sequence), format, output, cancellationToken) is { } rows) return rows;
-            }
+            var query = await FilterAsync(db, filter, scope, cancellationToken);
+            var dialect = PortalDatabaseDialect.Of(db.Database);
+            if (await dialect.TryExportAuditAsync(db, query.OrderBy(e => e.Sequence), format, output, cancellationToken) is { } rows) return rows;
         }
         var entries = StreamAsync(filter, scope, cancellationToken);
         return format == AuditExportFormat.Csv
@@ -162,7 +156,7 @@ public sealed class AuditQueryService(
         if (Present(filter.RunId) is { } run) query = query.Where(e => e.RunId == run);
         if (Present(filter.RequestId) is { } requestId) query = query.Where(e => e.RequestId == requestId);
         if (Present(filter.TargetId) is { } target) query = query.Where(e => e.TargetId == target);
-        if (Present(filter.Text) is { } text) query = ApplyText(query, text);
+        if (Present(filter.Text) is { } text) query = ApplyText(db, query, text);
         return query;
     }
 
@@ -194,13 +188,11 @@ public sealed class AuditQueryService(
     private static IQueryable<AuditEntry> ApplyScope(IQueryable<AuditEntry> query, AuditScope scope) =>
         scope.GroupIds is { } groups ? query.Where(e => e.GroupId != null && groups.Contains(e.GroupId)) : query;
 
-    private static IQueryable<AuditEntry> ApplyText(IQueryable<AuditEntry> query, string text)
+    private static IQueryable<AuditEntry> ApplyText(PortalDbContext db, IQueryable<AuditEntry> query, string text)
     {
         var pattern = "%" + text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal)
             .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-        return query.Where(e =>
-            EF.Functions.Like(e.TargetDisplay!, pattern, "\\") || EF.Functions.Like(e.TargetId!, pattern, "\\")
-            || EF.Functions.Like(e.Command!, pattern, "\\") || EF.Functions.Like(e.Answer!, pattern, "\\"));
+        return PortalDatabaseDialect.Of(db.Database).WhereTextLike(query, pattern);
     }
 
     // Ties are broken by sequence in the same direction, which is how the (column, Sequence) indexes are ordered.

@@ -1,7 +1,4 @@
 using System.Globalization;
-using Dropzone.Portal.Core.Data;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Audit;
 
@@ -94,25 +91,14 @@ public sealed class AuditVerifier(
 
     private async Task<AuditVerificationResult> ScanAsync(PortalDbContext db, long afterSequence, string startHash, CancellationToken cancellationToken)
     {
-        if (db.Database.GetDbConnection() is SqliteConnection sqlite)
+        if (await PortalDatabaseDialect.Of(db.Database).TryScanAuditChainAsync(db, key, afterSequence, startHash, cancellationToken) is { } scan)
         {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            try
+            return (scan.Broken ?? new AuditVerificationResult(true, 0, default)) with
             {
-                // Off the caller's thread: the scan is synchronous and a Blazor circuit must stay responsive.
-                var (broken, scanned, headSequence, headHash) = await Task.Run(
-                    () => SqliteChainScanner.Scan(sqlite, key, afterSequence, startHash, cancellationToken), cancellationToken);
-                return (broken ?? new AuditVerificationResult(true, 0, default)) with
-                {
-                    EntriesChecked = scanned,
-                    HeadSequence = headSequence,
-                    HeadHash = headHash,
-                };
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
+                EntriesChecked = scan.Checked,
+                HeadSequence = scan.HeadSequence,
+                HeadHash = scan.HeadHash,
+            };
         }
 
         var (expectedSequence, expectedPrevious) = (afterSequence + 1, startHash);

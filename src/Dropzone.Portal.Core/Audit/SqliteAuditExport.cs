@@ -2,9 +2,7 @@ using System.Buffers;
 using System.Data.Common;
 using System.Text.Json;
 using CsvHelper;
-using Dropzone.Portal.Core.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using SQLitePCL;
 
 namespace Dropzone.Portal.Core.Audit;

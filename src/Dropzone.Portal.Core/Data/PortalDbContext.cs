@@ -1,7 +1,5 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Core.Verification;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -52,5 +50,6 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        PortalDatabaseDialect.Of(Database).ConfigureModel(modelBuilder);
     }
 }

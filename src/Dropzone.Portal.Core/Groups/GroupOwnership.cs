@@ -1,7 +1,4 @@
 using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Groups;
 
@@ -129,6 +126,13 @@ public sealed partial class GroupOwnership(
                 if (lookup.Outcome is ExchangeOutcome.NotFound)
                 {
                     continue; // An owner deleted from the directory owns nothing.
+                }
+                if (lookup.Outcome is ExchangeOutcome.Ambiguous)
+                {
+                    // ManagedBy lists names; two recipients sharing one must not silently drop (or grant) an owner.
+                    throw new MemberRequestRuleException(
+                        $"Exchange lists an owner of {group.DisplayName} as \"{(lookup.Command["Identity"] as ExchangeParameterValue.Text)?.Value}\", a name several recipients share, " +
+                        "so the owners could not be confirmed. Give that owner a unique name in Exchange (or set the owners again from the portal, which names them by address).");
                 }
                 throw Unconfirmed(group, lookup.Outcome);
             }

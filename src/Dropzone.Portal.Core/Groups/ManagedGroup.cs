@@ -24,6 +24,12 @@ public enum ManagedGroupStatus
     /// <summary>The last setup run stopped on an error.</summary>
     Failed,
 
+    /// <summary>
+    /// The application can read mailboxes beyond the portal's groups for it, or not all of their members (an unscoped
+    /// Entra grant, a DenyAccess or another RestrictAccess policy): see <see cref="ManagedGroup.AccessSummary"/>.
+    /// </summary>
+    NotRestricted,
+
     /// <summary>An admin gave up a failed setup: off the portal's lists; whatever exists in Exchange stays.</summary>
     Abandoned,
 }
@@ -77,6 +83,14 @@ public sealed class ManagedGroup
     public DateTimeOffset? LastCheckedAt { get; set; }
 
     public DateTimeOffset? NextCheckAt { get; set; }
+
+    /// <summary>
+    /// The application's effective access when last established (docs/effective-access.md), e.g. "Can read: A ∪ B",
+    /// followed by why it is not what was asked for; shared by every group of the same application.
+    /// </summary>
+    public string? AccessSummary { get; set; }
+
+    public DateTimeOffset? AccessCheckedAt { get; set; }
 
     /// <summary>What differs from the portal's record, in words; null when nothing does.</summary>
     public string? DriftSummary { get; set; }

@@ -19,6 +19,7 @@ internal sealed class ManagedGroupConfiguration() : PortalTableConfiguration<Man
         builder.Property(g => g.RestrictedAppDisplayName).HasMaxLength(256);
         builder.Property(g => g.CreatedByObjectId).HasMaxLength(64);
         builder.Property(g => g.DriftSummary).HasMaxLength(4000);
+        builder.Property(g => g.AccessSummary).HasMaxLength(4000);
         builder.HasIndex(g => g.NextCheckAt);
 
         // A table of their own (not JSON) so "groups this person owns" is an indexed query on any provider.

@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Dropzone.Portal.Core.Setup;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Instances;
 

@@ -1,6 +1,3 @@
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Requests;
 
 /// <summary>A mailbox as Exchange knows it.</summary>

@@ -1,9 +1,5 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests.Notifications;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Requests;
 

@@ -1,8 +1,5 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests.Notifications;
 using Hangfire;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Requests;
 

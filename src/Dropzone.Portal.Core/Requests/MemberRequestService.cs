@@ -1,7 +1,4 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests.Notifications;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Requests;
 

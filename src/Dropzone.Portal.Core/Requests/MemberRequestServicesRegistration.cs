@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests.Notifications;
 using Dropzone.Portal.Core.Restriction;
 using Microsoft.Extensions.DependencyInjection;

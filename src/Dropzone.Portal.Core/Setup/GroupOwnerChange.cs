@@ -1,6 +1,4 @@
 using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
 
 namespace Dropzone.Portal.Core.Setup;
 

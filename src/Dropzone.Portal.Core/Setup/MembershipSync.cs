@@ -1,5 +1,3 @@
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>What a membership sync did. <see cref="Failures"/> are the single member calls Exchange did not accept.</summary>

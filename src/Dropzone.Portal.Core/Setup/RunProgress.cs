@@ -11,9 +11,9 @@ public sealed record RunProgress(
     string? Summary);
 
 /// <summary>
-/// In-process push of run transitions: the engine publishes after every saved transition; UI components
-/// subscribe to <see cref="Progress"/> and re-read what they show. Singleton. With several portal instances a
-/// circuit sees only the transitions of runs advanced in its own process (see docs/setup-runs.md).
+/// Push of run transitions: the engine publishes after every saved transition; UI components subscribe to
+/// <see cref="Progress"/> and re-read what they show. Singleton. With several portal instances each publication is
+/// also forwarded (<see cref="IInstanceEventForwarder"/>), so a circuit on any instance sees every run move.
 /// </summary>
 public interface IRunProgressNotifier
 {
@@ -22,11 +22,25 @@ public interface IRunProgressNotifier
     void Publish(RunProgress progress);
 }
 
-public sealed class RunProgressNotifier : IRunProgressNotifier
+public sealed class RunProgressNotifier(IEnumerable<IInstanceEventForwarder> forwarders) : IRunProgressNotifier
 {
+    private readonly IInstanceEventForwarder[] _forwarders = [.. forwarders];
+
+    public RunProgressNotifier()
+        : this([])
+    {
+    }
+
     public event Action<RunProgress>? Progress;
 
     public void Publish(RunProgress progress)
+    {
+        Raise(progress);
+        foreach (var forwarder in _forwarders) forwarder.Forward(progress);
+    }
+
+    /// <summary>Tells this instance's subscribers only (a transition forwarded from another instance).</summary>
+    public void Raise(RunProgress progress)
     {
         var handlers = Progress;
         if (handlers is null)

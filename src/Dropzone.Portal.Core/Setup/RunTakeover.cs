@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Instances;
-using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Setup;
 

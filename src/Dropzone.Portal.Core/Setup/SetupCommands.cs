@@ -1,5 +1,3 @@
-using Dropzone.Portal.TenantClients.Commands;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>

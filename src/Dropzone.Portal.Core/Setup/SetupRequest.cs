@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Groups;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>A person as the wizard's picker resolved them; Exchange accepts any of these as a recipient name.</summary>

@@ -1,7 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.Extensions.Logging;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>One attempt of one step: its bookkeeping, its audit record and what its result does to the run.</summary>

@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Identity;
 
 namespace Dropzone.Portal.Core.Setup;

@@ -1,11 +1,6 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Setup.Steps;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Setup;
 

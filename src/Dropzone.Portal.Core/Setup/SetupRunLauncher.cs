@@ -1,6 +1,5 @@
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Restriction;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Setup;
 

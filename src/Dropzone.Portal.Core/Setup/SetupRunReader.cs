@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dropzone.Portal.Core.Verification;
-using Dropzone.Portal.TenantClients.Exchange;
 
 namespace Dropzone.Portal.Core.Setup;
 

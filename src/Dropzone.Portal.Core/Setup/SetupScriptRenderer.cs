@@ -1,7 +1,5 @@
 using System.Text;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.TenantClients.Commands;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Setup;
 

@@ -1,8 +1,4 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Verification;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
 
 namespace Dropzone.Portal.Core.Setup;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Dropzone.Portal.Core.Data;
 
 namespace Dropzone.Portal.Core.Setup;
 

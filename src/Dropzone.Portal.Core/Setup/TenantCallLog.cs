@@ -1,7 +1,3 @@
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>

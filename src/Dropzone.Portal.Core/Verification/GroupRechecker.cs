@@ -1,11 +1,6 @@
-using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Access;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Verification;
 
@@ -22,6 +17,7 @@ public sealed class GroupRechecker(
     IExchangeClient exchange,
     IDirectoryClient directory,
     GroupVerifier verifier,
+    EffectiveAccessCheck access,
     RestrictionModeCatalog modes,
     AuditTrail audit,
     IOptions<SetupOptions> options,
@@ -84,6 +80,7 @@ public sealed class GroupRechecker(
         }
 
         VerificationOutcome? verification = null;
+        AccessCheckOutcome? effective = null;
         if (!drift.Contains(GroupDeleted))
         {
             verification = await verifier.CheckAsync(new VerificationContext(target, group.Id, null, calls, time.GetUtcNow().UtcDateTime), cancellationToken);
@@ -99,16 +96,24 @@ public sealed class GroupRechecker(
             {
                 drift.Add($"{failures.Count} verification check(s) differ, e.g. {failures[0].Mailbox}: expected {failures[0].Expected}, got {failures[0].Actual}");
             }
+
+            effective = await access.CheckAsync(calls, plan.Request.RestrictedAppId, group, cancellationToken);
+            drift.AddRange(NotThroughThePortal(effective.Reading.Sources));
         }
 
         group.MemberCount = plan.Request.Members.Count;
-        var summary = Record(db, group, run, facts, drift, verification);
+        var summary = Record(db, group, run, facts, drift, verification, effective?.Comparison);
+        if (effective is not null)
+        {
+            await access.ShareAsync(plan.Request.RestrictedAppId, group.Id, effective.Comparison, cancellationToken);
+        }
         await AuditTrail.SaveChangesAsync(db, cancellationToken);
         return new RecheckOutcome(group.Id, group.Status, drift, summary);
     }
 
     /// <summary>The group's new status and drift, and the audit entry; answers the summary.</summary>
-    private string Record(PortalDbContext db, ManagedGroup group, SetupRun run, SetupRunFacts facts, List<string> drift, VerificationOutcome? verification)
+    private string Record(PortalDbContext db, ManagedGroup group, SetupRun run, SetupRunFacts facts, List<string> drift, VerificationOutcome? verification,
+        AccessComparison? comparison)
     {
         var now = time.GetUtcNow();
         group.LastCheckedAt = now;
@@ -124,8 +129,15 @@ public sealed class GroupRechecker(
 
         group.NextCheckAt = NextCheck(run.FinishedAt, now);
         var summary = drift.Count == 0 ? verification?.Summary ?? "No drift." : "Drift: " + group.DriftSummary;
+        if (comparison is not null)
+        {
+            access.Apply(group, comparison);
+            summary += " " + comparison.Text;
+        }
+
+        var passed = drift.Count == 0 && comparison?.Matches != false;
         audit.Record(db, new AuditEvent(AuditActions.VerificationCompleted, AuditActor.Job("recheck", "Scheduled re-verification"),
-            drift.Count == 0 ? AuditOutcome.Succeeded : AuditOutcome.Failed)
+            passed ? AuditOutcome.Succeeded : AuditOutcome.Failed)
         {
             Target = AuditTarget.Group(facts.GroupIdentity ?? group.PrimarySmtpAddress, group.DisplayName),
             GroupId = group.Id.ToString(),
@@ -153,6 +165,12 @@ public sealed class GroupRechecker(
     }
 
     private const string GroupDeleted = "The group no longer exists in Exchange";
+
+    /// <summary>Policies and role assignments for the application that the portal did not make: changes made outside it.</summary>
+    private static IEnumerable<string> NotThroughThePortal(AccessSources sources) =>
+        sources.Policies.Where(p => !p.IsPortals).Select(p => $"A {p.Describe} exists for the application, not made through the portal")
+            .Concat(sources.Assignments.Where(a => !a.IsPortals && a.Ability != MailAbility.None)
+                .Select(a => $"The role assignment {a.Name} ({a.Role}, {a.ScopeLabel}) exists for the application, not made through the portal"));
 
     /// <summary>
     /// The members the portal itself expects now: the setup's list, then every membership request applied since

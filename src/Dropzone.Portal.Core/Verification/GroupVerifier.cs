@@ -1,7 +1,4 @@
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
 
 namespace Dropzone.Portal.Core.Verification;
 

@@ -8,7 +8,7 @@ namespace Dropzone.Portal.TenantClients.Diagnostics;
 /// The innermost handler: one pass per HTTP attempt. It holds the per-tenant concurrency slot only while
 /// the attempt is on the wire (not during backoff), and counts attempts and 429s.
 /// </summary>
-internal sealed class TenantAttemptHandler(TenantConcurrencyGate gate, TenantClientMetrics metrics) : DelegatingHandler
+internal sealed class TenantAttemptHandler(ITenantConcurrencyLimiter limiter, TenantClientMetrics metrics) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -20,8 +20,7 @@ internal sealed class TenantAttemptHandler(TenantConcurrencyGate gate, TenantCli
         activity?.SetTag(TenantClientMetrics.ApiTag, api);
         activity?.SetTag(TenantClientMetrics.OperationTag, operation);
         activity?.SetTag(TenantClientMetrics.AttemptTag, telemetry?.Attempts ?? 1);
-        var semaphore = gate.For(telemetry?.Tenant ?? request.RequestUri?.Host ?? string.Empty);
-        await semaphore.WaitAsync(cancellationToken);
+        var slot = await limiter.AcquireAsync(telemetry?.Tenant ?? request.RequestUri?.Host ?? string.Empty, cancellationToken);
         HttpResponseMessage response;
         try
         {
@@ -35,7 +34,7 @@ internal sealed class TenantAttemptHandler(TenantConcurrencyGate gate, TenantCli
         }
         finally
         {
-            semaphore.Release();
+            await slot.DisposeAsync();
         }
 
         if (activity is not null)
@@ -59,11 +58,41 @@ internal sealed class TenantAttemptHandler(TenantConcurrencyGate gate, TenantCli
     }
 }
 
-/// <summary>One semaphore per tenant, shared by every client instance in the process.</summary>
-public sealed class TenantConcurrencyGate(IOptions<TenantClientsOptions> options)
+/// <summary>
+/// Holds <see cref="TenantClientsOptions.MaxConcurrencyPerTenant"/>: at most that many calls to one tenant are on
+/// the wire at once. A slot is held from <see cref="AcquireAsync"/> until the returned handle is disposed.
+/// </summary>
+public interface ITenantConcurrencyLimiter
+{
+    ValueTask<IAsyncDisposable> AcquireAsync(string tenant, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One semaphore per tenant, shared by every client instance in the process: the limit of a single portal
+/// instance (the default). Several instances replace it with a limiter their database shares.
+/// </summary>
+public sealed class TenantConcurrencyGate(IOptions<TenantClientsOptions> options) : ITenantConcurrencyLimiter
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.OrdinalIgnoreCase);
 
     public SemaphoreSlim For(string tenant) =>
         _gates.GetOrAdd(tenant, _ => new SemaphoreSlim(Math.Max(1, options.Value.MaxConcurrencyPerTenant)));
+
+    public async ValueTask<IAsyncDisposable> AcquireAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var semaphore = For(tenant);
+        await semaphore.WaitAsync(cancellationToken);
+        return new Slot(semaphore);
+    }
+
+    private sealed class Slot(SemaphoreSlim semaphore) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) semaphore.Release();
+            return ValueTask.CompletedTask;
+        }
+    }
 }

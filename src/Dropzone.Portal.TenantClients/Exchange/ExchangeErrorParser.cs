@@ -192,6 +192,13 @@ public static partial class ExchangeErrorParser
             return new ExchangeOutcome.Transient(display);
         }
 
+        // Exchange names the exception ManagementObjectNotFoundException or ManagementObjectAmbiguousException;
+        // the text is what tells "several match" from "none match".
+        if (message.Contains("matches multiple entries", StringComparison.OrdinalIgnoreCase) || type == "ManagementObjectAmbiguousException")
+        {
+            return new ExchangeOutcome.Ambiguous(display);
+        }
+
         switch (type)
         {
             case "MemberAlreadyExistsException":

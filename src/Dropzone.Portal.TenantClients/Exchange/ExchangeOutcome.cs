@@ -58,6 +58,12 @@ public abstract record ExchangeOutcome
 
     public sealed record NotFound(string Message) : ExchangeOutcome(Message);
 
+    /// <summary>
+    /// The identity matches more than one recipient ("... matches multiple entries"): nothing was looked up or
+    /// changed, and the name must be made unique (an address or object id) rather than read as "not found".
+    /// </summary>
+    public sealed record Ambiguous(string Message) : ExchangeOutcome(Message);
+
     public sealed record AlreadyExists(ConflictingProperty Property, string Message) : ExchangeOutcome(Message);
 
     /// <summary>Add-DistributionGroupMember of someone already in the group: the desired state holds.</summary>

@@ -19,7 +19,10 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
 {
     public const string HttpClientName = "Dropzone.TenantClients.Graph";
 
-    /// <summary>Graph's <c>in</c> operator takes at most 15 values.</summary>
+    /// <summary>
+    /// Graph allows at most 15 child clauses in a filter without an advanced query, each value of an <c>in</c>
+    /// counting as one ("Too many child clauses ...", microsoftgraph/microsoft-graph-docs#21098).
+    /// </summary>
     internal const int AddressesPerFilter = 15;
 
     /// <summary>Graph's <c>$batch</c> takes at most 20 requests.</summary>
@@ -98,17 +101,28 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
             return found;
         }
 
-        // Fast path: 15 addresses per $filter "in", 20 filters per $batch (300 addresses a call).
+        // Fast path: one "in" over 15 addresses per $filter (Graph counts each value as a child clause and allows 15
+        // without an advanced query), 20 filters per $batch; by mail first, then by UPN for the addresses left.
         var unsupported = new List<string>();
-        foreach (var (chunk, page) in await RunFiltersAsync([.. wanted.Chunk(AddressesPerFilter).Select(c => (c, AddressFilter(c)))], progress, cancellationToken))
+        foreach (var property in new[] { "mail", "userPrincipalName" })
         {
-            if (page is null)
+            var left = wanted.Where(a => !found.ContainsKey(a) && !unsupported.Contains(a, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (left.Count == 0)
             {
-                unsupported.AddRange(chunk);
+                break;
             }
-            else
+
+            var queries = left.Chunk(AddressesPerFilter).Select(c => (c, InFilter(property, c))).ToList();
+            foreach (var (chunk, page) in await RunFiltersAsync(queries, property == "mail" ? progress : null, cancellationToken))
             {
-                Match(chunk, page.Value ?? [], found);
+                if (page is null)
+                {
+                    unsupported.AddRange(chunk);
+                }
+                else
+                {
+                    Match(chunk, page.Value ?? [], found);
+                }
             }
         }
 
@@ -324,11 +338,9 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
         }
     }
 
-    internal static string AddressFilter(IReadOnlyCollection<string> addresses)
-    {
-        var list = string.Join(",", addresses.Select(ODataString));
-        return $"mail in ({list}) or userPrincipalName in ({list})";
-    }
+    /// <summary><c>property in ('a','b',…)</c>: as many child clauses as addresses, so at most <see cref="AddressesPerFilter"/>.</summary>
+    internal static string InFilter(string property, IReadOnlyCollection<string> addresses) =>
+        $"{property} in ({string.Join(",", addresses.Select(ODataString))})";
 
     /// <summary>An OData string literal: single quotes doubled, so an address cannot end the literal.</summary>
     internal static string ODataString(string value) => $"'{value.Replace("'", "''", StringComparison.Ordinal)}'";

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Dropzone.Portal.Core.Security;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Dropzone.Portal.Health;

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Security;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,4 @@
 using Dropzone.Portal.Components;
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.TenantClients;
 
 namespace Dropzone.Portal.Hosting;
@@ -39,7 +38,7 @@ public static class PortalHost
 
     public static async Task<WebApplication> UsePortalAsync(this WebApplication app)
     {
-        await app.Services.MigratePortalDatabaseAsync();
+        await app.Services.PreparePortalDatabaseAsync();
 
         if (!app.Environment.IsDevelopment())
         {

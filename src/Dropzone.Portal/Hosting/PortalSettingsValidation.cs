@@ -1,8 +1,5 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests;
 using Dropzone.Portal.Core.Requests.Notifications;
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Jobs;
 
 namespace Dropzone.Portal.Hosting;
 

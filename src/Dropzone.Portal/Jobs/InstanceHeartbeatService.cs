@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Instances;
-using Dropzone.Portal.Core.Setup;
 using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Jobs;

@@ -1,4 +1,6 @@
 using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Dropzone.Portal.Jobs;
 
 /// <summary>
-/// Hangfire with SQLite storage (its own file beside the portal database), the recurring jobs of
+/// Hangfire with SQLite storage (its own file beside the portal database) or PostgreSQL storage (shared by every
+/// instance), the recurring jobs of
 /// <see cref="RecurringJobs"/> and the dashboard at <c>/jobs</c>. Jobs are thin: the domain tables, not the
 /// job storage, are the source of truth.
 /// </summary>
@@ -19,17 +22,10 @@ public static class PortalJobs
     public static IHostApplicationBuilder AddPortalJobs(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
-        var databasePath = ResolveDatabasePath(builder.Configuration, builder.Environment.ContentRootPath);
-
         // The storage is this host's own singleton, registered before AddHangfire (which only adds one if none
         // exists). Hangfire's default hands every host the process-wide JobStorage.Current, so two hosts in one
         // process (tests, a benchmark) could enqueue into each other's storage.
-        builder.Services.AddSingleton<JobStorage>(_ => new SQLiteStorage(databasePath, new SQLiteStorageOptions
-        {
-            // A job whose worker died (process killed) becomes visible again after this long.
-            InvisibilityTimeout = options.InvisibilityTimeout,
-            QueuePollInterval = options.QueuePollInterval,
-        }));
+        builder.Services.AddSingleton(CreateStorage(builder.Configuration, builder.Environment.ContentRootPath, options));
         builder.Services.AddHangfire(configuration => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -51,6 +47,34 @@ public static class PortalJobs
         builder.Services.AddHostedService<RecurringJobsSchedule>();
         builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: [Health.PortalHealth.ReadyTag]);
         return builder;
+    }
+
+    /// <summary>
+    /// SQLite storage beside the portal's file, or, on PostgreSQL, the <c>hangfire</c> schema of
+    /// <c>ConnectionStrings:Jobs</c> (default: the portal's own database), which every instance shares.
+    /// </summary>
+    private static JobStorage CreateStorage(IConfiguration configuration, string contentRoot, JobsOptions options)
+    {
+        if (PortalDatabaseOptions.From(configuration).Provider == PortalDatabaseProvider.PostgreSql)
+        {
+            var connectionString = configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } jobs
+                ? jobs
+                : PortalDatabase.ResolvePostgreSqlConnectionString(configuration);
+            var storageOptions = new PostgreSqlStorageOptions
+            {
+                // A job whose worker died (process killed) becomes visible again after this long.
+                InvisibilityTimeout = options.InvisibilityTimeout,
+                QueuePollInterval = options.QueuePollInterval,
+                // Creates or upgrades the schema under Hangfire's own lock, so instances starting together are safe.
+                PrepareSchemaIfNecessary = true,
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+        }
+        return new SQLiteStorage(ResolveDatabasePath(configuration, contentRoot), new SQLiteStorageOptions
+        {
+            InvisibilityTimeout = options.InvisibilityTimeout,
+            QueuePollInterval = options.QueuePollInterval,
+        });
     }
 
     /// <summary>
@@ -87,7 +111,7 @@ public static class PortalJobs
                 var failed = monitoring.FailedCount();
                 return Task.FromResult(HealthCheckResult.Healthy($"{servers} job server(s), {failed} failed job(s)"));
             }
-            catch (Exception ex) when (ex is SqliteException or IOException or InvalidOperationException or SQLite.SQLiteException)
+            catch (Exception ex) when (ex is SqliteException or Npgsql.NpgsqlException or IOException or InvalidOperationException or SQLite.SQLiteException)
             {
                 return Task.FromResult(HealthCheckResult.Unhealthy("Job storage unreachable", ex));
             }

@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using System.Text.RegularExpressions;
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Requests;
 using Hangfire;
 using Hangfire.States;

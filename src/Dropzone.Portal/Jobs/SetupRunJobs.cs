@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Instances;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Verification;
 using Hangfire;
 

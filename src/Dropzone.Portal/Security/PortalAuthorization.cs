@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Groups;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 
 namespace Dropzone.Portal.Security;

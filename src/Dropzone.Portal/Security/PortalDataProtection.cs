@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Security;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Dropzone.Portal.Security;
@@ -12,7 +10,8 @@ namespace Dropzone.Portal.Security;
 /// The certificate: <c>DataProtection:Certificate:Path</c> (+ <c>:Password</c>, a PFX) or
 /// <c>DataProtection:Certificate:Thumbprint</c> (the machine's or user's store); otherwise
 /// <c>dataprotection.pfx</c> beside the database, created on first start with owner-only permissions (the demo's
-/// default; production should keep it away from the database's volume).
+/// default for one instance; production should keep it away from the database's volume). On PostgreSQL in
+/// Production a configured certificate is required: several instances must share it.
 /// </summary>
 public static class PortalDataProtection
 {
@@ -29,6 +28,14 @@ public static class PortalDataProtection
         {
             dataProtection.ProtectKeysWithCertificate(thumbprint);
             return builder;
+        }
+        if (section["Certificate:Path"] is not { Length: > 0 } && builder.Environment.IsProduction()
+            && PortalDatabaseOptions.From(builder.Configuration).Provider == PortalDatabaseProvider.PostgreSql)
+        {
+            // Each instance would create its own certificate, and none could read the keys another one wrote.
+            throw new InvalidOperationException(
+                "On PostgreSQL in Production, set DataProtection:Certificate:Path (with :Password) or DataProtection:Certificate:Thumbprint " +
+                "to the certificate every instance shares; it encrypts the sign-in key ring kept in the database.");
         }
         var path = section["Certificate:Path"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, builder.Environment.ContentRootPath)

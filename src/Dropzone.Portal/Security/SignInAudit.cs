@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Audit;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 
 namespace Dropzone.Portal.Security;

@@ -1,8 +1,5 @@
-using Dropzone.Portal.Core.Data;
-using Dropzone.Portal.Core.Security;
 using Dropzone.TenantEmulator;
 using Dropzone.TenantEmulator.Hosting;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Dropzone.Portal.Tenant;
 

@@ -314,6 +314,10 @@ public static class AccessEvaluation
     private static bool InPolicyScope(TenantState state, AccessPolicy policy, DirectoryObject mailbox) =>
         policy.ScopeId == mailbox.Id || state.FindById(policy.ScopeId) is { IsGroup: true } group && group.Members.Contains(mailbox.Id);
 
+    /// <summary>The RBAC for Applications roles that let an app read messages through Graph (EWS.AccessAsApp is EWS only).</summary>
+    internal static bool ReadsMessages(string role) => role is "Application Mail.Read" or "Application Mail.ReadBasic" or "Application Mail.ReadWrite"
+        or "Application Mail Full Access" or "Application Exchange Full Access";
+
     internal static IEnumerable<ManagementRoleAssignment> EffectiveAssignments(TenantState state, string appObjectId) =>
         state.RoleAssignments.Where(a => a.AppObjectId == appObjectId && a.EffectiveFrom <= state.Now);
 

@@ -13,11 +13,18 @@ internal sealed class CmdletContext(TenantState state, string cmdletName, Cmdlet
     public List<string> Warnings { get; } = [];
 
     public DirectoryObject Recipient(string identity) =>
-        State.ResolveVisible(identity) is { IsMailEnabled: true } found ? found : throw ExchangeCmdletException.ObjectNotFound(identity);
+        Unique(identity) is { IsMailEnabled: true } found ? found : throw ExchangeCmdletException.ObjectNotFound(identity);
 
     /// <summary>Any directory object, mail-enabled or not, so that a rule can say why it is the wrong kind.</summary>
     public DirectoryObject DirectoryObject(string identity) =>
-        State.ResolveVisible(identity) ?? throw ExchangeCmdletException.ObjectNotFound(identity);
+        Unique(identity) ?? throw ExchangeCmdletException.ObjectNotFound(identity);
+
+    /// <summary>Exchange refuses an identity (a display name, say) that several recipients share, rather than pick one.</summary>
+    private DirectoryObject? Unique(string identity)
+    {
+        var matches = State.ResolveAllVisible(identity);
+        return matches.Count > 1 ? throw ExchangeCmdletException.Ambiguous(identity) : matches.FirstOrDefault();
+    }
 
     public DirectoryObject Group(string identity) =>
         State.ResolveVisible(identity) is { IsGroup: true } found ? found : throw ExchangeCmdletException.ObjectNotFound(identity);

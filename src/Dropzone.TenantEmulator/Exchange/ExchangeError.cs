@@ -38,6 +38,10 @@ public sealed class ExchangeCmdletException(int status, string exceptionType, st
     /// <summary>What the error is about (a parameter or an identity); the cmdlet's Identity when unset.</summary>
     public string? Target { get; init; }
 
+    /// <summary>An identity several recipients share: Exchange picks none (the text is what clients can rely on).</summary>
+    public static ExchangeCmdletException Ambiguous(string identity) =>
+        new(404, NotFound, $"The operation couldn't be performed because '{identity}' matches multiple entries.", ErrorDetailForm.Pipe) { Target = identity };
+
     public static ExchangeCmdletException BadParameter(string text, string type = TaskArgument, string? target = null) =>
         new(400, type, text, ErrorDetailForm.JsonString, "Invalid Operation") { Target = target };
 

@@ -86,89 +86,6 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         return roles.Intersect(anyOf).Any() ? null : Error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
     }
 
-    private EmulatorResponse Users(EmulatorRequest r)
-    {
-        var search = r.QueryValue("$search");
-        if (search is not null && !string.Equals(r.Header("ConsistencyLevel"), "eventual", StringComparison.OrdinalIgnoreCase))
-        {
-            return Error(400, "Request_UnsupportedQuery", "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
-        }
-        var top = int.TryParse(r.QueryValue("$top"), out var t) ? t : 100;
-        if (top is < 1 or > 999)
-        {
-            return Error(400, "Request_BadRequest", "Invalid page size specified: the value of $top must be between 1 and 999.");
-        }
-        List<DirectoryObject> users;
-        lock (state.Gate)
-        {
-            users = [.. state.Objects.Where(o => o.IsUser && o.UserPrincipalName is not null)];
-        }
-        if (search is not null)
-        {
-            var clauses = SearchClause().Matches(search).Select(m => (Property: m.Groups["p"].Value, Value: m.Groups["v"].Value)).ToList();
-            if (clauses.Count == 0)
-            {
-                return Error(400, "Request_UnsupportedQuery", "Syntax error: the $search value must be of the form \"property:value\".");
-            }
-            users = [.. users.Where(u => clauses.Any(c => SearchMatches(u, c.Property, c.Value)))];
-        }
-        if (r.QueryValue("$filter") is { } filter)
-        {
-            if (UserFilter.Parse(filter, out var error) is not { } parsed)
-            {
-                return Error(400, "Request_UnsupportedQuery", error!);
-            }
-            users = [.. users.Where(u => parsed.Matches(p => UserProperty(u, p)))];
-        }
-        var skip = int.TryParse(r.QueryValue("$skiptoken"), out var k) ? k : 0;
-        var page = users.Skip(skip).Take(top).Select(u => Select(UserJson(u), r.QueryValue("$select"))).ToList();
-        var body = new JsonObject
-        {
-            ["@odata.context"] = "https://graph.microsoft.com/v1.0/$metadata#users",
-            ["value"] = new JsonArray([.. page]),
-        };
-        if (skip + top < users.Count)
-        {
-            var next = new Dictionary<string, string?>(r.Query.Where(q => q.Key != "$skiptoken").Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())))
-            {
-                ["$skiptoken"] = (skip + top).ToString(CultureInfo.InvariantCulture),
-            };
-            body["@odata.nextLink"] = QueryHelpers.AddQueryString($"{r.ServiceBaseUrl}/v1.0/users", next);
-        }
-        return EmulatorResponse.Json(200, body);
-    }
-
-    private static bool SearchMatches(DirectoryObject u, string property, string value)
-    {
-        var text = UserProperty(u, property);
-        return text is not null && (text.StartsWith(value, StringComparison.OrdinalIgnoreCase)
-            || text.Split([' ', '.', '@', '-'], StringSplitOptions.RemoveEmptyEntries).Any(w => w.StartsWith(value, StringComparison.OrdinalIgnoreCase)));
-    }
-
-    private static string? UserProperty(DirectoryObject u, string property) => property.ToLowerInvariant() switch
-    {
-        "id" => u.Id.ToString(),
-        "displayname" => u.DisplayName,
-        "mail" => u.IsMailEnabled ? u.PrimarySmtpAddress : null,
-        "userprincipalname" => u.UserPrincipalName,
-        "mailnickname" => u.Alias,
-        _ => null,
-    };
-
-    private EmulatorResponse User(string idOrUpn, EmulatorRequest r)
-    {
-        var user = FindUser(idOrUpn);
-        return user is null ? NotFound(idOrUpn) : EmulatorResponse.Json(200, Select(UserJson(user), r.QueryValue("$select")));
-    }
-
-    private DirectoryObject? FindUser(string idOrUpn)
-    {
-        lock (state.Gate)
-        {
-            return state.Objects.Find(o => o.IsUser && o.UserPrincipalName is not null && (string.Equals(o.Id.ToString(), idOrUpn, StringComparison.OrdinalIgnoreCase) || TenantState.Eq(o.UserPrincipalName, idOrUpn)));
-        }
-    }
-
     /// <summary>The user whose mailbox a /messages or /sendMail call names, or Graph's answer when there is none.</summary>
     private bool TryFindMailbox(string idOrUpn, [NotNullWhen(true)] out DirectoryObject? user, [NotNullWhen(false)] out EmulatorResponse? refusal)
     {
@@ -210,12 +127,13 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         }
         var appId = caller.FindFirst("azp")?.Value ?? caller.FindFirst("appid")?.Value ?? "";
         var servicePrincipalId = caller.FindFirst("oid")?.Value ?? "";
-        var consented = caller.FindAll(c => c.Type is "roles" or ClaimTypes.Role).Any(c => c.Value is "Mail.Read" or "Mail.ReadWrite" or "Mail.ReadBasic");
+        var consented = caller.FindAll(c => c.Type is "roles" or ClaimTypes.Role).Any(c => c.Value is "Mail.Read" or "Mail.ReadWrite" or "Mail.ReadBasic" or "Mail.ReadBasic.All");
         bool permitted;
         lock (state.Gate)
         {
+            // Only roles that read messages open /messages: not Mail.Send, nor MailboxSettings.*, whose names also contain "Mail".
             var rbac = Exchange.AccessEvaluation.EffectiveAssignments(state, servicePrincipalId)
-                .Any(a => a.Role.Contains("Mail", StringComparison.Ordinal) && Exchange.AccessEvaluation.IsInAssignmentScope(state, a, user));
+                .Any(a => Exchange.AccessEvaluation.ReadsMessages(a.Role) && Exchange.AccessEvaluation.IsInAssignmentScope(state, a, user));
             permitted = (consented || rbac) && Exchange.AccessEvaluation.IsGrantedByPolicies(state, appId, user);
         }
         if (!permitted)
@@ -379,122 +297,6 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         ["isVerified"] = true,
         ["supportedServices"] = new JsonArray("Email", "OfficeCommunicationsOnline"),
     };
-
-    private static JsonObject UserJson(DirectoryObject u) => new()
-    {
-        ["@odata.type"] = "#microsoft.graph.user",
-        ["id"] = u.Id.ToString(),
-        ["displayName"] = u.DisplayName,
-        ["userPrincipalName"] = u.UserPrincipalName,
-        ["mail"] = u.IsMailEnabled ? u.PrimarySmtpAddress : null,
-        ["mailNickname"] = u.Alias,
-        ["jobTitle"] = u.JobTitle,
-        ["department"] = u.Department,
-        ["accountEnabled"] = u.Kind != RecipientKind.SharedMailbox,
-    };
-
-    private static JsonObject GroupJson(DirectoryObject g) => new()
-    {
-        ["@odata.type"] = "#microsoft.graph.group",
-        ["id"] = g.Id.ToString(),
-        ["displayName"] = g.DisplayName,
-        ["description"] = g.Description,
-        ["mail"] = g.PrimarySmtpAddress,
-        ["mailNickname"] = g.Alias,
-        ["mailEnabled"] = true,
-        ["securityEnabled"] = g.Kind == RecipientKind.MailUniversalSecurityGroup,
-        ["groupTypes"] = new JsonArray(),
-        ["proxyAddresses"] = new JsonArray([.. g.AllSmtpAddresses.Select((a, i) => (JsonNode)((i == 0 ? "SMTP:" : "smtp:") + a))]),
-        ["createdDateTime"] = g.CreatedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-    };
-
-    private static JsonObject Select(JsonObject full, string? select)
-    {
-        if (string.IsNullOrWhiteSpace(select))
-        {
-            return full;
-        }
-        var wanted = select.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var result = new JsonObject();
-        foreach (var name in wanted.Prepend("id").Distinct(StringComparer.OrdinalIgnoreCase))
-        {
-            var match = full.FirstOrDefault(kv => kv.Key.Equals(name, StringComparison.OrdinalIgnoreCase));
-            if (match.Key is not null)
-            {
-                result[match.Key] = match.Value?.DeepClone();
-            }
-        }
-        return result;
-    }
-
-    /// <summary>A <c>$batch</c>: authenticated once, as Graph does, then each part answered in turn.</summary>
-    private EmulatorResponse Batch(EmulatorRequest request, ClaimsIdentity identity)
-    {
-        if (JsonProperties.Get(request.JsonBody(), "requests") is not JsonArray requests || requests.Count == 0)
-        {
-            return Error(400, "BadRequest", "Invalid batch payload format.");
-        }
-        if (requests.Count > MaxBatchSize)
-        {
-            return Error(400, "BadRequest", $"The number of batch requests exceeds the limit of {MaxBatchSize}.");
-        }
-        var responses = new JsonArray();
-        foreach (var item in requests)
-        {
-            var url = item?["url"]?.GetValue<string>() ?? "";
-            var (path, query) = url.Split('?', 2) is var parts && parts.Length == 2 ? (parts[0], "?" + parts[1]) : (url, "");
-            var headers = EmulatorRequest.HeaderDictionary();
-            headers["Authorization"] = request.Header("Authorization") ?? "";
-            if (item?["headers"] is JsonObject h)
-            {
-                foreach (var (k, v) in h)
-                {
-                    headers[k] = v?.ToString() ?? "";
-                }
-            }
-            var inner = new EmulatorRequest
-            {
-                Service = EmulatedService.Graph,
-                Method = item?["method"]?.GetValue<string>()?.ToUpperInvariant() ?? "GET",
-                Path = "/v1.0/" + path.TrimStart('/'),
-                Query = QueryHelpers.ParseQuery(query),
-                Headers = headers,
-                Body = item?["body"] is { } b ? System.Text.Encoding.UTF8.GetBytes(b.ToJsonString()) : [],
-                ServiceBaseUrl = request.ServiceBaseUrl,
-                BrowserLoginBaseUrl = request.BrowserLoginBaseUrl,
-            };
-            var answer = Handle(inner, identity);
-            responses.Add(new JsonObject
-            {
-                ["id"] = item?["id"]?.ToString(),
-                ["status"] = answer.Status,
-                ["headers"] = new JsonObject { ["Content-Type"] = answer.ContentType ?? "application/json" },
-                ["body"] = answer.Body.Length > 0 ? JsonNode.Parse(answer.Body) : null,
-            });
-        }
-        return EmulatorResponse.Json(200, new JsonObject { ["responses"] = responses });
-    }
-
-    private static EmulatorResponse NotFound(string id) =>
-        Error(404, "Request_ResourceNotFound", $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
-
-    internal static EmulatorResponse Error(int status, string code, string message) => EmulatorResponse.Json(status, new JsonObject
-    {
-        ["error"] = new JsonObject
-        {
-            ["code"] = code,
-            ["message"] = message,
-            ["innerError"] = new JsonObject
-            {
-                ["date"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
-                ["request-id"] = Guid.NewGuid().ToString(),
-                ["client-request-id"] = Guid.NewGuid().ToString(),
-            },
-        },
-    });
-
-    [GeneratedRegex("\"(?<p>[A-Za-z]+):(?<v>[^\"]*)\"")]
-    private static partial Regex SearchClause();
 
     [GeneratedRegex(@"^servicePrincipals\(appId='(?<id>[^']+)'\)$")]
     private static partial Regex AppIdKey();

@@ -5,21 +5,30 @@ namespace Dropzone.TenantEmulator.Graph;
 /// <summary>
 /// The subset of Graph's <c>$filter</c> on users that the emulator understands: <c>property eq 'value'</c> and
 /// <c>property in ('a','b',…)</c>, joined by <c>or</c>, on id, mail, userPrincipalName and displayName. Quotes
-/// inside a literal are doubled, as OData writes them. Like Graph, an <c>in</c> list takes at most 15 values.
+/// inside a literal are doubled, as OData writes them. Graph counts every <c>eq</c> and every value of an
+/// <c>in</c> list as a child clause, and without an advanced query refuses more than 15 of them in one filter.
 /// </summary>
 internal sealed partial class UserFilter
 {
-    public const int MaxValuesPerIn = 15;
+    public const int MaxChildClauses = 15;
 
     private readonly List<(string Property, HashSet<string> Values)> _clauses;
 
-    private UserFilter(List<(string, HashSet<string>)> clauses) => _clauses = clauses;
+    private UserFilter(List<(string, HashSet<string>)> clauses, int childClauses)
+    {
+        _clauses = clauses;
+        ChildClauses = childClauses;
+    }
+
+    /// <summary>How many child clauses Graph counts in this filter (repeated values count again).</summary>
+    public int ChildClauses { get; }
 
     /// <summary>The filter, or null with the reason Graph would give for refusing it.</summary>
     public static UserFilter? Parse(string filter, out string? error)
     {
         error = null;
         var clauses = new List<(string, HashSet<string>)>();
+        var childClauses = 0;
         var rest = filter.Trim();
         while (true)
         {
@@ -32,16 +41,12 @@ internal sealed partial class UserFilter
             var values = m.Groups["one"].Success
                 ? [Unquote(m.Groups["one"].Value)]
                 : Literal().Matches(m.Groups["list"].Value).Select(l => Unquote(l.Groups["v"].Value)).ToList();
-            if (values.Count > MaxValuesPerIn)
-            {
-                error = $"Too many values in the 'in' operator: at most {MaxValuesPerIn} are allowed.";
-                return null;
-            }
+            childClauses += values.Count;
             clauses.Add((m.Groups["p"].Value, new HashSet<string>(values, StringComparer.OrdinalIgnoreCase)));
             rest = rest[m.Length..];
             if (rest.Length == 0)
             {
-                return new UserFilter(clauses);
+                return new UserFilter(clauses, childClauses);
             }
             var or = Or().Match(rest);
             if (!or.Success)

@@ -1,5 +1,4 @@
 using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dropzone.TenantEmulator.Hosting;
 

@@ -81,20 +81,50 @@ public static class TenantEmulatorExtensions
                 await WriteAsync(context, refusal);
                 return;
             }
-            var request = await ToEmulatorRequestAsync(context, service.Value);
+            var r = context.Request;
+            var origin = $"{r.Scheme}://{r.Host}{r.PathBase}";
+            var prefix = (string)r.RouteValues["service"]!;
+            var request = await ToEmulatorRequestAsync(context, service.Value, "/" + (string?)r.RouteValues["rest"],
+                $"{origin}{MountPrefix}/{prefix}", $"{origin}{MountPrefix}/login");
             var dispatcher = context.RequestServices.GetRequiredService<EmulatorDispatcher>();
             var response = await dispatcher.DispatchAsync(request, context.RequestAborted);
             await WriteAsync(context, response);
         }).WithDisplayName("Tenant emulator").ExcludeFromDescription();
     }
 
-    private static async Task<EmulatorRequest> ToEmulatorRequestAsync(HttpContext context, EmulatedService service)
+    /// <summary>
+    /// Serves login, Graph and Exchange at the root of this host, by the real services' own paths: <c>/{tenant}/oauth2/v2.0/...</c>
+    /// and <c>/common/discovery/instance</c> (Entra), <c>/v1.0/...</c> (Graph), <c>/adminapi/...</c> (Exchange). A portal then
+    /// reaches the standalone emulator through its ordinary real-tenant settings, URLs being the only difference
+    /// (<c>AzureAd:Instance</c> = this origin; MSAL takes the first path segment of an authority as the tenant, so the
+    /// authority cannot live below <c>/_emulator/login</c>). The control surface stays under <c>/_emulator/_control</c>.
+    /// </summary>
+    public static IEndpointConventionBuilder MapTenantEmulatorAtRoot(this IEndpointRouteBuilder endpoints)
+    {
+        return endpoints.Map("/{**path}", async context =>
+        {
+            var r = context.Request;
+            var path = r.Path.Value ?? "/";
+            var first = path.TrimStart('/').Split('/')[0];
+            var service = first switch
+            {
+                "adminapi" => EmulatedService.Outlook,
+                "v1.0" or "beta" => EmulatedService.Graph,
+                _ => EmulatedService.Login,
+            };
+            var origin = $"{r.Scheme}://{r.Host}{r.PathBase}";
+            var browserOrigin = context.RequestServices.GetRequiredService<EmulatorOptions>().PublicBaseUrl?.TrimEnd('/') ?? origin;
+            var request = await ToEmulatorRequestAsync(context, service, path, origin, browserOrigin);
+            var response = await context.RequestServices.GetRequiredService<EmulatorDispatcher>().DispatchAsync(request, context.RequestAborted);
+            await WriteAsync(context, response);
+        }).WithDisplayName("Tenant emulator (real service paths)").WithOrder(int.MaxValue).ExcludeFromDescription();
+    }
+
+    private static async Task<EmulatorRequest> ToEmulatorRequestAsync(HttpContext context, EmulatedService service, string path, string serviceBaseUrl, string browserLoginBaseUrl)
     {
         var r = context.Request;
         using var buffer = new MemoryStream();
         await r.Body.CopyToAsync(buffer, context.RequestAborted);
-        var origin = $"{r.Scheme}://{r.Host}{r.PathBase}";
-        var prefix = (string)r.RouteValues["service"]!;
         var headers = EmulatorRequest.HeaderDictionary();
         foreach (var (name, values) in r.Headers)
         {
@@ -104,12 +134,12 @@ public static class TenantEmulatorExtensions
         {
             Service = service,
             Method = r.Method.ToUpperInvariant(),
-            Path = "/" + (string?)r.RouteValues["rest"],
+            Path = path,
             Query = r.Query.ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal),
             Headers = headers,
             Body = buffer.ToArray(),
-            ServiceBaseUrl = $"{origin}{MountPrefix}/{prefix}",
-            BrowserLoginBaseUrl = $"{origin}{MountPrefix}/login",
+            ServiceBaseUrl = serviceBaseUrl,
+            BrowserLoginBaseUrl = browserLoginBaseUrl,
         };
     }
 

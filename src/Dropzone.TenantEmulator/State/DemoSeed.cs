@@ -14,6 +14,10 @@ internal static class DemoSeed
     private static readonly Guid ApplicationReadAllRoleId = Guid.Parse("9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30");
     private static readonly Guid DomainReadAllRoleId = Guid.Parse("dbb9058a-0e50-45d7-ae91-66909b5d4664");
     private static readonly Guid ExchangeManageAsAppRoleId = Guid.Parse("dc50a0fb-09a3-484d-be87-e023b12c6440");
+    private static readonly Guid MailReadBasicRoleId = Guid.Parse("6be147d2-ea4f-4b5a-a3fa-3eab6f3c140a");
+    private static readonly Guid MailReadBasicAllRoleId = Guid.Parse("693c5e45-0940-467d-9b8a-1022fb9d42ef");
+    private static readonly Guid MailReadWriteRoleId = Guid.Parse("e2a3a72e-5f79-4c64-b1b1-878b674786c9");
+    private static readonly Guid FullAccessAsAppRoleId = Guid.Parse("dc890d15-9560-4a4c-9b7f-a736ec74ec40");
 
     /// <summary>The application permissions the emulator can grant, with their real app role ids.</summary>
     internal static IReadOnlyList<AppPermission> KnownPermissions { get; } =
@@ -25,6 +29,11 @@ internal static class DemoSeed
         new(TenantState.GraphAppId, "Domain.Read.All", DomainReadAllRoleId),
         new(TenantState.GraphAppId, "Mail.Send", MailSendRoleId),
         new(TenantState.GraphAppId, "Mail.Read", MailReadRoleId),
+        new(TenantState.GraphAppId, "Mail.ReadBasic", MailReadBasicRoleId),
+        new(TenantState.GraphAppId, "Mail.ReadBasic.All", MailReadBasicAllRoleId),
+        new(TenantState.GraphAppId, "Mail.ReadWrite", MailReadWriteRoleId),
+        // EWS: in an Exchange Online token, so it never opens Graph's /messages.
+        new(TenantState.ExchangeAppId, "full_access_as_app", FullAccessAsAppRoleId),
     ];
 
     public static void Populate(TenantState state)
@@ -56,7 +65,7 @@ internal static class DemoSeed
             DemoTenant.PortalClientSecret, seededAt);
         portal.AppRoles.AddRange([DemoTenant.PortalAdminRole, DemoTenant.PortalAuditorRole]);
         portal.DirectoryRoles.Add(TenantState.ExchangeAdministratorRole);
-        portal.ApplicationPermissions.AddRange(KnownPermissions.Where(p => p.Value != "Mail.Read"));
+        portal.ApplicationPermissions.AddRange(KnownPermissions.Where(p => !p.Value.StartsWith("Mail.Read", StringComparison.Ordinal) && p.Value != "full_access_as_app"));
         state.Apps.Add(portal);
 
         var restricted = NewApp(DemoTenant.RestrictedAppId, DemoTenant.RestrictedServicePrincipalId, DemoTenant.RestrictedAppDisplayName,

@@ -150,6 +150,22 @@ public sealed partial class TenantState
         SaveChanges();
     }
 
+    /// <summary>
+    /// Adds a mailbox whose display name is the Name of the recipient <paramref name="identity"/> names, so that name
+    /// (as ManagedBy lists owners) matches two recipients, as happens in real tenants.
+    /// </summary>
+    public Guid AddNamesake(string identity)
+    {
+        lock (Gate)
+        {
+            var original = ResolveVisible(identity) ?? throw new ArgumentException($"Unknown recipient {identity}.", nameof(identity));
+            var namesake = DemoSeed.NewUser(this, NewId(), $"namesake{Objects.Count}", original.Name, "Staff", "Namesakes", hasMailbox: true);
+            Objects.Add(namesake);
+            DirectoryChanged();
+            return namesake.Id;
+        }
+    }
+
     /// <summary>Replaces a group's members directly, bypassing the API (fast set-up for paging tests).</summary>
     public void ReplaceGroupMembers(Guid groupId, IEnumerable<Guid> memberIds)
     {
@@ -296,6 +312,20 @@ public sealed partial class TenantState
         return _identityIndex!.TryGetValue(trimmed, out var candidates)
             ? candidates.Find(o => IsVisible(o) && o.IdentityKeys().Any(k => Eq(k, trimmed)))
             : null;
+    }
+
+    /// <summary>Every visible object an identity names: more than one means Exchange answers "matches multiple entries".</summary>
+    internal List<DirectoryObject> ResolveAllVisible(string identity)
+    {
+        BuildIndexIfNeeded();
+        var trimmed = identity.Trim();
+        if (Guid.TryParse(trimmed, out _))
+        {
+            return ResolveVisible(trimmed) is { } one ? [one] : [];
+        }
+        return _identityIndex!.TryGetValue(trimmed, out var candidates)
+            ? [.. candidates.Where(o => IsVisible(o) && o.IdentityKeys().Any(k => Eq(k, trimmed))).Distinct()]
+            : [];
     }
 
     private void BuildIndexIfNeeded()

@@ -4,10 +4,10 @@ namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditArchiverTests
 {
-    [Fact]
-    public async Task ArchiveDue_NotConfigured_KeepsEverything()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ArchiveDue_NotConfigured_KeepsEverything(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(5);
         database.Time.Advance(TimeSpan.FromDays(400));
 
@@ -17,10 +17,10 @@ public sealed class AuditArchiverTests
         Assert.Equal(5, await db.AuditEntries.CountAsync());
     }
 
-    [Fact]
-    public async Task ArchiveDue_OldEntries_MovedToFileAndChainStillVerifies()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ArchiveDue_OldEntries_MovedToFileAndChainStillVerifies(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         database.AuditOptions.ArchiveAfterDays = 30;
         await database.SeedAsync(6);
         database.Time.Advance(TimeSpan.FromDays(31));
@@ -45,10 +45,10 @@ public sealed class AuditArchiverTests
         Assert.Equal(5, result.EntriesChecked);
     }
 
-    [Fact]
-    public async Task ArchiveDue_SecondCut_ContinuesFromFirstAndVerifies()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ArchiveDue_SecondCut_ContinuesFromFirstAndVerifies(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         var first = await database.SeedAndArchiveAsync(3);
         await database.SeedAsync(3);
         database.Time.Advance(TimeSpan.FromDays(2));
@@ -62,24 +62,24 @@ public sealed class AuditArchiverTests
         Assert.True((await database.Verifier.VerifyAsync()).Intact);
     }
 
-    [Fact]
-    public async Task Database_DeleteBeyondTheCut_StillRefused()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Database_DeleteBeyondTheCut_StillRefused(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedDueForArchiveAsync(3);
         await database.SeedAsync(2);
         await database.Archiver.ArchiveDueAsync();
 
-        await Assert.ThrowsAsync<SqliteException>(() => database.ExecuteAsync("DELETE FROM AuditEntries WHERE Sequence = 4"));
-        await Assert.ThrowsAsync<SqliteException>(() => database.ExecuteAsync("DELETE FROM AuditArchiveCuts"));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => database.ExecuteAsync("DELETE FROM \"AuditEntries\" WHERE \"Sequence\" = 4"));
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => database.ExecuteAsync("DELETE FROM \"AuditArchiveCuts\""));
     }
 
-    [Fact]
-    public async Task ArchiveDue_BrokenRange_RefusesAndKeepsEntries()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ArchiveDue_BrokenRange_RefusesAndKeepsEntries(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedDueForArchiveAsync(4);
-        await database.TamperAsync("UPDATE AuditEntries SET Answer = 'x' WHERE Sequence = 2;" + Dropzone.Portal.Core.Data.Migrations.AuditTriggers.Create);
+        await database.TamperAsync("UPDATE \"AuditEntries\" SET \"Answer\" = 'x' WHERE \"Sequence\" = 2;" + AuditTriggers.For(provider).Create);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.Archiver.ArchiveDueAsync());
 
@@ -87,10 +87,10 @@ public sealed class AuditArchiverTests
         Assert.Equal(4, await db.AuditEntries.CountAsync());
     }
 
-    [Fact]
-    public async Task VerifyArchives_TwoCuts_WholeArchivedChainVerifies()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task VerifyArchives_TwoCuts_WholeArchivedChainVerifies(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAndArchiveAsync(4);
         await database.SeedAndArchiveAsync(3);
 
@@ -100,10 +100,10 @@ public sealed class AuditArchiverTests
         Assert.Equal(8, result.EntriesChecked); // 4 + the first Audit.Archived entry + 3
     }
 
-    [Fact]
-    public async Task VerifyArchives_FileEdited_ReportsTheCut()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task VerifyArchives_FileEdited_ReportsTheCut(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         var cut = await database.SeedAndArchiveAsync(4);
         var path = Path.Combine(database.Folder, "archive", cut!.FileName);
         await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("user2@", "user9@", StringComparison.Ordinal));

@@ -4,18 +4,23 @@ using Microsoft.Extensions.Logging;
 
 namespace Dropzone.Portal.Core.Tests.Audit;
 
-/// <summary>A migrated SQLite file in a temp folder (triggers included), deleted on dispose.</summary>
+/// <summary>
+/// A migrated portal database (triggers included) on either engine, a <see cref="TempDatabase"/>, with the audit
+/// services over it; deleted on dispose.
+/// </summary>
 public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
 
+    private readonly TempDatabase _database;
     private readonly DbContextOptions<PortalDbContext> _options;
 
-    private AuditDatabase(string folder)
+    private AuditDatabase(TempDatabase database)
     {
-        Folder = folder;
-        ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "portal.db"), Pooling = false }.ToString();
-        _options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(ConnectionString).UseAuditChainKey(Key).Options;
+        _database = database;
+        var folder = Folder = database.Folder;
+        ConnectionString = database.ConnectionString;
+        _options = new DbContextOptionsBuilder<PortalDbContext>().UsePortalDatabase(Provider, ConnectionString).UseAuditChainKey(Key).Options;
         AuditOptions = new() { ArchiveFolder = "archive", CheckpointFile = Path.Combine(folder, "audit-checkpoints.jsonl") };
         Trail = new AuditTrail(Time);
         Checkpoints = new AuditCheckpointLog(Options.Create(AuditOptions), Key, Time);
@@ -33,6 +38,7 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
 
     public AuditIntegrityMonitor Monitor => new(this, Trail, Verifier, Archiver, Checkpoints, new ListLogger<AuditIntegrityMonitor>(Logs));
 
+    public PortalDatabaseProvider Provider => _database.Provider;
     public string Folder { get; }
     public string ConnectionString { get; }
     public FakeTimeProvider Time { get; } = new(Start);
@@ -43,26 +49,13 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
 
     public AuditArchiver Archiver => new(this, Trail, Key, Time, Options.Create(AuditOptions), new TestEnvironment(Folder));
 
-    public static async Task<AuditDatabase> CreateAsync()
-    {
-        var database = await CreateFolderAsync();
-        await using var db = database.CreateDbContext();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        await db.Database.MigrateAsync();
-        return database;
-    }
-
-    private static Task<AuditDatabase> CreateFolderAsync()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        return Task.FromResult(new AuditDatabase(folder));
-    }
+    public static async Task<AuditDatabase> CreateAsync(PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite) =>
+        new(await TempDatabase.CreateAsync("dropzone-audit-tests", writeAheadLog: true, provider));
 
     public PortalDbContext CreateDbContext() => new(_options);
 
     public PortalDbContext CreateDbContext(string connectionString) =>
-        new(new DbContextOptionsBuilder<PortalDbContext>().UseSqlite(connectionString).UseAuditChainKey(Key).Options);
+        new(new DbContextOptionsBuilder<PortalDbContext>().UsePortalDatabase(Provider, connectionString).UseAuditChainKey(Key).Options);
 
     /// <summary>Appends <paramref name="count"/> entries, one per second, through the real write path.</summary>
     public async Task SeedAsync(int count, Func<int, AuditEvent>? make = null)
@@ -99,14 +92,7 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
     }
 
     /// <summary>Plays an attacker with file access: drops the append-only triggers, then runs raw SQL.</summary>
-    public async Task TamperAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = Data.Migrations.AuditTriggers.Drop + sql;
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task TamperAsync(string sql) => ExecuteAsync(AuditTriggers.For(Provider).Drop + sql);
 
     /// <summary>
     /// A byte copy of this database file (and of the checkpoint file), as an attacker or an auditor would take
@@ -114,10 +100,12 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
     /// </summary>
     public async Task<AuditDatabase> CopyAsync()
     {
+        Assert.Equal(PortalDatabaseProvider.Sqlite, Provider);
         await ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);");
         SqliteConnection.ClearAllPools();
-        var copy = await CreateFolderAsync();
-        File.Copy(Path.Combine(Folder, "portal.db"), Path.Combine(copy.Folder, "portal.db"));
+        var copy = new AuditDatabase(await TempDatabase.CreateAsync("dropzone-audit-tests"));
+        SqliteConnection.ClearAllPools();
+        File.Copy(Path.Combine(Folder, "portal.db"), Path.Combine(copy.Folder, "portal.db"), overwrite: true);
         if (File.Exists(AuditOptions.CheckpointFile)) File.Copy(AuditOptions.CheckpointFile, copy.AuditOptions.CheckpointFile);
         copy.Time.SetUtcNow(Time.GetUtcNow());
         return copy;
@@ -130,27 +118,18 @@ public sealed class AuditDatabase : IDbContextFactory<PortalDbContext>, IAsyncDi
         return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
     }
 
+    /// <summary>Runs raw SQL on a connection of its own (identifiers quoted, so it reads the same on both engines).</summary>
     public async Task<int> ExecuteAsync(string sql)
     {
-        await using var connection = new SqliteConnection(ConnectionString);
+        await using var db = CreateDbContext();
+        var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return await command.ExecuteNonQueryAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open on some platform: the temp folder is cleaned by the OS eventually.
-        }
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 
     private sealed class ListLogger<T>(List<(LogLevel Level, string Message)> lines) : ILogger<T>
     {

@@ -2,9 +2,9 @@ namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditExporterTests
 {
-    private static async Task<AuditDatabase> SeededAsync()
+    private static async Task<AuditDatabase> SeededAsync(PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
     {
-        var database = await AuditDatabase.CreateAsync();
+        var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(20, i => new AuditEvent(AuditActions.MemberAdded, AuditActor.System, i % 4 == 0 ? AuditOutcome.Failed : AuditOutcome.Succeeded)
         {
             GroupId = i % 2 == 0 ? "g-even" : "g-odd",
@@ -14,10 +14,10 @@ public sealed class AuditExporterTests
         return database;
     }
 
-    [Fact]
-    public async Task WriteCsv_Filtered_HeaderAndExactlyTheMatchingRows()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task WriteCsv_Filtered_HeaderAndExactlyTheMatchingRows(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
         var filter = new AuditFilter { GroupId = "g-even", Outcome = AuditOutcome.Failed };
         using var output = new MemoryStream();
 
@@ -30,10 +30,10 @@ public sealed class AuditExporterTests
         Assert.All(lines.Skip(1), l => Assert.Contains(",g-even,Failed,", l, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task WriteCsv_FormulaAndSpecialCharacters_EscapedAndQuoted()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task WriteCsv_FormulaAndSpecialCharacters_EscapedAndQuoted(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
         using var output = new MemoryStream();
 
         await database.Query.ExportAsync(new AuditFilter { TargetId = "m2@contoso.com" }, AuditScope.All, AuditExportFormat.Csv, output);
@@ -43,10 +43,10 @@ public sealed class AuditExporterTests
         Assert.Contains("\"\"quoted\"\"", csv, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task WriteJsonLines_Filtered_OneObjectPerMatchingEntryWithHashes()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task WriteJsonLines_Filtered_OneObjectPerMatchingEntryWithHashes(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
         using var output = new MemoryStream();
 
         var rows = await database.Query.ExportAsync(new AuditFilter { GroupId = "g-odd" }, AuditScope.All, AuditExportFormat.JsonLines, output);
@@ -65,7 +65,7 @@ public sealed class AuditExporterTests
     [InlineData(AuditExportFormat.JsonLines)]
     public async Task Export_SqliteFastPath_ByteForByteAsEntityPath(AuditExportFormat format)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
         await database.SeedAsync(3, i => new AuditEvent(AuditActions.OwnerChanged, AuditActor.User("oid", "zoë@contoso.com", "Zoë \"Z\" 👋"))
         {
             GroupId = "g-odd",

@@ -15,17 +15,17 @@ public sealed class AuditQueryServiceTests
             RequestId = i == 17 ? "req-17" : null,
         };
 
-    private static async Task<AuditDatabase> SeededAsync()
+    private static async Task<AuditDatabase> SeededAsync(PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
     {
-        var database = await AuditDatabase.CreateAsync();
+        var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(30, Make);
         return database;
     }
 
-    [Fact]
-    public async Task GetPage_NoFilter_NewestFirstWithTotal()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task GetPage_NoFilter_NewestFirstWithTotal(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
 
         var page = await database.Query.GetPageAsync(AuditFilter.None, AuditScope.All, new AuditPageRequest(0, 10));
 
@@ -34,20 +34,20 @@ public sealed class AuditQueryServiceTests
         Assert.Equal(Enumerable.Range(21, 10).Reverse().Select(i => (long)i), page.Items.Select(e => e.Sequence));
     }
 
-    [Fact]
-    public async Task GetPage_SecondPageAscending_NextSlice()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task GetPage_SecondPageAscending_NextSlice(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
 
         var page = await database.Query.GetPageAsync(AuditFilter.None, AuditScope.All, new AuditPageRequest(1, 10, AuditSort.Sequence, Descending: false));
 
         Assert.Equal(Enumerable.Range(11, 10).Select(i => (long)i), page.Items.Select(e => e.Sequence));
     }
 
-    [Fact]
-    public async Task GetPage_SortByGroup_GroupedThenBySequence()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task GetPage_SortByGroup_GroupedThenBySequence(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
 
         var page = await database.Query.GetPageAsync(AuditFilter.None, AuditScope.All, new AuditPageRequest(0, 12, AuditSort.Group, Descending: false));
 
@@ -78,7 +78,7 @@ public sealed class AuditQueryServiceTests
     [MemberData(nameof(Filters))]
     public async Task GetPage_Filter_OnlyMatchingEntries(string name, AuditFilter filter, int expected)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
 
         var page = await database.Query.GetPageAsync(filter, AuditScope.All, new AuditPageRequest(0, 50));
 
@@ -86,10 +86,10 @@ public sealed class AuditQueryServiceTests
         Assert.Equal(expected, page.Items.Count);
     }
 
-    [Fact]
-    public async Task GetPage_TimeRange_BoundsAreInclusiveExclusive()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task GetPage_TimeRange_BoundsAreInclusiveExclusive(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
 
         var page = await database.Query.GetPageAsync(
             new AuditFilter { From = AuditDatabase.Start.AddSeconds(5), To = AuditDatabase.Start.AddSeconds(15) },
@@ -99,10 +99,10 @@ public sealed class AuditQueryServiceTests
         Assert.Equal(15, page.Items[^1].Sequence);
     }
 
-    [Fact]
-    public async Task GetPage_OwnerScope_OnlyOwnGroups()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task GetPage_OwnerScope_OnlyOwnGroups(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
 
         var page = await database.Query.GetPageAsync(AuditFilter.None, AuditScope.Groups(["group-a", "group-c"]), new AuditPageRequest(0, 50));
 
@@ -112,10 +112,10 @@ public sealed class AuditQueryServiceTests
         Assert.Null(await database.Query.GetAsync(2, AuditScope.Groups(["group-a"])));
     }
 
-    [Fact]
-    public async Task GetPage_MoreMatchesThanCountLimit_CountIsLowerBound()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task GetPage_MoreMatchesThanCountLimit_CountIsLowerBound(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
         database.AuditOptions.CountLimit = 20;
 
         var page = await database.Query.GetPageAsync(AuditFilter.None, AuditScope.All, new AuditPageRequest(0, 5));
@@ -124,10 +124,10 @@ public sealed class AuditQueryServiceTests
         Assert.True(page.TotalIsLowerBound);
     }
 
-    [Fact]
-    public async Task GetPage_FreeTextBeyondWindow_SearchesNewestOnly()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task GetPage_FreeTextBeyondWindow_SearchesNewestOnly(PortalDatabaseProvider provider)
     {
-        await using var database = await SeededAsync();
+        await using var database = await SeededAsync(provider);
         database.AuditOptions.FreeTextWindow = 10;
 
         var page = await database.Query.GetPageAsync(new AuditFilter { Text = "box" }, AuditScope.All, new AuditPageRequest(0, 50));

@@ -4,10 +4,10 @@ namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditTrailTests
 {
-    [Fact]
-    public async Task Record_ThenSave_AssignsSequencesAndChainsHashes()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Record_ThenSave_AssignsSequencesAndChainsHashes(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(3);
         await database.SeedAsync(2);
 
@@ -21,10 +21,10 @@ public sealed class AuditTrailTests
         Assert.Equal(AuditDatabase.Start.UtcDateTime, entries[0].OccurredAt);
     }
 
-    [Fact]
-    public async Task Record_ClockGoesBackwards_TimeNeverDecreasesAlongChain()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Record_ClockGoesBackwards_TimeNeverDecreasesAlongChain(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(1);
         var lateClock = new AuditTrail(new FakeTimeProvider(AuditDatabase.Start.AddHours(-1)));
 
@@ -36,10 +36,10 @@ public sealed class AuditTrailTests
         Assert.Equal(times[0], times[1]);
     }
 
-    [Fact]
-    public async Task SaveChanges_StateChangeFails_NoAuditEntryWritten()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SaveChanges_StateChangeFails_NoAuditEntryWritten(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await using (var first = database.CreateDbContext())
         {
             first.DataProtectionKeys.Add(new DataProtectionKey { Id = 1, FriendlyName = "k1", Xml = "<key/>" });
@@ -56,10 +56,10 @@ public sealed class AuditTrailTests
         Assert.Equal(0, await check.AuditEntries.CountAsync());
     }
 
-    [Fact]
-    public async Task SaveChanges_StateChangeSucceeds_AuditEntryCommittedWithIt()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SaveChanges_StateChangeSucceeds_AuditEntryCommittedWithIt(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await using var db = database.CreateDbContext();
         db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = "k1", Xml = "<key/>" });
         database.Trail.Record(db, new AuditEvent(AuditActions.GroupCreated, AuditActor.System));
@@ -71,10 +71,10 @@ public sealed class AuditTrailTests
         Assert.Equal(1, await check.AuditEntries.CountAsync());
     }
 
-    [Fact]
-    public async Task SaveChanges_CallerTransactionRolledBack_NeitherStateNorEntryRemains()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SaveChanges_CallerTransactionRolledBack_NeitherStateNorEntryRemains(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await using var db = database.CreateDbContext();
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
@@ -89,10 +89,10 @@ public sealed class AuditTrailTests
         Assert.Equal(0, await check.AuditEntries.CountAsync());
     }
 
-    [Fact]
-    public async Task SaveChanges_FailedThenRetried_ChainsFromCurrentHead()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SaveChanges_FailedThenRetried_ChainsFromCurrentHead(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await using var db = database.CreateDbContext();
         db.DataProtectionKeys.Add(new DataProtectionKey { Id = 5, Xml = "<key/>" });
         await db.SaveChangesAsync();
@@ -110,10 +110,10 @@ public sealed class AuditTrailTests
         Assert.Equal(3, await check.AuditEntries.CountAsync());
     }
 
-    [Fact]
-    public async Task SaveChanges_ConcurrentAppenders_OneUnbrokenChain()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SaveChanges_ConcurrentAppenders_OneUnbrokenChain(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         const int writers = 6, perWriter = 15;
 
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
@@ -131,13 +131,13 @@ public sealed class AuditTrailTests
         Assert.Equal(writers * perWriter, result.EntriesChecked);
     }
 
-    [Fact]
-    public async Task SaveChanges_WritersWithSeparateGates_DatabaseLockStillKeepsOneChain()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SaveChanges_WritersWithSeparateGates_DatabaseLockStillKeepsOneChain(PortalDatabaseProvider provider)
     {
-        // The in-process gate is keyed by connection string; a second spelling of the same file gets its own gate,
-        // which is what a second process would have. The chain must then hold by the database lock alone.
-        await using var database = await AuditDatabase.CreateAsync();
-        var otherSpelling = database.ConnectionString + ";Default Timeout=31";
+        // The in-process gate is keyed by connection string; a second spelling of the same database gets its own gate,
+        // which is what a second process (another instance) would have. The chain must then hold by the database lock alone.
+        await using var database = await AuditDatabase.CreateAsync(provider);
+        var otherSpelling = database.ConnectionString + (provider == PortalDatabaseProvider.Sqlite ? ";Default Timeout=31" : ";Application Name=second-instance");
 
         await Task.WhenAll(Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
         {
@@ -154,15 +154,14 @@ public sealed class AuditTrailTests
         Assert.Equal(90, result.EntriesChecked);
     }
 
-    [Fact]
-    public async Task AppendBatch_ManyEntries_OneTransactionOneChain()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AppendBatch_ManyEntries_OneTransactionOneChain(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await using var db = database.CreateDbContext();
 
         var written = await database.Trail.AppendBatchAsync(db,
-            Enumerable.Range(0, 2_500).Select(i => new AuditEvent(AuditActions.MemberAdded, AuditActor.System) { GroupId = $"g{i % 3}" }),
-            chunkSize: 1_000);
+            Enumerable.Range(0, 2_500).Select(i => new AuditEvent(AuditActions.MemberAdded, AuditActor.System) { GroupId = $"g{i % 3}" }));
 
         Assert.Equal(2_500, written);
         // Then the ordinary path continues the same chain.
@@ -178,32 +177,32 @@ public sealed class AuditTrailTests
         Assert.Equal(833, page.TotalCount);
     }
 
-    [Fact]
-    public async Task Database_UpdateOfEntry_Refused()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Database_UpdateOfEntry_Refused(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(2);
 
-        var error = await Assert.ThrowsAsync<SqliteException>(() => database.ExecuteAsync("UPDATE AuditEntries SET Answer = 'x' WHERE Sequence = 1"));
+        var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => database.ExecuteAsync("UPDATE \"AuditEntries\" SET \"Answer\" = 'x' WHERE \"Sequence\" = 1"));
 
         Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Database_DeleteOfEntry_Refused()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Database_DeleteOfEntry_Refused(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(2);
 
-        var error = await Assert.ThrowsAsync<SqliteException>(() => database.ExecuteAsync("DELETE FROM AuditEntries"));
+        var error = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => database.ExecuteAsync("DELETE FROM \"AuditEntries\""));
 
         Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task SaveChanges_ModifiedOrDeletedEntry_RefusedByCode()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SaveChanges_ModifiedOrDeletedEntry_RefusedByCode(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(1);
         await using var db = database.CreateDbContext();
         var entry = await db.AuditEntries.SingleAsync();

@@ -2,10 +2,10 @@ namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditVerifierTests
 {
-    [Fact]
-    public async Task Verify_EmptyHistory_IntactWithNoEntries()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Verify_EmptyHistory_IntactWithNoEntries(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
 
         var result = await database.Verifier.VerifyAsync();
 
@@ -13,10 +13,10 @@ public sealed class AuditVerifierTests
         Assert.Equal(0, result.EntriesChecked);
     }
 
-    [Fact]
-    public async Task Verify_IntactChain_ReportsCountAndTime()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Verify_IntactChain_ReportsCountAndTime(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(10);
 
         var result = await database.Verifier.VerifyAsync();
@@ -29,13 +29,13 @@ public sealed class AuditVerifierTests
         Assert.Equal((10L, (await db.AuditEntries.SingleAsync(e => e.Sequence == 10)).Hash), (result.HeadSequence, result.HeadHash));
     }
 
-    [Fact]
-    public async Task Verify_EntryEditedInSqlite_ReportsContentEditedAtThatSequence()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Verify_EntryEditedInSqlite_ReportsContentEditedAtThatSequence(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(10);
 
-        await database.TamperAsync("UPDATE AuditEntries SET Command = 'Remove-DistributionGroup' WHERE Sequence = 4;");
+        await database.TamperAsync("UPDATE \"AuditEntries\" SET \"Command\" = 'Remove-DistributionGroup' WHERE \"Sequence\" = 4;");
 
         var result = await database.Verifier.VerifyAsync();
         Assert.False(result.Intact);
@@ -44,29 +44,29 @@ public sealed class AuditVerifierTests
         Assert.Equal(3, result.EntriesChecked);
     }
 
-    [Fact]
-    public async Task Verify_EntryDeletedInSqlite_ReportsEntryMissing()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Verify_EntryDeletedInSqlite_ReportsEntryMissing(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(10);
 
-        await database.TamperAsync("DELETE FROM AuditEntries WHERE Sequence = 6;");
+        await database.TamperAsync("DELETE FROM \"AuditEntries\" WHERE \"Sequence\" = 6;");
 
         var result = await database.Verifier.VerifyAsync();
         Assert.Equal(6, result.BrokenAtSequence);
         Assert.Equal(AuditBreakKind.EntryMissing, result.Break);
     }
 
-    [Fact]
-    public async Task Verify_EntriesSwappedInSqlite_ReportsReordered()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Verify_EntriesSwappedInSqlite_ReportsReordered(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(10);
 
         await database.TamperAsync("""
-            UPDATE AuditEntries SET Sequence = -1 WHERE Sequence = 5;
-            UPDATE AuditEntries SET Sequence = 5 WHERE Sequence = 6;
-            UPDATE AuditEntries SET Sequence = 6 WHERE Sequence = -1;
+            UPDATE "AuditEntries" SET "Sequence" = -1 WHERE "Sequence" = 5;
+            UPDATE "AuditEntries" SET "Sequence" = 5 WHERE "Sequence" = 6;
+            UPDATE "AuditEntries" SET "Sequence" = 6 WHERE "Sequence" = -1;
             """);
 
         var result = await database.Verifier.VerifyAsync();
@@ -74,10 +74,10 @@ public sealed class AuditVerifierTests
         Assert.Equal(AuditBreakKind.Reordered, result.Break);
     }
 
-    [Fact]
-    public async Task Verify_EntryEditedAndRehashedWithTheKey_ReportsChainLinkMismatchAtSuccessor()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Verify_EntryEditedAndRehashedWithTheKey_ReportsChainLinkMismatchAtSuccessor(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(10);
         AuditEntry forged;
         await using (var db = database.CreateDbContext())
@@ -87,17 +87,17 @@ public sealed class AuditVerifierTests
         forged.Answer = "forged";
         forged.Hash = AuditChain.ComputeHash(forged, database.Key);
 
-        await database.TamperAsync($"UPDATE AuditEntries SET Answer = 'forged', Hash = '{forged.Hash}' WHERE Sequence = 3;");
+        await database.TamperAsync($"UPDATE \"AuditEntries\" SET \"Answer\" = 'forged', \"Hash\" = '{forged.Hash}' WHERE \"Sequence\" = 3;");
 
         var result = await database.Verifier.VerifyAsync();
         Assert.Equal(4, result.BrokenAtSequence);
         Assert.Equal(AuditBreakKind.ChainLinkMismatch, result.Break);
     }
 
-    [Fact]
-    public async Task Verify_NonAsciiAndNullFields_FastPathAgreesWithEntityHashes()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Verify_NonAsciiAndNullFields_FastPathAgreesWithEntityHashes(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(3, i => new AuditEvent(AuditActions.OwnerChanged, AuditActor.User("oid", "zoë@contoso.com", "Zoë 👋 Ünïcode"))
         {
             Answer = i == 1 ? null : "Réponse: «ok» \uD800 lone surrogate",
@@ -111,10 +111,10 @@ public sealed class AuditVerifierTests
         Assert.All(await db.AuditEntries.ToListAsync(), e => Assert.True(AuditChain.HashMatches(e, database.Key)));
     }
 
-    [Fact]
-    public async Task VerifyAndRecord_Intact_RecordsAuditVerifiedShownAsLastResult()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task VerifyAndRecord_Intact_RecordsAuditVerifiedShownAsLastResult(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(3);
 
         await database.Monitor.VerifyChainAsync(AuditActor.User("oid-1", "ada@contoso.com", "Ada"));

@@ -60,6 +60,20 @@ public sealed class GroupOwnershipTests
     }
 
     [Fact]
+    public async Task IsCurrentOwnerAsync_OwnerNameSharedByTwoRecipients_SaysSoInsteadOfDroppingTheOwner()
+    {
+        await using var h = await CreateAsync();
+        var group = await h.CreateGroupAsync(storedOwners: [Owner]);
+        h.Tenant.AddNamesake(Owner.UserPrincipalName);
+        var ownership = h.Services.GetRequiredService<GroupOwnership>();
+
+        var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => ownership.IsCurrentOwnerAsync(group, Owner.ObjectId));
+
+        Assert.Contains("several recipients share", ex.Message, StringComparison.Ordinal);
+        Assert.Equal([Owner.ObjectId], (await StoredAsync(h, group.Id)).Owners.Select(o => o.ObjectId));
+    }
+
+    [Fact]
     public async Task RefreshAllAsync_OwnerRemovedInExchangeWithNobodyActing_CopyFollowsAndQueuesRecount()
     {
         await using var h = await CreateAsync();

@@ -8,10 +8,10 @@ public sealed class MemberRequestWorkflowTests
     private static SubmitMemberRequest AskToJoin(Guid groupId, string? mailbox = null) =>
         new(groupId, MembershipChange.Add, mailbox, "I triage phishing reports for my team.");
 
-    [Fact]
-    public async Task DecideAsync_OwnerApprovesOwnMailboxRequest_MemberPresentInEmulatorAndVerified()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task DecideAsync_OwnerApprovesOwnMailboxRequest_MemberPresentInEmulatorAndVerified(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
 
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
@@ -32,10 +32,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Contains("-BypassSecurityGroupManagerCheck", memberAdded.Command, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task DecideAsync_Approved_EmulatorRecordsMailToOwnersAndRequester()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task DecideAsync_Approved_EmulatorRecordsMailToOwnersAndRequester(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
 
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
@@ -50,10 +50,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.DoesNotContain(mail, m => m.Body.Contains(DemoTenant.PortalClientSecret, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task DecideAsync_OwnerRejects_NothingChangesInExchange()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task DecideAsync_OwnerRejects_NothingChangesInExchange(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         var before = await h.EmulatorMembersAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
@@ -71,10 +71,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Contains(h.Tenant.SentMail, m => m.Subject.StartsWith("Request rejected", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task DecideAsync_NonOwnerCallsServiceDirectly_RefusedAndAudited()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task DecideAsync_NonOwnerCallsServiceDirectly_RefusedAndAudited(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
 
@@ -89,10 +89,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Empty(await h.Requests.GetApprovalQueueAsync(As(Sam)));
     }
 
-    [Fact]
-    public async Task DecideAsync_RequesterIsOwner_CannotApproveOwnRequest()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task DecideAsync_RequesterIsOwner_CannotApproveOwnRequest(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Owner), AskToJoin(group.Id));
 
@@ -104,10 +104,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Empty(await h.Requests.GetApprovalQueueAsync(As(Owner)));
     }
 
-    [Fact]
-    public async Task DecideAsync_RequesterIsAdmin_CannotApproveOwnRequestButAnotherAdminCan()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task DecideAsync_RequesterIsAdmin_CannotApproveOwnRequestButAnotherAdminCan(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Admin, isAdmin: true), AskToJoin(group.Id));
 
@@ -118,10 +118,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.True(other.Succeeded);
     }
 
-    [Fact]
-    public async Task DecideAsync_OwnerRemovedInExchange_LosesTheRightAtOnce()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task DecideAsync_OwnerRemovedInExchange_LosesTheRightAtOnce(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
         var changed = await h.Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [Riley.UserPrincipalName]));
@@ -136,10 +136,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Empty(await h.Requests.GetApprovalQueueAsync(As(Owner)));
     }
 
-    [Fact]
-    public async Task DecideAsync_SeveralAtOnce_EachDecidedAndApplied()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task DecideAsync_SeveralAtOnce_EachDecidedAndApplied(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         var first = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
         var second = await h.Requests.SubmitAsync(As(Sam), AskToJoin(group.Id));
@@ -155,10 +155,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Contains(DemoTenant.SecurityTeamMailbox, members);
     }
 
-    [Fact]
-    public async Task SubmitAsync_DuplicatePending_RefusedAndNothingChanges()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SubmitAsync_DuplicatePending_RefusedAndNothingChanges(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
 
@@ -169,10 +169,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Single(db.MemberRequests);
     }
 
-    [Fact]
-    public async Task SubmitAsync_MailboxAlreadyMember_Refused()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SubmitAsync_MailboxAlreadyMember_Refused(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
 
         var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id, DemoTenant.PhishingReportMailbox)));
@@ -180,10 +180,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Contains("is already a member", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task SubmitAsync_RemoveMailboxNotMember_Refused()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SubmitAsync_RemoveMailboxNotMember_Refused(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
 
         var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() =>
@@ -192,10 +192,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Contains("nothing to remove", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task SubmitAsync_GroupWithoutOwnerApprovals_Refused()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SubmitAsync_GroupWithoutOwnerApprovals_Refused(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync(ownersApprove: false);
 
         var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id)));
@@ -209,7 +209,7 @@ public sealed class MemberRequestWorkflowTests
     [InlineData("all-staff@contoso.example", "is a group, not a mailbox")]
     public async Task SubmitAsync_UnknownOrMailboxlessMailbox_RefusedWithReason(string mailbox, string expected)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
 
         var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id, mailbox)));
@@ -222,7 +222,7 @@ public sealed class MemberRequestWorkflowTests
     [InlineData("   ")]
     public async Task SubmitAsync_NoJustification_RefusedBeforeAskingExchange(string justification)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         var calls = h.Tenant.Calls.Count;
 
@@ -233,10 +233,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Equal(calls, h.Tenant.Calls.Count);
     }
 
-    [Fact]
-    public async Task SubmitAsync_SharedMailboxNamed_RequestCarriesTheResolvedMailbox()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SubmitAsync_SharedMailboxNamed_RequestCarriesTheResolvedMailbox(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
 
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id, "SECURITY-TEAM@contoso.example"));
@@ -246,10 +246,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Equal(Plain.ObjectId, request.RequestedByObjectId);
     }
 
-    [Fact]
-    public async Task CancelAsync_OwnPending_CancelledAndAudited()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task CancelAsync_OwnPending_CancelledAndAudited(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
 
@@ -260,10 +260,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Empty(await h.Requests.GetApprovalQueueAsync(As(Owner)));
     }
 
-    [Fact]
-    public async Task CancelAsync_SomeoneElsesRequest_NotFoundAndUnchanged()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task CancelAsync_SomeoneElsesRequest_NotFoundAndUnchanged(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
 
@@ -272,10 +272,10 @@ public sealed class MemberRequestWorkflowTests
         Assert.Equal(MemberRequestState.Pending, (await h.ReloadAsync(request.Id)).State);
     }
 
-    [Fact]
-    public async Task ListMineAsync_TwoRequesters_EachSeesOnlyTheirOwn()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ListMineAsync_TwoRequesters_EachSeesOnlyTheirOwn(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider);
         var group = await h.CreateGroupAsync();
         var mine = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
         await h.Requests.SubmitAsync(As(Sam), AskToJoin(group.Id));

@@ -43,16 +43,17 @@ public sealed class RequestsHarness : IAsyncDisposable
     public static RequestCaller As(PortalUser user, bool isAdmin = false) => new(user, isAdmin, ClientIp: "203.0.113.7");
 
     public static async Task<RequestsHarness> CreateAsync(
-        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, bool freshTokens = false)
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, bool freshTokens = false,
+        PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
     {
-        var database = await TempDatabase.CreateAsync("dropzone-request-tests");
+        var database = await TempDatabase.CreateAsync("dropzone-request-tests", provider: provider);
         var tenant = EmulatedTenant.Start(new EmulatedTenantOptions
         {
             Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)),
             Settings = [new("Notifications:SenderMailbox", SenderMailbox), .. settings ?? new Dictionary<string, string?>()],
             Configure = builder =>
             {
-                builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UseSqlite(database.ConnectionString));
+                builder.Services.AddDbContextFactory<PortalDbContext>(o => o.UsePortalDatabase(database.Provider, database.ConnectionString));
                 builder.Services.AddSingleton<IMemberRequestQueue, RecordingQueue>();
                 builder.AddMemberRequestServices();
                 if (freshTokens)

@@ -13,7 +13,9 @@ public sealed class ThirdRestrictionModeTests
     [Fact]
     public void Build_ThirdModeRegistered_PlansItsOwnStepBetweenReplicationAndVerification()
     {
-        var services = new ServiceCollection().AddSetupSteps().AddTestOnlyMode().BuildServiceProvider();
+        // The verify step reads the portal's groups; a factory is registered but never opened here.
+        var services = new ServiceCollection().AddSetupSteps().AddTestOnlyMode()
+            .AddDbContextFactory<PortalDbContext>(o => o.UseSqlite("Data Source=:memory:")).BuildServiceProvider();
         var request = SetupTestBed.Request(["ann.archer@contoso.example"], TestOnlyMode.Id);
 
         var plan = services.GetRequiredService<SetupPlanBuilder>().Build(request, new SetupOptions());
@@ -59,7 +61,10 @@ internal static class TestOnlyModeRegistration
         services.AddRestrictionMode<TestOnlyMode>().AddSetupStep<EnsureTestRestrictionStep>();
 }
 
-/// <summary>A mode that restricts nothing: one step that only answers, an access test whose answer merely has to arrive.</summary>
+/// <summary>
+/// A mode of one step that restricts the application its own way (here with a RestrictAccess policy, so that the
+/// effective access is the group and the run can be green), and an access test whose answer merely has to arrive.
+/// </summary>
 internal sealed class TestOnlyMode : IRestrictionMode
 {
     public const string ScriptLine = "# 4. Test-only restriction: nothing to send";
@@ -70,7 +75,7 @@ internal sealed class TestOnlyMode : IRestrictionMode
     public RestrictionMode Name => Id;
     public string Code => "test";
     public string Label => "Test-only restriction";
-    public string Help => "Restricts nothing; proves a mode is a registration.";
+    public string Help => "Restricts with one command; proves a mode is a registration.";
     public string AccessTestName => "Test-ApplicationAccessPolicy";
     public IReadOnlyList<string> RoleChoices => [];
 
@@ -95,11 +100,18 @@ internal sealed class TestOnlyMode : IRestrictionMode
 
 internal sealed class EnsureTestRestrictionStep : ISetupStep
 {
-    public const string Summary = "The test-only restriction needs nothing in Exchange.";
+    public const string Summary = "The test-only restriction is in place.";
 
     public static SetupStepKind StepKind { get; } = new("EnsureTestRestriction");
 
     public SetupStepKind Kind => StepKind;
 
-    public Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken) => Task.FromResult<StepResult>(new StepResult.Done(Summary));
+    public async Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken)
+    {
+        var r = context.Request;
+        var answer = await context.InvokeAsync(ExchangeCommands.NewApplicationAccessPolicy(r.RestrictedAppId, r.GroupAddress, ApplicationAccessRight.RestrictAccess, "test-only"), cancellationToken);
+        return answer.IsSuccess || answer.Outcome is ExchangeOutcome.AlreadyExists
+            ? new StepResult.Done(Summary)
+            : new StepResult.Retry(TenantCallLog.Describe(answer));
+    }
 }

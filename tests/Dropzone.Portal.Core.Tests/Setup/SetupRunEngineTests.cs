@@ -2,10 +2,10 @@ namespace Dropzone.Portal.Core.Tests.Setup;
 
 public sealed class SetupRunEngineTests
 {
-    [Fact]
-    public async Task AdvanceAsync_FreshGroupAap_SucceedsVerifiedWithGroupAndMembersInThreeCalls()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AdvanceAsync_FreshGroupAap_SucceedsVerifiedWithGroupAndMembersInThreeCalls(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider);
         var members = bed.DemoMailboxes().Take(5).ToList();
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(members), SetupTestBed.Admin);
 
@@ -41,7 +41,13 @@ public sealed class SetupRunEngineTests
     public async Task AdvanceAsync_ThirtyPercentFaultsAndReplicationDelay_CompletesWithOneGroupAndOneRestriction(string modeName, int seed)
     {
         var mode = new RestrictionMode(modeName);
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider);
+        if (mode == RestrictionMode.RbacForApplications)
+        {
+            // RBAC scopes add to Entra grants: with the demo app's unscoped Mail.Read the group would (rightly) be Not restricted.
+            bed.Tenant.SetApplicationPermission(DemoTenant.RestrictedAppId, "Mail.Read", false);
+        }
+
         var members = bed.DemoMailboxes().Take(12).ToList();
         bed.SetFaults(f => f with
         {
@@ -98,10 +104,10 @@ public sealed class SetupRunEngineTests
         }
     }
 
-    [Fact]
-    public async Task AdvanceAsync_TwoConcurrentCalls_OnlyOneAdvances()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AdvanceAsync_TwoConcurrentCalls_OnlyOneAdvances(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider);
         bed.SetFaults(f => f with { Latency = TimeSpan.Zero });
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(3).ToList()), SetupTestBed.Admin);
         var second = bed.NewEngine();
@@ -114,10 +120,10 @@ public sealed class SetupRunEngineTests
         Assert.Single(bed.Snapshot()["policies"]!.AsArray());
     }
 
-    [Fact]
-    public async Task TryAcquireLeaseAsync_LeaseHeld_RefusedUntilExpired()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task TryAcquireLeaseAsync_LeaseHeld_RefusedUntilExpired(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider);
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(1).ToList()), SetupTestBed.Admin);
 
         Assert.True(await bed.Engine.TryAcquireLeaseAsync(runId, "worker-a", default));
@@ -126,10 +132,10 @@ public sealed class SetupRunEngineTests
         Assert.True(await bed.Engine.TryAcquireLeaseAsync(runId, "worker-b", default));
     }
 
-    [Fact]
-    public async Task AdvanceAsync_PermanentError_FailsWithRemedyAndRetryFromStepCompletes()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AdvanceAsync_PermanentError_FailsWithRemedyAndRetryFromStepCompletes(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider);
         bed.Tenant.SetExchangeAdministrator(DemoTenant.PortalClientId, granted: false);
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
 
@@ -149,10 +155,10 @@ public sealed class SetupRunEngineTests
         Assert.Contains(AuditActions.RunCompleted, actions);
     }
 
-    [Fact]
-    public async Task CancelAsync_WaitingRun_CancelledAndAudited()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task CancelAsync_WaitingRun_CancelledAndAudited(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider);
         bed.SetFaults(f => f with { ReplicationDelay = TimeSpan.FromMinutes(2) });
         var request = SetupTestBed.Request(bed.AddMailboxes(5, "cx")) with { RestrictionMode = RestrictionMode.ApplicationAccessPolicy };
         var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
@@ -166,10 +172,10 @@ public sealed class SetupRunEngineTests
         Assert.Contains(AuditActions.RunCancelled, await db.AuditEntries.Select(e => e.Action).ToListAsync());
     }
 
-    [Fact]
-    public async Task AdvanceAsync_Progress_PushedForEveryTransition()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AdvanceAsync_Progress_PushedForEveryTransition(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider);
         var seen = new List<RunProgress>();
         bed.Notifier.Progress += p => { lock (seen) { seen.Add(p); } };
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
@@ -182,10 +188,10 @@ public sealed class SetupRunEngineTests
         Assert.True(seen.Count >= 2 * plan + 2, $"{seen.Count} notifications for {plan} steps");
     }
 
-    [Fact]
-    public async Task CancelAsync_RunningRun_StopsBeforeTheNextStep()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task CancelAsync_RunningRun_StopsBeforeTheNextStep(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider);
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
         var cancelled = false;
         bed.Notifier.Progress += p =>

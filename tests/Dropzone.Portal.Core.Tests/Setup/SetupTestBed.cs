@@ -34,6 +34,10 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     private SetupTestBed(TempDatabase database, SetupOptions options, Action<IServiceCollection>? register)
     {
         var steps = new ServiceCollection().AddSetupSteps();
+        // What the effective-access check of the verify step reads: the portal's groups, the settings and the clock.
+        steps.AddSingleton<IDbContextFactory<PortalDbContext>>(_ => this);
+        steps.AddSingleton<IOptions<SetupOptions>>(Microsoft.Extensions.Options.Options.Create(options));
+        steps.AddSingleton<TimeProvider>(_ => Clock!);
         register?.Invoke(steps);
         Steps = steps.BuildServiceProvider();
         _database = database;
@@ -61,6 +65,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupOptions Options { get; }
     public FakeTimeProvider Clock { get; }
     public TenantState Tenant => _tenant.Tenant;
+    public EmulatedTenant Emulated => _tenant;
     public IExchangeClient Exchange { get; }
     public IDirectoryClient Directory { get; }
     public AuditTrail Trail { get; }
@@ -70,7 +75,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupRunLauncher Launcher { get; }
     public SetupRunReader Reader { get; }
 
-    public static async Task<SetupTestBed> CreateAsync(Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null)
+    public static async Task<SetupTestBed> CreateAsync(
+        Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null, PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
     {
         var options = new SetupOptions
         {
@@ -80,7 +86,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
             MaxStepAttempts = 30,
         };
         configure?.Invoke(options);
-        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true), options, register);
+        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true, provider), options, register);
     }
 
     /// <summary>The steps, the restriction modes and the verifier as the host registers them.</summary>
@@ -101,7 +107,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     /// <summary>The takeover as <paramref name="instance"/> runs it; taken runs are queued on <see cref="Scheduler"/>.</summary>
     public RunTakeover Takeover(PortalInstanceIdentity instance) => new(this, Registry(instance), Scheduler, NullLogger<RunTakeover>.Instance);
 
-    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(), Modes, Trail,
+    public GroupRechecker NewRechecker() => new(this, Exchange, Directory, Steps.GetRequiredService<GroupVerifier>(),
+        Steps.GetRequiredService<Dropzone.Portal.Core.Access.EffectiveAccessCheck>(), Modes, Trail,
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<GroupRechecker>.Instance);
 
     public PortalDbContext CreateDbContext() => _database.CreateDbContext();
@@ -139,11 +146,11 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     };
 
     /// <summary>Plays the job system: advances the run, and when it waits, moves the clock to its next attempt.</summary>
-    public async Task<AdvanceOutcome> DriveAsync(Guid runId, int maxAdvances = 200)
+    public async Task<AdvanceOutcome> DriveAsync(Guid runId, int maxAdvances = 200, SetupRunEngine? engine = null)
     {
         for (var i = 0; i < maxAdvances; i++)
         {
-            var outcome = await Engine.AdvanceAsync(runId);
+            var outcome = await (engine ?? Engine).AdvanceAsync(runId);
             if (outcome != AdvanceOutcome.Waiting)
             {
                 return outcome;

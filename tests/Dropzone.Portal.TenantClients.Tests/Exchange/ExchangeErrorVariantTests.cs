@@ -58,4 +58,12 @@ public class ExchangeErrorVariantTests
         Assert.IsType<ExchangeOutcome.MemberAlreadyPresent>(outcome);
         Assert.StartsWith("The recipient", outcome.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_MatchesMultipleEntries_IsAmbiguousNotNotFound()
+    {
+        var body = """{"error":{"code":"NotFound","message":"Error executing cmdlet","details":[{"code":"Client","target":"Olivia","message":"|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because 'Olivia' matches multiple entries."}]}}""";
+
+        Assert.IsType<ExchangeOutcome.Ambiguous>(ExchangeErrorParser.Parse(HttpStatusCode.NotFound, body));
+    }
 }

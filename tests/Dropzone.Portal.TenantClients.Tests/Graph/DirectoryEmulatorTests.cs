@@ -73,6 +73,40 @@ public class DirectoryEmulatorTests
     }
 
     [Fact]
+    public async Task ResolveAddressesAsync_2000Addresses_AtMostOneUsersQueryPer15AndNo400()
+    {
+        using var tenant = TenantHarness.Create();
+        var ids = tenant.State.AddBulkMailboxUsers(2000, "bulk").Select(id => id.ToString()).ToHashSet();
+        var users = tenant.Services.GetRequiredService<Dropzone.TenantEmulator.Control.ControlService>().Snapshot()["users"]!.AsArray();
+        var addresses = users.Where(u => ids.Contains(u!["id"]!.GetValue<string>())).Select(u => u!["mail"]!.GetValue<string>()).ToList();
+        var before = tenant.State.Calls.Count;
+
+        var found = await tenant.Directory.ResolveAddressesAsync(addresses);
+
+        var calls = tenant.State.Calls.Skip(before).Where(c => c.Service == "graph").ToList();
+        var queries = calls.Count(c => c.Operation?.StartsWith("$batch part", StringComparison.Ordinal) == true || c.Path.EndsWith("/users", StringComparison.Ordinal));
+        Assert.Equal(2000, found.Count);
+        Assert.DoesNotContain(calls, c => c.Status == 400);
+        Assert.InRange(queries, 1, (int)Math.Ceiling(2000 / 15.0) + 5);
+    }
+
+    [Fact]
+    public async Task Users_FilterOfThirtyChildClausesWithoutAdvancedQuery_400TooManyChildClauses()
+    {
+        using var tenant = TenantHarness.Create();
+        using var http = new HttpClient(tenant.Services.GetRequiredService<EmulatorHttpHandler>(), disposeHandler: false);
+        var token = await tenant.Services.GetRequiredService<ITenantTokenProvider>().GetAuthorizationHeaderAsync("https://graph.microsoft.com/.default", CancellationToken.None);
+        var list = string.Join(",", Enumerable.Range(0, 15).Select(i => $"'u{i}@{DemoTenant.Domain}'"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"https://graph.microsoft.com/v1.0/users?$filter=mail in ({list}) or userPrincipalName in ({list})");
+        request.Headers.TryAddWithoutValidation("Authorization", token);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Too many child clauses specified in search filter expression containing 'OR' operators: 30. Max allowed: 15", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetServicePrincipalByAppIdAsync_RestrictedApp_ReturnsItsObjectId()
     {
         using var tenant = TenantHarness.Create();

@@ -17,7 +17,7 @@ public sealed class AuditTestDatabase : IDbContextFactory<PortalDbContext>, IDis
         Folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-page-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
         _options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = Path.Combine(Folder, "portal.db"), Pooling = false }.ToString())
+            .UsePortalDatabase(PortalDatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = Path.Combine(Folder, "portal.db"), Pooling = false }.ToString())
             .UseAuditChainKey(Key)
             .Options;
         _auditOptions = Options.Create(new AuditOptions { ArchiveFolder = Path.Combine(Folder, "archive"), CheckpointFile = Path.Combine(Folder, "audit-checkpoints.jsonl") });

@@ -1,20 +1,15 @@
 namespace Dropzone.TenantEmulator.Tests.Control;
 
-public sealed class ControlSurfaceTests : IAsyncLifetime
+public sealed class ControlSurfaceTests : EmulatorHostTest
 {
     private const string Control = "/_emulator/_control";
-    private EmulatorHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private Task<HttpResponseMessage> SetFaultsAsync(object faults) => _host.Client.PostAsJsonAsync(Control + "/faults", faults);
+    private Task<HttpResponseMessage> SetFaultsAsync(object faults) => Host.Client.PostAsJsonAsync(Control + "/faults", faults);
 
     [Fact]
     public async Task State_SeededTenant_HasDocumentedFields()
     {
-        var state = await _host.Client.GetFromJsonAsync<JsonObject>(Control + "/state");
+        var state = await Host.Client.GetFromJsonAsync<JsonObject>(Control + "/state");
 
         Assert.Equal(DemoTenant.TenantId, state!["tenantId"]!.GetValue<string>());
         Assert.Equal(DemoTenant.PortalClientId, state["portalApp"]!["clientId"]!.GetValue<string>());
@@ -36,9 +31,9 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task State_AfterExchangeCalls_ShowsGroupAndCallLog()
     {
-        await _host.NewSecurityGroupAsync("Logged", DemoTenant.PhishingReportMailbox);
+        await Host.NewSecurityGroupAsync("Logged", DemoTenant.PhishingReportMailbox);
 
-        var state = await _host.Client.GetFromJsonAsync<JsonObject>(Control + "/state");
+        var state = await Host.Client.GetFromJsonAsync<JsonObject>(Control + "/state");
 
         var group = state!["groups"]!.AsArray().Single(g => g!["name"]!.GetValue<string>() == "Logged")!;
         Assert.Equal(1, group["memberCount"]!.GetValue<int>());
@@ -50,10 +45,10 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task Reset_RemovesCreatedObjects()
     {
-        await _host.NewSecurityGroupAsync("Temporary");
+        await Host.NewSecurityGroupAsync("Temporary");
 
-        using var reset = await _host.Client.PostAsync(Control + "/reset", null);
-        using var lookup = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "Temporary" });
+        using var reset = await Host.Client.PostAsync(Control + "/reset", null);
+        using var lookup = await Host.InvokeAsync("Get-DistributionGroup", new { Identity = "Temporary" });
 
         Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, lookup.StatusCode);
@@ -62,10 +57,10 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task Faults_ThrottleRateOne_429WithRetryAfter()
     {
-        var token = await _host.AppTokenAsync();
+        var token = await Host.AppTokenAsync();
         using var set = await SetFaultsAsync(new { throttleRate = 1.0, retryAfterSeconds = 7 });
 
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
 
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
@@ -75,21 +70,21 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task Faults_RetryAfterAsHttpDate_DateForm()
     {
-        var token = await _host.AppTokenAsync();
+        var token = await Host.AppTokenAsync();
         await SetFaultsAsync(new { throttleRate = 1.0, retryAfterSeconds = 30, retryAfterAsHttpDate = true });
 
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
 
-        Assert.Equal(_host.Time.GetUtcNow().AddSeconds(30), response.Headers.RetryAfter!.Date);
+        Assert.Equal(Host.Time.GetUtcNow().AddSeconds(30), response.Headers.RetryAfter!.Date);
     }
 
     [Fact]
     public async Task Faults_TransientErrorRateOne_500NamingATransientException()
     {
-        var token = await _host.AppTokenAsync();
+        var token = await Host.AppTokenAsync();
         await SetFaultsAsync(new { transientErrorRate = 1.0 });
 
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
         var type = await ExchangeErrorBody.ExceptionTypeAsync(response);
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
@@ -99,10 +94,10 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task Faults_UnavailableRateOne_503()
     {
-        var token = await _host.AppTokenAsync();
+        var token = await Host.AppTokenAsync();
         await SetFaultsAsync(new { unavailableRate = 1.0 });
 
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
     }
@@ -110,10 +105,10 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task Faults_TimeoutRateOne_504()
     {
-        var token = await _host.AppTokenAsync();
+        var token = await Host.AppTokenAsync();
         await SetFaultsAsync(new { timeoutRate = 1.0 });
 
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
     }
@@ -123,7 +118,7 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     {
         await SetFaultsAsync(new { throttleRate = 1.0 });
 
-        var token = await _host.AppTokenAsync();
+        var token = await Host.AppTokenAsync();
 
         Assert.False(string.IsNullOrEmpty(token));
     }
@@ -131,14 +126,14 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task Faults_SameSeed_SameSequence()
     {
-        var token = await _host.AppTokenAsync();
+        var token = await Host.AppTokenAsync();
         async Task<List<HttpStatusCode>> RunAsync()
         {
             await SetFaultsAsync(new { throttleRate = 0.3, unavailableRate = 0.2, seed = 42 });
             var statuses = new List<HttpStatusCode>();
             for (var i = 0; i < 20; i++)
             {
-                using var r = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+                using var r = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
                 statuses.Add(r.StatusCode);
             }
             return statuses;
@@ -155,20 +150,20 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task Faults_Latency_AnswersOnlyAfterTheInjectedClockMoves()
     {
-        _host.State.SetFaults(_host.State.Faults with { Latency = TimeSpan.FromSeconds(5) });
+        Host.State.SetFaults(Host.State.Faults with { Latency = TimeSpan.FromSeconds(5) });
 
         // A call that needs no token, so that moving the clock cannot expire anything.
-        var call = _host.Client.GetAsync($"/_emulator/login/{DemoTenant.TenantId}/discovery/v2.0/keys");
+        var call = Host.Client.GetAsync($"/_emulator/login/{DemoTenant.TenantId}/discovery/v2.0/keys");
         // Move the fake clock in small steps until the delayed call completes; nothing here waits on real time.
         while (!call.IsCompleted)
         {
-            _host.Time.Advance(TimeSpan.FromMilliseconds(500));
+            Host.Time.Advance(TimeSpan.FromMilliseconds(500));
             await Task.Yield();
         }
         using var response = await call;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var logged = _host.State.Calls[^1];
+        var logged = Host.State.Calls[^1];
         Assert.True(logged.At - logged.ReceivedAt >= TimeSpan.FromSeconds(5), $"answered after {logged.At - logged.ReceivedAt}");
     }
 
@@ -193,9 +188,9 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task ExchangeAdministrator_TakenAwayByHttp_403()
     {
-        using var set = await _host.Client.PostAsJsonAsync($"{Control}/apps/{DemoTenant.PortalClientId}/exchange-administrator", new { granted = false });
+        using var set = await Host.Client.PostAsJsonAsync($"{Control}/apps/{DemoTenant.PortalClientId}/exchange-administrator", new { granted = false });
 
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain");
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain");
 
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -204,7 +199,7 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task UnknownControlPath_404()
     {
-        using var response = await _host.Client.GetAsync(Control + "/nothing");
+        using var response = await Host.Client.GetAsync(Control + "/nothing");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -212,7 +207,7 @@ public sealed class ControlSurfaceTests : IAsyncLifetime
     [Fact]
     public async Task UnknownServicePrefix_404()
     {
-        using var response = await _host.Client.GetAsync("/_emulator/sharepoint/x");
+        using var response = await Host.Client.GetAsync("/_emulator/sharepoint/x");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

@@ -1,20 +1,14 @@
 namespace Dropzone.TenantEmulator.Tests.Entra;
 
-public sealed class ClientCredentialsTests : IAsyncLifetime
+public sealed class ClientCredentialsTests : EmulatorHostTest
 {
-    private EmulatorHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     private Task<HttpResponseMessage> RequestAsync(Dictionary<string, string> form) =>
-        _host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(form));
+        Host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(form));
 
     [Fact]
     public async Task Token_ExchangeScopeWithSecret_AppTokenWithManageAsAppRole()
     {
-        var token = new JsonWebToken(await _host.AppTokenAsync("https://outlook.office365.com/.default"));
+        var token = new JsonWebToken(await Host.AppTokenAsync("https://outlook.office365.com/.default"));
 
         Assert.Equal("https://outlook.office365.com", token.GetClaim("aud").Value);
         Assert.Equal(DemoTenant.Instance + DemoTenant.TenantId + "/v2.0", token.Issuer);
@@ -30,7 +24,7 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
     [Fact]
     public async Task Token_GraphScope_GraphAudienceAndGraphRoles()
     {
-        var token = new JsonWebToken(await _host.AppTokenAsync("https://graph.microsoft.com/.default"));
+        var token = new JsonWebToken(await Host.AppTokenAsync("https://graph.microsoft.com/.default"));
 
         Assert.Equal("https://graph.microsoft.com", token.GetClaim("aud").Value);
         var roles = token.Claims.Where(c => c.Type == "roles").Select(c => c.Value).ToList();
@@ -83,7 +77,7 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
         };
         request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{DemoTenant.PortalClientId}:{DemoTenant.PortalClientSecret}")));
 
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

@@ -4,16 +4,11 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Dropzone.TenantEmulator.Tests.Entra;
 
 /// <summary>Discovery, keys, the sign-in page and the authorization-code flow with PKCE, at the HTTP level.</summary>
-public sealed partial class SignInFlowTests : IAsyncLifetime
+public sealed partial class SignInFlowTests : EmulatorHostTest
 {
     private const string Login = "/_emulator/login/" + DemoTenant.TenantId;
     private const string RedirectUri = "http://localhost/signin-oidc";
     private const string Verifier = "a-verifier-that-is-long-enough-to-be-valid-0123456789abcdef";
-    private EmulatorHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private static string Challenge => Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
 
@@ -33,9 +28,9 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     /// <summary>Posts the sign-in page's form for the user whose button shows the UPN, as a browser would.</summary>
     private async Task<HttpResponseMessage> ChooseUserAsync(string upn, string responseMode = "form_post")
     {
-        var page = await _host.Client.GetStringAsync(AuthorizeUrl(responseMode));
+        var page = await Host.Client.GetStringAsync(AuthorizeUrl(responseMode));
         var form = FormFor(page, upn);
-        return await _host.Client.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
+        return await Host.Client.PostAsync(form.Action, new FormUrlEncodedContent(form.Fields));
     }
 
     private static (string Action, Dictionary<string, string> Fields) FormFor(string html, string upn)
@@ -59,7 +54,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> RedeemAsync(string code, string verifier = Verifier, string redirectUri = RedirectUri) =>
-        _host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(new Dictionary<string, string>
+        Host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
             ["client_id"] = DemoTenant.PortalClientId,
@@ -73,7 +68,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Discovery_Document_HasIssuerAndEndpoints()
     {
-        var doc = await _host.Client.GetFromJsonAsync<JsonObject>(Login + "/v2.0/.well-known/openid-configuration");
+        var doc = await Host.Client.GetFromJsonAsync<JsonObject>(Login + "/v2.0/.well-known/openid-configuration");
 
         Assert.Equal($"{DemoTenant.Instance}{DemoTenant.TenantId}/v2.0", doc!["issuer"]!.GetValue<string>());
         Assert.Equal($"http://localhost{Login}/oauth2/v2.0/authorize", doc["authorization_endpoint"]!.GetValue<string>());
@@ -86,7 +81,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Discovery_Common_IssuerIsTemplate()
     {
-        var doc = await _host.Client.GetFromJsonAsync<JsonObject>("/_emulator/login/common/v2.0/.well-known/openid-configuration");
+        var doc = await Host.Client.GetFromJsonAsync<JsonObject>("/_emulator/login/common/v2.0/.well-known/openid-configuration");
 
         Assert.Equal($"{DemoTenant.Instance}{{tenantid}}/v2.0", doc!["issuer"]!.GetValue<string>());
     }
@@ -94,7 +89,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Discovery_UnknownTenant_400()
     {
-        using var response = await _host.Client.GetAsync("/_emulator/login/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration");
+        using var response = await Host.Client.GetAsync("/_emulator/login/00000000-0000-0000-0000-000000000000/v2.0/.well-known/openid-configuration");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -102,8 +97,8 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Keys_VerifyTheTokensSignature()
     {
-        var jwks = new JsonWebKeySet(await _host.Client.GetStringAsync(Login + "/discovery/v2.0/keys"));
-        var token = await _host.AppTokenAsync();
+        var jwks = new JsonWebKeySet(await Host.Client.GetStringAsync(Login + "/discovery/v2.0/keys"));
+        var token = await Host.AppTokenAsync();
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -121,7 +116,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Authorize_Get_ListsUsersWithUpnAndRoles()
     {
-        var page = await _host.Client.GetStringAsync(AuthorizeUrl());
+        var page = await Host.Client.GetStringAsync(AuthorizeUrl());
 
         Assert.Contains(DemoTenant.AdminUpn, page);
         Assert.Contains(DemoTenant.AuditorUpn, page);
@@ -134,7 +129,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Authorize_UnknownClient_400Page()
     {
-        using var response = await _host.Client.GetAsync(AuthorizeUrl().Replace(DemoTenant.PortalClientId, Guid.Empty.ToString(), StringComparison.Ordinal));
+        using var response = await Host.Client.GetAsync(AuthorizeUrl().Replace(DemoTenant.PortalClientId, Guid.Empty.ToString(), StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("AADSTS700016", await response.Content.ReadAsStringAsync());
@@ -234,7 +229,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     public async Task Token_ExpiredCode_400()
     {
         var code = await CodeAsync();
-        _host.Time.Advance(TimeSpan.FromMinutes(11));
+        Host.Time.Advance(TimeSpan.FromMinutes(11));
 
         using var response = await RedeemAsync(code);
 
@@ -247,7 +242,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
         using var first = await RedeemAsync(await CodeAsync(DemoTenant.AuditorUpn));
         var refresh = (await first.Content.ReadFromJsonAsync<JsonObject>())!["refresh_token"]!.GetValue<string>();
 
-        using var response = await _host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(new Dictionary<string, string>
+        using var response = await Host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["client_id"] = DemoTenant.PortalClientId,
@@ -267,7 +262,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Token_UnknownRefreshToken_400()
     {
-        using var response = await _host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(new Dictionary<string, string>
+        using var response = await Host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["client_id"] = DemoTenant.PortalClientId,
@@ -281,7 +276,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Logout_WithPostLogoutRedirect_RedirectsWithState()
     {
-        using var response = await _host.Client.GetAsync(Login + "/oauth2/v2.0/logout?post_logout_redirect_uri=http%3A%2F%2Flocalhost%2Fsignout-callback-oidc&state=s1");
+        using var response = await Host.Client.GetAsync(Login + "/oauth2/v2.0/logout?post_logout_redirect_uri=http%3A%2F%2Flocalhost%2Fsignout-callback-oidc&state=s1");
 
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
         Assert.Equal("http://localhost/signout-callback-oidc?state=s1", response.Headers.Location!.ToString());
@@ -290,7 +285,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Logout_Post_RedirectsToPostLogoutUri()
     {
-        using var response = await _host.Client.PostAsync(Login + "/oauth2/v2.0/logout", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var response = await Host.Client.PostAsync(Login + "/oauth2/v2.0/logout", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["post_logout_redirect_uri"] = "http://localhost/signout-callback-oidc",
         }));
@@ -302,7 +297,7 @@ public sealed partial class SignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Logout_WithoutRedirect_SignedOutPage()
     {
-        var page = await _host.Client.GetStringAsync(Login + "/oauth2/v2.0/logout");
+        var page = await Host.Client.GetStringAsync(Login + "/oauth2/v2.0/logout");
 
         Assert.Contains("signed out", page);
     }

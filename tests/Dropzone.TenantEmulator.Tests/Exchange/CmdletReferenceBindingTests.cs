@@ -7,14 +7,8 @@ namespace Dropzone.TenantEmulator.Tests.Exchange;
 /// Parameters bind as Exchange Online binds them, by Microsoft's published cmdlet reference: documented ones are
 /// accepted (stored or ignored), unknown, on-premises-only, mixed-set, undocumented-value and over-limit ones refused.
 /// </summary>
-public sealed class CmdletReferenceBindingTests : IAsyncLifetime
+public sealed class CmdletReferenceBindingTests : EmulatorHostTest
 {
-    private EmulatorHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public void Reference_CoversEveryCmdletTheEmulatorServes()
     {
@@ -24,9 +18,9 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task SetDistributionGroup_DocumentedParametersAClientSends_AreAccepted()
     {
-        await _host.NewSecurityGroupAsync("Fidelity Group");
+        await Host.NewSecurityGroupAsync("Fidelity Group");
 
-        await _host.InvokeOkAsync("Set-DistributionGroup", new Dictionary<string, object>
+        await Host.InvokeOkAsync("Set-DistributionGroup", new Dictionary<string, object>
         {
             ["Identity"] = "Fidelity Group",
             ["HiddenFromAddressListsEnabled"] = true,
@@ -34,7 +28,7 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
             ["Name"] = "Fidelity Group Renamed",
             ["BypassSecurityGroupManagerCheck"] = true,
         });
-        var renamed = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Fidelity Group Renamed" });
+        var renamed = await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Fidelity Group Renamed" });
 
         Assert.Equal("Fidelity Group Renamed", renamed["value"]![0]!["Name"]!.GetValue<string>());
     }
@@ -42,7 +36,7 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task GetRecipient_SortBy_IsAccepted()
     {
-        var body = await _host.InvokeOkAsync("Get-Recipient", new { SortBy = "DisplayName", ResultSize = "Unlimited" });
+        var body = await Host.InvokeOkAsync("Get-Recipient", new { SortBy = "DisplayName", ResultSize = "Unlimited" });
 
         Assert.NotEmpty(body["value"]!.AsArray());
     }
@@ -50,7 +44,7 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task GetManagementRoleAssignment_App_IsNotAnExchangeOnlineParameter()
     {
-        using var response = await _host.InvokeAsync("Get-ManagementRoleAssignment", new { App = DemoTenant.RestrictedServicePrincipalId });
+        using var response = await Host.InvokeAsync("Get-ManagementRoleAssignment", new { App = DemoTenant.RestrictedServicePrincipalId });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("A parameter cannot be found that matches parameter name 'App'.", await response.Content.ReadAsStringAsync());
@@ -60,7 +54,7 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     public async Task NewDistributionGroup_OnPremisesOnlyParameter_IsRefusedAsUnknown()
     {
         // -DomainController exists only on-premises; the reference leaves it out.
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "OnPrem", DomainController = "dc01.contoso.com" });
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "OnPrem", DomainController = "dc01.contoso.com" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("System.Management.Automation.ParameterBindingException", await ExchangeErrorBody.ExceptionTypeAsync(response));
@@ -69,7 +63,7 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task GetManagementRoleAssignment_ParametersOfTwoSets_AreRefused()
     {
-        using var response = await _host.InvokeAsync("Get-ManagementRoleAssignment", new { Identity = "x", RoleAssignee = DemoTenant.RestrictedServicePrincipalId });
+        using var response = await Host.InvokeAsync("Get-ManagementRoleAssignment", new { Identity = "x", RoleAssignee = DemoTenant.RestrictedServicePrincipalId });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Parameter set cannot be resolved", await response.Content.ReadAsStringAsync());
@@ -78,7 +72,7 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_UndocumentedTypeValue_IsRefused()
     {
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Odd", Type = "Dynamic" });
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Odd", Type = "Dynamic" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Unable to match the identifier name Dynamic", await response.Content.ReadAsStringAsync());
@@ -87,10 +81,10 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task NewManagementScope_NameOver64Characters_IsRefusedWithTheTarget()
     {
-        var group = await _host.NewSecurityGroupAsync("Scope Group");
+        var group = await Host.NewSecurityGroupAsync("Scope Group");
         var dn = group["value"]![0]!["DistinguishedName"]!.GetValue<string>();
 
-        using var response = await _host.InvokeAsync("New-ManagementScope", new { Name = new string('s', 65), RecipientRestrictionFilter = $"MemberOfGroup -eq '{dn}'" });
+        using var response = await Host.InvokeAsync("New-ManagementScope", new { Name = new string('s', 65), RecipientRestrictionFilter = $"MemberOfGroup -eq '{dn}'" });
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -101,11 +95,11 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task ErrorDetails_JsonForm_UsesTheBodysEncoderAndExchangesErrorIds()
     {
-        await _host.NewSecurityGroupAsync("Member Group");
+        await Host.NewSecurityGroupAsync("Member Group");
 
-        using var notMember = await _host.InvokeAsync("Remove-DistributionGroupMember",
+        using var notMember = await Host.InvokeAsync("Remove-DistributionGroupMember",
             new { Identity = "Member Group", Member = DemoTenant.PhishingReportMailbox, BypassSecurityGroupManagerCheck = true, Confirm = false });
-        using var twice = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Member Group", Alias = "other", Type = "Security" });
+        using var twice = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Member Group", Alias = "other", Type = "Security" });
         var jsonForm = JsonNode.Parse(await notMember.Content.ReadAsStringAsync())!["error"]!["details"]![0]!;
         var errIdForm = JsonNode.Parse(await twice.Content.ReadAsStringAsync())!["error"]!["details"]![0]!["message"]!.GetValue<string>();
 
@@ -118,7 +112,7 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_Select_ReturnsOnlyTheNamedProperties()
     {
-        var body = await _host.InvokeOkAsync("Get-AcceptedDomain", null, path: EmulatorHost.Exchange + "?$select=DomainName,Default");
+        var body = await Host.InvokeOkAsync("Get-AcceptedDomain", null, path: EmulatorHost.Exchange + "?$select=DomainName,Default");
         var row = body["value"]![0]!.AsObject();
 
         Assert.Equal(["DomainName", "Default"], row.Select(p => p.Key).Order().Reverse());
@@ -127,7 +121,7 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_PreferWithSpaces_HonoursThePageSize()
     {
-        using var response = await _host.InvokeAsync("Get-Recipient", new { ResultSize = "Unlimited" }, prefer: "odata.maxpagesize = 2; odata.continue-on-error");
+        using var response = await Host.InvokeAsync("Get-Recipient", new { ResultSize = "Unlimited" }, prefer: "odata.maxpagesize = 2; odata.continue-on-error");
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal(2, body["value"]!.AsArray().Count);
@@ -137,10 +131,10 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task RecipientAdministratorRole_LacksThePolicyCmdlets_401UserIsNotAllowedToCall()
     {
-        _host.State.SetExchangeRole(DemoTenant.PortalClientId, ExchangeRoles.RecipientAdministrator);
+        Host.State.SetExchangeRole(DemoTenant.PortalClientId, ExchangeRoles.RecipientAdministrator);
 
-        using var groups = await _host.InvokeAsync("Get-AcceptedDomain");
-        using var policy = await _host.InvokeAsync("Get-ApplicationAccessPolicy");
+        using var groups = await Host.InvokeAsync("Get-AcceptedDomain");
+        using var policy = await Host.InvokeAsync("Get-ApplicationAccessPolicy");
         var error = JsonNode.Parse(await policy.Content.ReadAsStringAsync())!["error"]!;
 
         Assert.Equal(HttpStatusCode.OK, groups.StatusCode);
@@ -151,16 +145,28 @@ public sealed class CmdletReferenceBindingTests : IAsyncLifetime
     [Fact]
     public async Task ModuleFile_Get_ListsTheCmdletsOfTheCallersRole()
     {
-        _host.State.SetExchangeRole(DemoTenant.PortalClientId, ExchangeRoles.RecipientAdministrator);
+        Host.State.SetExchangeRole(DemoTenant.PortalClientId, ExchangeRoles.RecipientAdministrator);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/_emulator/outlook/adminapi/v1.0/{DemoTenant.TenantId}/EXOModuleFile?Version=3.9.0");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _host.AppTokenAsync());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Host.AppTokenAsync());
         request.Headers.Add("CommandName", "*");
 
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
         var exported = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]![0]!["exportedCmdlets"]!.GetValue<string>().Split(',');
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("New-DistributionGroup", exported);
         Assert.DoesNotContain("New-ApplicationAccessPolicy", exported);
+    }
+
+    [Fact]
+    public async Task GetRecipient_NameTwoRecipientsShare_404MatchesMultipleEntries()
+    {
+        _host.State.AddNamesake(DemoTenant.OwnerUpn);
+        var name = JsonNode.Parse(await (await _host.InvokeAsync("Get-Recipient", new { Identity = DemoTenant.OwnerUpn })).Content.ReadAsStringAsync())!["value"]![0]!["Name"]!.GetValue<string>();
+
+        using var response = await _host.InvokeAsync("Get-Recipient", new { Identity = name });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains($"'{name}' matches multiple entries", await response.Content.ReadAsStringAsync());
     }
 }

@@ -1,17 +1,11 @@
 namespace Dropzone.TenantEmulator.Tests.Exchange;
 
-public sealed class InvokeCommandGroupTests : IAsyncLifetime
+public sealed class InvokeCommandGroupTests : EmulatorHostTest
 {
-    private EmulatorHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task NewDistributionGroup_Security_ReturnsMesgShape()
     {
-        var body = await _host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
+        var body = await Host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
 
         Assert.Contains("/adminapi/beta/" + DemoTenant.TenantId + "/$metadata", body["@odata.context"]!.GetValue<string>());
         var group = body["value"]!.AsArray().Single()!;
@@ -29,11 +23,11 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task GetDistributionGroup_AfterNew_RoundTripsByNameAndExternalId()
     {
-        var created = (await _host.NewSecurityGroupAsync("Round Trip"))["value"]![0]!;
+        var created = (await Host.NewSecurityGroupAsync("Round Trip"))["value"]![0]!;
         var id = created["ExternalDirectoryObjectId"]!.GetValue<string>();
 
-        var byName = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Round Trip" });
-        var byId = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = id });
+        var byName = await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Round Trip" });
+        var byId = await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = id });
 
         Assert.Equal(id, byName["value"]![0]!["ExternalDirectoryObjectId"]!.GetValue<string>());
         Assert.Equal("Round Trip", byId["value"]![0]!["Name"]!.GetValue<string>());
@@ -42,8 +36,8 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_SameAddressTwice_400ProxyAddressExists()
     {
-        await _host.NewSecurityGroupAsync("First");
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Second", Alias = "second", PrimarySmtpAddress = "first@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+        await Host.NewSecurityGroupAsync("First");
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Second", Alias = "second", PrimarySmtpAddress = "first@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.EndsWith("ProxyAddressExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
@@ -52,8 +46,8 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_SameName_400AlreadyExistsWithErrIdDetails()
     {
-        await _host.NewSecurityGroupAsync("Twice");
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Twice", Alias = "twice2", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+        await Host.NewSecurityGroupAsync("Twice");
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Twice", Alias = "twice2", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
@@ -66,7 +60,7 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_SameAlias_400AlreadyExists()
     {
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Alias clash", Alias = "pat.plain", PrimarySmtpAddress = "other@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Alias clash", Alias = "pat.plain", PrimarySmtpAddress = "other@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.EndsWith("ADObjectAlreadyExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
@@ -75,7 +69,7 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task GetDistributionGroup_UnknownName_404ManagementObjectNotFoundWithPipeDetails()
     {
-        using var response = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "No Such Group" });
+        using var response = await Host.InvokeAsync("Get-DistributionGroup", new { Identity = "No Such Group" });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
@@ -86,7 +80,7 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_OpenJoinOnSecurityGroup_400()
     {
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Open", Type = "Security", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Open", Type = "Security", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.EndsWith("RecipientTaskException", await ExchangeErrorBody.ExceptionTypeAsync(response));
@@ -95,7 +89,7 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_OpenJoinOnDistributionGroup_Accepted()
     {
-        var body = await _host.InvokeOkAsync("New-DistributionGroup", new { Name = "Open DL", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+        var body = await Host.InvokeOkAsync("New-DistributionGroup", new { Name = "Open DL", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } });
 
         Assert.Equal("MailUniversalDistributionGroup", body["value"]![0]!["RecipientTypeDetails"]!.GetValue<string>());
         Assert.Equal("Open", body["value"]![0]!["MemberJoinRestriction"]!.GetValue<string>());
@@ -104,7 +98,7 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_OwnerWithoutMailbox_400RecipientTask()
     {
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Bad owner", Type = "Security", ManagedBy = new[] { DemoTenant.UnlicensedUserUpn } });
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Bad owner", Type = "Security", ManagedBy = new[] { DemoTenant.UnlicensedUserUpn } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
@@ -117,7 +111,7 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_UnknownMember_404()
     {
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Ghost", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn }, Members = new[] { "nobody@contoso.example" } });
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Ghost", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn }, Members = new[] { "nobody@contoso.example" } });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -125,7 +119,7 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_AddressOutsideAcceptedDomains_400()
     {
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = "Foreign", PrimarySmtpAddress = "foreign@example.org", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Foreign", PrimarySmtpAddress = "foreign@example.org", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.EndsWith("NotAcceptedDomainException", await ExchangeErrorBody.ExceptionTypeAsync(response));
@@ -134,7 +128,7 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_NameLongerThan64_400()
     {
-        using var response = await _host.InvokeAsync("New-DistributionGroup", new { Name = new string('n', 65), Alias = "long", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = new string('n', 65), Alias = "long", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -142,7 +136,7 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_WithoutManagedBy_WarnsAndHasNoOwner()
     {
-        var body = await _host.InvokeOkAsync("New-DistributionGroup", new { Name = "Ownerless", Type = "Security" });
+        var body = await Host.InvokeOkAsync("New-DistributionGroup", new { Name = "Ownerless", Type = "Security" });
 
         Assert.Empty(body["value"]![0]!["ManagedBy"]!.AsArray());
         Assert.NotEmpty(body["@adminapi.warnings"]!.AsArray());
@@ -151,9 +145,9 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task NewDistributionGroup_CopyOwnerToMember_OwnerIsMember()
     {
-        await _host.InvokeOkAsync("New-DistributionGroup", new { Name = "Copied", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn }, CopyOwnerToMember = true });
+        await Host.InvokeOkAsync("New-DistributionGroup", new { Name = "Copied", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn }, CopyOwnerToMember = true });
 
-        var members = await _host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Copied" });
+        var members = await Host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Copied" });
 
         Assert.Equal(DemoTenant.OwnerUpn, members["value"]!.AsArray().Single()!["PrimarySmtpAddress"]!.GetValue<string>());
     }
@@ -161,10 +155,10 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task SetDistributionGroup_ManagedByWholeList_ReplacesOwnersAndReturnsEmptyValue()
     {
-        await _host.NewSecurityGroupAsync("Owned");
+        await Host.NewSecurityGroupAsync("Owned");
 
-        var set = await _host.InvokeOkAsync("Set-DistributionGroup", new { Identity = "Owned", ManagedBy = new[] { DemoTenant.AdminUpn, DemoTenant.PlainUserUpn }, BypassSecurityGroupManagerCheck = true });
-        var group = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Owned" });
+        var set = await Host.InvokeOkAsync("Set-DistributionGroup", new { Identity = "Owned", ManagedBy = new[] { DemoTenant.AdminUpn, DemoTenant.PlainUserUpn }, BypassSecurityGroupManagerCheck = true });
+        var group = await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Owned" });
 
         Assert.Empty(set["value"]!.AsArray());
         Assert.Equal(["adele.admin", "pat.plain"], group["value"]![0]!["ManagedBy"]!.AsArray().Select(x => x!.GetValue<string>()));
@@ -173,15 +167,15 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task SetDistributionGroup_ManagedByHashTable_AddsAndRemoves()
     {
-        await _host.NewSecurityGroupAsync("Edited");
+        await Host.NewSecurityGroupAsync("Edited");
 
-        await _host.InvokeOkAsync("Set-DistributionGroup", new Dictionary<string, object>
+        await Host.InvokeOkAsync("Set-DistributionGroup", new Dictionary<string, object>
         {
             ["Identity"] = "Edited",
             ["BypassSecurityGroupManagerCheck"] = true,
             ["ManagedBy"] = new Dictionary<string, object> { ["@odata.type"] = "#Exchange.GenericHashTable", ["Add"] = new[] { DemoTenant.AdminUpn }, ["Remove"] = new[] { DemoTenant.OwnerUpn } },
         });
-        var group = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Edited" });
+        var group = await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Edited" });
 
         Assert.Equal("adele.admin", group["value"]![0]!["ManagedBy"]!.AsArray().Single()!.GetValue<string>());
     }
@@ -189,9 +183,9 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task SetDistributionGroup_WithoutBypassSwitch_400NotInOrganization()
     {
-        await _host.NewSecurityGroupAsync("Guarded");
+        await Host.NewSecurityGroupAsync("Guarded");
 
-        using var response = await _host.InvokeAsync("Set-DistributionGroup", new { Identity = "Guarded", ManagedBy = new[] { DemoTenant.AdminUpn } });
+        using var response = await Host.InvokeAsync("Set-DistributionGroup", new { Identity = "Guarded", ManagedBy = new[] { DemoTenant.AdminUpn } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("not in the current organization", await response.Content.ReadAsStringAsync());
@@ -200,10 +194,10 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task SetDistributionGroup_OwnerWithoutMailbox_400AndOwnersUnchanged()
     {
-        await _host.NewSecurityGroupAsync("Kept");
+        await Host.NewSecurityGroupAsync("Kept");
 
-        using var response = await _host.InvokeAsync("Set-DistributionGroup", new { Identity = "Kept", ManagedBy = new[] { DemoTenant.UnlicensedUserUpn }, BypassSecurityGroupManagerCheck = true });
-        var group = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Kept" });
+        using var response = await Host.InvokeAsync("Set-DistributionGroup", new { Identity = "Kept", ManagedBy = new[] { DemoTenant.UnlicensedUserUpn }, BypassSecurityGroupManagerCheck = true });
+        var group = await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Kept" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("olivia.owner", group["value"]![0]!["ManagedBy"]![0]!.GetValue<string>());
@@ -212,11 +206,11 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task SetDistributionGroup_NewPrimaryAddress_ResolvesByNewAndOldAddress()
     {
-        await _host.NewSecurityGroupAsync("Renamed");
+        await Host.NewSecurityGroupAsync("Renamed");
 
-        await _host.InvokeOkAsync("Set-DistributionGroup", new { Identity = "Renamed", PrimarySmtpAddress = "renamed-new@contoso.example", DisplayName = "Renamed group", BypassSecurityGroupManagerCheck = true });
-        var byNew = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "renamed-new@contoso.example" });
-        var byOld = await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "renamed@contoso.example" });
+        await Host.InvokeOkAsync("Set-DistributionGroup", new { Identity = "Renamed", PrimarySmtpAddress = "renamed-new@contoso.example", DisplayName = "Renamed group", BypassSecurityGroupManagerCheck = true });
+        var byNew = await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "renamed-new@contoso.example" });
+        var byOld = await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "renamed@contoso.example" });
 
         Assert.Equal("renamed-new@contoso.example", byNew["value"]![0]!["PrimarySmtpAddress"]!.GetValue<string>());
         Assert.Equal("Renamed group", byOld["value"]![0]!["DisplayName"]!.GetValue<string>());
@@ -226,9 +220,9 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task SetDistributionGroup_AddressOfAnotherRecipient_400ProxyAddressExists()
     {
-        await _host.NewSecurityGroupAsync("Clash");
+        await Host.NewSecurityGroupAsync("Clash");
 
-        using var response = await _host.InvokeAsync("Set-DistributionGroup", new { Identity = "Clash", PrimarySmtpAddress = DemoTenant.AdminUpn, BypassSecurityGroupManagerCheck = true });
+        using var response = await Host.InvokeAsync("Set-DistributionGroup", new { Identity = "Clash", PrimarySmtpAddress = DemoTenant.AdminUpn, BypassSecurityGroupManagerCheck = true });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.EndsWith("ProxyAddressExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
@@ -237,10 +231,10 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task GetDistributionGroup_NoIdentity_ListsGroupsFilteredByType()
     {
-        await _host.NewSecurityGroupAsync("Listed");
+        await Host.NewSecurityGroupAsync("Listed");
 
-        var security = await _host.InvokeOkAsync("Get-DistributionGroup", new { RecipientTypeDetails = "MailUniversalSecurityGroup" });
-        var all = await _host.InvokeOkAsync("Get-DistributionGroup");
+        var security = await Host.InvokeOkAsync("Get-DistributionGroup", new { RecipientTypeDetails = "MailUniversalSecurityGroup" });
+        var all = await Host.InvokeOkAsync("Get-DistributionGroup");
 
         Assert.Equal(["Listed"], security["value"]!.AsArray().Select(g => g!["Name"]!.GetValue<string>()));
         Assert.Equal(2, all["value"]!.AsArray().Count);
@@ -249,10 +243,10 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task RemoveDistributionGroup_ThenGet_404()
     {
-        await _host.NewSecurityGroupAsync("Doomed");
+        await Host.NewSecurityGroupAsync("Doomed");
 
-        var removed = await _host.InvokeOkAsync("Remove-DistributionGroup", new { Identity = "Doomed", BypassSecurityGroupManagerCheck = true, Confirm = false });
-        using var response = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "Doomed" });
+        var removed = await Host.InvokeOkAsync("Remove-DistributionGroup", new { Identity = "Doomed", BypassSecurityGroupManagerCheck = true, Confirm = false });
+        using var response = await Host.InvokeAsync("Get-DistributionGroup", new { Identity = "Doomed" });
 
         Assert.Empty(removed["value"]!.AsArray());
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -261,12 +255,12 @@ public sealed class InvokeCommandGroupTests : IAsyncLifetime
     [Fact]
     public async Task GetDistributionGroup_DuringReplicationDelay_404ThenFound()
     {
-        _host.State.SetFaults(_host.State.Faults with { ReplicationDelay = TimeSpan.FromSeconds(30) });
-        await _host.NewSecurityGroupAsync("Slow");
+        Host.State.SetFaults(Host.State.Faults with { ReplicationDelay = TimeSpan.FromSeconds(30) });
+        await Host.NewSecurityGroupAsync("Slow");
 
-        using var early = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "Slow" });
-        _host.Time.Advance(TimeSpan.FromSeconds(31));
-        using var late = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "Slow" });
+        using var early = await Host.InvokeAsync("Get-DistributionGroup", new { Identity = "Slow" });
+        Host.Time.Advance(TimeSpan.FromSeconds(31));
+        using var late = await Host.InvokeAsync("Get-DistributionGroup", new { Identity = "Slow" });
 
         Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
         Assert.Equal(HttpStatusCode.OK, late.StatusCode);

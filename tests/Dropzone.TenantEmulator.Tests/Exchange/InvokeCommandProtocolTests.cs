@@ -1,18 +1,12 @@
 namespace Dropzone.TenantEmulator.Tests.Exchange;
 
 /// <summary>Authentication, authorization, versions, unknown cmdlets and parameters, batching.</summary>
-public sealed class InvokeCommandProtocolTests : IAsyncLifetime
+public sealed class InvokeCommandProtocolTests : EmulatorHostTest
 {
-    private EmulatorHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact]
     public async Task InvokeCommand_NoToken_401()
     {
-        using var response = await _host.Client.PostAsync(EmulatorHost.Exchange, new StringContent("""{"CmdletInput":{"CmdletName":"Get-AcceptedDomain","Parameters":{}}}""", Encoding.UTF8, "application/json"));
+        using var response = await Host.Client.PostAsync(EmulatorHost.Exchange, new StringContent("""{"CmdletInput":{"CmdletName":"Get-AcceptedDomain","Parameters":{}}}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
@@ -21,7 +15,7 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_GraphAudienceToken_401()
     {
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: await _host.AppTokenAsync("https://graph.microsoft.com/.default"));
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: await Host.AppTokenAsync("https://graph.microsoft.com/.default"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -29,10 +23,10 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_ExpiredToken_401()
     {
-        var token = await _host.AppTokenAsync();
-        _host.Time.Advance(TimeSpan.FromMinutes(61));
+        var token = await Host.AppTokenAsync();
+        Host.Time.Advance(TimeSpan.FromMinutes(61));
 
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -40,9 +34,9 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_TokenWithoutManageAsApp_401()
     {
-        var token = await _host.AppTokenAsync(clientId: DemoTenant.RestrictedAppId, secret: DemoTenant.RestrictedAppClientSecret);
+        var token = await Host.AppTokenAsync(clientId: DemoTenant.RestrictedAppId, secret: DemoTenant.RestrictedAppClientSecret);
 
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain", token: token);
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -50,9 +44,9 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_AppWithoutExchangeRole_403NulBody()
     {
-        _host.State.SetExchangeAdministrator(DemoTenant.PortalClientId, granted: false);
+        Host.State.SetExchangeAdministrator(DemoTenant.PortalClientId, granted: false);
 
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain");
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain");
         var bytes = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -63,7 +57,7 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_UnknownCmdlet_403NulBody()
     {
-        using var response = await _host.InvokeAsync("Get-MailboxFolderPermission", new { Identity = "x" });
+        using var response = await Host.InvokeAsync("Get-MailboxFolderPermission", new { Identity = "x" });
         var bytes = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -73,7 +67,7 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_UnknownParameter_400ParameterBinding()
     {
-        using var response = await _host.InvokeAsync("Get-DistributionGroup", new { Identity = "x", Colour = "blue" });
+        using var response = await Host.InvokeAsync("Get-DistributionGroup", new { Identity = "x", Colour = "blue" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("System.Management.Automation.ParameterBindingException", await ExchangeErrorBody.ExceptionTypeAsync(response));
@@ -83,7 +77,7 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_MissingMandatoryParameter_400()
     {
-        using var response = await _host.InvokeAsync("Add-DistributionGroupMember", new { Identity = "x" });
+        using var response = await Host.InvokeAsync("Add-DistributionGroupMember", new { Identity = "x" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -91,7 +85,7 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_CommonParametersAccepted()
     {
-        var body = await _host.InvokeOkAsync("Get-AcceptedDomain", new { ErrorAction = "Stop", WarningAction = "SilentlyContinue" });
+        var body = await Host.InvokeOkAsync("Get-AcceptedDomain", new { ErrorAction = "Stop", WarningAction = "SilentlyContinue" });
 
         Assert.NotEmpty(body["value"]!.AsArray());
     }
@@ -99,7 +93,7 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_V1Path_405()
     {
-        using var response = await _host.InvokeAsync("Get-AcceptedDomain", path: $"/_emulator/outlook/adminapi/v1.0/{DemoTenant.TenantId}/InvokeCommand");
+        using var response = await Host.InvokeAsync("Get-AcceptedDomain", path: $"/_emulator/outlook/adminapi/v1.0/{DemoTenant.TenantId}/InvokeCommand");
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }
@@ -111,13 +105,13 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
         {
             Content = new StringContent("""{"CmdletInput":{"CmdletName":"Get-AcceptedDomain","Parameters":{}}}""", Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _host.AppTokenAsync());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Host.AppTokenAsync());
         request.Headers.Add("X-ResponseFormat", "json");
         request.Headers.Add("X-CmdletName", "Get-AcceptedDomain");
         request.Headers.Add("X-ClientApplication", "ExoManagementModule");
         request.Headers.Add("client-request-id", Guid.NewGuid().ToString());
 
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -142,12 +136,12 @@ public sealed class InvokeCommandProtocolTests : IAsyncLifetime
         {
             Content = new StringContent(new JsonObject { ["requests"] = requests }.ToJsonString(), Encoding.UTF8, "application/json"),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _host.AppTokenAsync());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Host.AppTokenAsync());
         if (prefer is not null)
         {
             request.Headers.TryAddWithoutValidation("Prefer", prefer);
         }
-        return await _host.Client.SendAsync(request);
+        return await Host.Client.SendAsync(request);
     }
 
     [Fact]

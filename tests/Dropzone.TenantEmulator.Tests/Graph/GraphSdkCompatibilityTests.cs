@@ -22,14 +22,7 @@ public sealed class GraphSdkCompatibilityTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _http = _tenant.CreateHttpClient();
-        using var response = await _http.PostAsync($"https://login.microsoftonline.com/{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["scope"] = "https://graph.microsoft.com/.default",
-        }));
-        var token = (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+        var token = await RealHostCalls.AppTokenAsync(_http, RealHostCalls.GraphScope);
         _graph = new GraphServiceClient(_http, new BaseBearerTokenAuthenticationProvider(new FixedToken(token)));
     }
 

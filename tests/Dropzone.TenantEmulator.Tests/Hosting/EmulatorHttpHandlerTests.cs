@@ -1,32 +1,13 @@
 namespace Dropzone.TenantEmulator.Tests.Hosting;
 
 /// <summary>The in-process path: real Microsoft host names, no network, same answers as the mount.</summary>
-public sealed class EmulatorHttpHandlerTests : IAsyncLifetime
+public sealed class EmulatorHttpHandlerTests : EmulatorHostTest
 {
-    private EmulatorHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private async Task<string> TokenAsync(HttpClient client, string scope)
-    {
-        using var response = await client.PostAsync($"https://login.emulator.test/{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["scope"] = scope,
-        }));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
-    }
-
     [Fact]
     public async Task SendAsync_TokenThenInvokeCommandByRealHosts_Works()
     {
-        using var client = _host.InProcessClient();
-        var token = await TokenAsync(client, "https://outlook.office365.com/.default");
+        using var client = Host.InProcessClient();
+        var token = await RealHostCalls.AppTokenAsync(client, RealHostCalls.ExchangeScope, loginHost: "login.emulator.test");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"https://outlook.office365.com/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand")
         {
             Content = new StringContent("""{"CmdletInput":{"CmdletName":"Get-AcceptedDomain","Parameters":{}}}""", System.Text.Encoding.UTF8, "application/json"),
@@ -44,8 +25,8 @@ public sealed class EmulatorHttpHandlerTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_GraphHost_ServesGraph()
     {
-        using var client = _host.InProcessClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, "https://graph.microsoft.com/.default"));
+        using var client = Host.InProcessClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await RealHostCalls.AppTokenAsync(client, RealHostCalls.GraphScope, loginHost: "login.emulator.test"));
 
         var domains = await client.GetFromJsonAsync<JsonObject>("https://graph.microsoft.com/v1.0/domains");
 
@@ -55,7 +36,7 @@ public sealed class EmulatorHttpHandlerTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_InstanceDiscoveryOnMicrosoftHost_NamesTheAuthorityHost()
     {
-        using var client = _host.InProcessClient();
+        using var client = Host.InProcessClient();
 
         var answer = await client.GetFromJsonAsync<JsonObject>(
             $"https://login.microsoftonline.com/common/discovery/instance?api-version=1.1&authorization_endpoint=https://login.emulator.test/{DemoTenant.TenantId}/oauth2/v2.0/authorize");
@@ -71,7 +52,7 @@ public sealed class EmulatorHttpHandlerTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_DiscoveryByAuthorityHost_BrowserEndpointsPointAtPortalMount()
     {
-        using var client = _host.InProcessClient();
+        using var client = Host.InProcessClient();
 
         var doc = await client.GetFromJsonAsync<JsonObject>($"https://login.emulator.test/{DemoTenant.TenantId}/v2.0/.well-known/openid-configuration");
 
@@ -83,7 +64,7 @@ public sealed class EmulatorHttpHandlerTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_EmulatorPrefixOnAnyHost_RoutesByPrefix()
     {
-        using var client = _host.InProcessClient();
+        using var client = Host.InProcessClient();
 
         var state = await client.GetFromJsonAsync<JsonObject>("http://portal.internal/_emulator/_control/state");
 
@@ -93,7 +74,7 @@ public sealed class EmulatorHttpHandlerTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_UnknownHost_404WithoutNetwork()
     {
-        using var client = _host.InProcessClient();
+        using var client = Host.InProcessClient();
 
         using var response = await client.GetAsync("https://www.example.com/");
 
@@ -104,11 +85,11 @@ public sealed class EmulatorHttpHandlerTests : IAsyncLifetime
     public async Task Dispose_ThenReuseSharedHandler_StillServes()
     {
         // IHttpClientFactory disposes rotated handlers; the shared one must survive that.
-        var first = _host.InProcessClient();
-        var handler = (HttpMessageHandler)_host.Services.GetService(typeof(Dropzone.TenantEmulator.Hosting.EmulatorHttpHandler))!;
+        var first = Host.InProcessClient();
+        var handler = (HttpMessageHandler)Host.Services.GetService(typeof(Dropzone.TenantEmulator.Hosting.EmulatorHttpHandler))!;
         handler.Dispose();
         first.Dispose();
-        using var second = _host.InProcessClient();
+        using var second = Host.InProcessClient();
 
         using var response = await second.GetAsync($"https://login.emulator.test/{DemoTenant.TenantId}/discovery/v2.0/keys");
 

@@ -7,31 +7,12 @@ public sealed class InProcessTenantTests : IDisposable
 
     public void Dispose() => _tenant.Dispose();
 
-    private async Task<HttpClient> ExchangeClientAsync()
-    {
-        var http = _tenant.CreateHttpClient();
-        using var token = await http.PostAsync($"https://login.microsoftonline.com/{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["scope"] = "https://outlook.office365.com/.default",
-        }));
-        var accessToken = (await token.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return http;
-    }
-
-    private static Task<HttpResponseMessage> InvokeAsync(HttpClient http, string cmdlet, JsonObject parameters) =>
-        http.PostAsync($"https://outlook.office365.com/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand",
-            new StringContent(new JsonObject { ["CmdletInput"] = new JsonObject { ["CmdletName"] = cmdlet, ["Parameters"] = parameters } }.ToJsonString(), Encoding.UTF8, "application/json"));
-
     [Fact]
     public async Task Create_WithoutWebHost_ServesTokensAndExchange()
     {
-        using var http = await ExchangeClientAsync();
+        using var http = await RealHostCalls.ExchangeClientAsync(_tenant);
 
-        using var response = await InvokeAsync(http, "New-DistributionGroup", new JsonObject
+        using var response = await RealHostCalls.InvokeCommandAsync(http, "New-DistributionGroup", new JsonObject
         {
             ["Name"] = "Hostless",
             ["Type"] = "Security",
@@ -48,14 +29,14 @@ public sealed class InProcessTenantTests : IDisposable
     [Fact]
     public async Task AddDistributionGroupMember_FiftyConcurrentCalls_AllApplied()
     {
-        using var http = await ExchangeClientAsync();
-        using (await InvokeAsync(http, "New-DistributionGroup", new JsonObject { ["Name"] = "Busy", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn) }))
+        using var http = await RealHostCalls.ExchangeClientAsync(_tenant);
+        using (await RealHostCalls.InvokeCommandAsync(http, "New-DistributionGroup", new JsonObject { ["Name"] = "Busy", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn) }))
         {
         }
         var users = _tenant.State.AddBulkMailboxUsers(50);
 
         var responses = await Task.WhenAll(users.Select(id =>
-            InvokeAsync(http, "Add-DistributionGroupMember", new JsonObject { ["Identity"] = "Busy", ["Member"] = id.ToString(), ["BypassSecurityGroupManagerCheck"] = true })));
+            RealHostCalls.InvokeCommandAsync(http, "Add-DistributionGroupMember", new JsonObject { ["Identity"] = "Busy", ["Member"] = id.ToString(), ["BypassSecurityGroupManagerCheck"] = true })));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(50, _tenant.State.FindGroup("Busy")!.Members.Count);
@@ -74,8 +55,8 @@ public sealed class InProcessTenantTests : IDisposable
     [Fact]
     public async Task Reset_ClearsGroupsAndKeepsSeed()
     {
-        using var http = await ExchangeClientAsync();
-        using (await InvokeAsync(http, "New-DistributionGroup", new JsonObject { ["Name"] = "Gone", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn) }))
+        using var http = await RealHostCalls.ExchangeClientAsync(_tenant);
+        using (await RealHostCalls.InvokeCommandAsync(http, "New-DistributionGroup", new JsonObject { ["Name"] = "Gone", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn) }))
         {
         }
 

@@ -15,25 +15,9 @@ public sealed class TenantStateFileTests : IDisposable
     private InProcessTenant StartTenant(FakeTimeProvider? time = null) =>
         InProcessTenant.Create(time ?? new FakeTimeProvider(Start), o => o.StateFile = StatePath);
 
-    private static async Task<HttpClient> ExchangeClientAsync(InProcessTenant tenant)
-    {
-        var http = tenant.CreateHttpClient();
-        using var token = await http.PostAsync($"https://login.microsoftonline.com/{DemoTenant.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["scope"] = "https://outlook.office365.com/.default",
-        }));
-        var accessToken = (await token.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return http;
-    }
-
     private static async Task<JsonObject> InvokeOkAsync(HttpClient http, string cmdlet, JsonObject parameters)
     {
-        using var response = await http.PostAsync($"https://outlook.office365.com/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand",
-            new StringContent(new JsonObject { ["CmdletInput"] = new JsonObject { ["CmdletName"] = cmdlet, ["Parameters"] = parameters } }.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var response = await RealHostCalls.InvokeCommandAsync(http, cmdlet, parameters);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{cmdlet} answered {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!.AsObject();
@@ -46,7 +30,7 @@ public sealed class TenantStateFileTests : IDisposable
         using (var tenant = StartTenant())
         {
             var bulk = tenant.State.AddBulkMailboxUsers(3);
-            using var http = await ExchangeClientAsync(tenant);
+            using var http = await RealHostCalls.ExchangeClientAsync(tenant);
             await InvokeOkAsync(http, "New-DistributionGroup", new JsonObject
             {
                 ["Name"] = "Kept",
@@ -78,7 +62,7 @@ public sealed class TenantStateFileTests : IDisposable
         Assert.Equal((7, 42), (restarted.State.Faults.RetryAfterSeconds, restarted.State.Faults.Seed));
 
         // Ids keep counting where they stopped: a new object never takes a kept one's id.
-        using var http2 = await ExchangeClientAsync(restarted);
+        using var http2 = await RealHostCalls.ExchangeClientAsync(restarted);
         await InvokeOkAsync(http2, "New-DistributionGroup", new JsonObject { ["Name"] = "After restart", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn) });
         Assert.NotEqual(after.Id, restarted.State.FindGroup("After restart")!.Id);
         Assert.Equal(after.Members, restarted.State.FindGroup("Kept")!.Members);
@@ -119,7 +103,7 @@ public sealed class TenantStateFileTests : IDisposable
         using (var tenant = StartTenant())
         {
             users = tenant.State.AddBulkMailboxUsers(40);
-            using var http = await ExchangeClientAsync(tenant);
+            using var http = await RealHostCalls.ExchangeClientAsync(tenant);
             await InvokeOkAsync(http, "New-DistributionGroup", new JsonObject { ["Name"] = "Busy", ["Type"] = "Security", ["ManagedBy"] = new JsonArray(DemoTenant.OwnerUpn) });
 
             await Task.WhenAll(users.Select(id => InvokeOkAsync(http, "Add-DistributionGroupMember",

@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using Dropzone.Portal.TenantClients;
 using Dropzone.Portal.TenantClients.Authentication;
-using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Requests.Notifications;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Core.Requests.Notifications;
 

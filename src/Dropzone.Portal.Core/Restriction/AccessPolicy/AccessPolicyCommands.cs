@@ -1,7 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Restriction.AccessPolicy;
 
 /// <summary>The Exchange commands of the application access policy mode, shared by its step, script, test and drift check.</summary>

@@ -1,9 +1,9 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Restriction.AccessPolicy;
 
-/// <summary>The access policy mode's drift: its policy removed or altered, or other policies for the application.</summary>
+/// <summary>
+/// The access policy mode's drift: its policy removed or altered. Other policies for the application are not this
+/// group's drift: the re-check names those the portal did not make, and effective access says what they change.
+/// </summary>
 internal static class AccessPolicyDrift
 {
     public static async Task<IReadOnlyList<string>> FindAsync(RestrictionTarget target, TenantCallLog calls, CancellationToken cancellationToken)
@@ -26,11 +26,6 @@ internal static class AccessPolicyDrift
         else if (ours.Any(p => p.AccessRight != AccessPolicyCommands.RestrictAccess))
         {
             drift.Add($"The application access policy was altered (AccessRight {ours[0].AccessRight})");
-        }
-
-        if (forApp.Count > ours.Count)
-        {
-            drift.Add($"{forApp.Count - ours.Count} other application access polic(ies) exist for the application");
         }
 
         return drift;

@@ -1,6 +1,4 @@
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
-using Dropzone.Portal.TenantClients.Exchange;
 
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 

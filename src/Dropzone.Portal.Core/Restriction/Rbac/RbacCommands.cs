@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Commands;
-
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 
 /// <summary>
@@ -15,7 +12,10 @@ public static class RbacCommands
         ExchangeCommands.NewServicePrincipal(r.RestrictedAppId, servicePrincipalObjectId, r.RestrictedAppDisplayName);
 
     /// <summary>Within Exchange's 64 characters however long the alias (<see cref="ExchangeNames.Fit"/>).</summary>
-    public static string ScopeName(SetupRequest r, SetupOptions options) => ExchangeNames.Fit($"{options.RbacNamePrefix} {r.GroupAlias}");
+    public static string ScopeName(SetupRequest r, SetupOptions options) => ScopeName(r.GroupAlias, options);
+
+    /// <inheritdoc cref="ScopeName(SetupRequest, SetupOptions)"/>
+    public static string ScopeName(string groupAlias, SetupOptions options) => ExchangeNames.Fit($"{options.RbacNamePrefix} {groupAlias}");
 
     public static string AssignmentName(SetupRequest r, SetupOptions options, string role) => ExchangeNames.Fit($"{options.RbacNamePrefix} {r.GroupAlias} {role}");
 

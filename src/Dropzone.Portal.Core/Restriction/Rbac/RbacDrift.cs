@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 
 /// <summary>RBAC for Applications' drift: the management scope removed or its filter altered, role assignments removed.</summary>

@@ -1,8 +1,4 @@
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
 
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 
@@ -81,8 +77,9 @@ public sealed class RbacForApplicationsMode : IRestrictionMode
         try
         {
             var grants = await calls.CallDirectoryAsync($"GET /servicePrincipals/{app.Id}/appRoleAssignments", d => d.GetMailGrantsAsync(app.Id, cancellationToken));
-            return grants.HasUnscopedMailGrant
-                ? $"WARNING: it still holds the tenant-wide Entra permission(s) {string.Join(", ", grants.UnscopedMailPermissions)}, "
+            var unscoped = Access.MailPermissions.UnscopedNames(grants.Grants.Select(g => g.AppRoleId));
+            return unscoped.Count > 0
+                ? $"WARNING: it still holds the tenant-wide Entra permission(s) {string.Join(", ", unscoped)}, "
                     + "so the RBAC scope will restrict nothing until an administrator removes them (Entra ID > Enterprise applications > the app > Permissions)."
                 : null;
         }

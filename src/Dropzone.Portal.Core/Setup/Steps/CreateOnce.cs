@@ -1,6 +1,3 @@
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Setup.Steps;
 
 /// <summary>How a create ended: made (answered OK), confirmed by reading it back after an unclear answer, or not made.</summary>

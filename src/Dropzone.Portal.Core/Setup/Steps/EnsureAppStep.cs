@@ -1,5 +1,4 @@
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.TenantClients.Graph;
 
 namespace Dropzone.Portal.Core.Setup.Steps;
 

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Setup.Steps;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Setup.Steps;
 
 /// <summary>Makes the group's membership exactly the requested list, through <see cref="MembershipSync"/>.</summary>

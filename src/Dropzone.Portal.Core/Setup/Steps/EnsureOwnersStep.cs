@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-
 namespace Dropzone.Portal.Core.Setup.Steps;
 
 /// <summary>Makes the group's owners (ManagedBy) exactly the wizard's owners.</summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Setup.Steps;
 
 /// <summary>How steps read the group and its members while it may still be replicating.</summary>

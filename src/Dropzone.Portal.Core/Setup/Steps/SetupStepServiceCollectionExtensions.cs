@@ -15,6 +15,9 @@ public static class SetupStepServiceCollectionExtensions
     {
         services.AddRestrictionModes();
         services.TryAddSingleton<GroupVerifier>();
+        services.TryAddSingleton<Access.EffectiveAccessCheck>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SetupOptions>();
         services.TryAddSingleton<SetupPlanBuilder>();
         services.AddSetupStep<EnsureAppStep>();
         services.AddSetupStep<EnsureGroupStep>();

@@ -1,11 +1,15 @@
-using Dropzone.Portal.Core.Audit;
+using Dropzone.Portal.Core.Access;
 using Dropzone.Portal.Core.Restriction;
 using Dropzone.Portal.Core.Verification;
 
 namespace Dropzone.Portal.Core.Setup.Steps;
 
-/// <summary>Asks Exchange whether the restriction does what it should (<see cref="GroupVerifier"/>), retrying while it propagates.</summary>
-public sealed class VerifyStep(GroupVerifier verifier) : ISetupStep
+/// <summary>
+/// Asks Exchange whether the restriction does what it should (<see cref="GroupVerifier"/>), retrying while it propagates;
+/// then establishes the application's effective access (<see cref="EffectiveAccessCheck"/>): green only when it reads
+/// exactly the portal's groups for it.
+/// </summary>
+public sealed class VerifyStep(GroupVerifier verifier, EffectiveAccessCheck access) : ISetupStep
 {
     public SetupStepKind Kind => SetupStepKind.Verify;
 
@@ -36,10 +40,20 @@ public sealed class VerifyStep(GroupVerifier verifier) : ISetupStep
             return new StepResult.Done($"Configured, but {failed} of {outcome.Results.Count} check(s) still differ; a re-check is scheduled.");
         }
 
+        var effective = await access.CheckAsync(context.Tenant, context.Request.RestrictedAppId, context.Group, cancellationToken);
         context.Group.Status = ManagedGroupStatus.VerifiedInExchange;
+        access.Apply(context.Group, effective.Comparison);
+        await access.ShareAsync(context.Request.RestrictedAppId, context.Group.Id, effective.Comparison, cancellationToken);
+        if (!effective.Comparison.Matches)
+        {
+            var text = $"{outcome.Summary} {effective.Comparison.Text}";
+            Audit(context, outcome with { Summary = text }, passed: false);
+            return new StepResult.Done(text);
+        }
+
         context.Group.VerifiedAt = context.Time.GetUtcNow();
         Audit(context, outcome, passed: true);
-        return new StepResult.Done(outcome.Summary);
+        return new StepResult.Done($"{outcome.Summary} {effective.Access.Summary}");
     }
 
     private static void Audit(SetupStepContext context, VerificationOutcome outcome, bool passed) =>

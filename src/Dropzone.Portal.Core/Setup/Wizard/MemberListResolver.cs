@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using Dropzone.Portal.TenantClients.Graph;
 
 namespace Dropzone.Portal.Core.Setup.Wizard;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dropzone.Portal.Core.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Setup.Wizard;
 

@@ -1,7 +1,4 @@
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
 
 namespace Dropzone.Portal.Core.Setup.Wizard;
 
@@ -50,8 +47,10 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
         state.AppClientId = id;
         state.AppDisplayName = sp.DisplayName;
         state.AppServicePrincipalId = sp.Id;
-        state.AppMailPermissions = [.. grants.Grants.Where(g => g.PermissionName is not null && g.PermissionName.StartsWith("Mail.", StringComparison.OrdinalIgnoreCase)).Select(g => g.PermissionName!).Distinct()];
-        state.AppUnscopedMailPermissions = [.. grants.UnscopedMailPermissions];
+        // The one list of permissions that reach mail (Mail.ReadBasic and EWS full_access_as_app included), shared with effective access.
+        var mail = Access.MailPermissions.UnscopedNames(grants.Grants.Select(g => g.AppRoleId));
+        state.AppMailPermissions = [.. mail];
+        state.AppUnscopedMailPermissions = [.. mail];
         return StepCheck.Ok;
     }
 

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Security;
-
 namespace Dropzone.Portal.Features.Audit;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-
 namespace Dropzone.Portal.Features.Audit;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dropzone.Portal.Core.Audit;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Dropzone.Portal.Features.Audit;

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authorization;
-
 namespace Dropzone.Portal.Features.Audit;
 
 public static class AuditViewerRegistration

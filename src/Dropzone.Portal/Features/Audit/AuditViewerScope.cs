@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Groups;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Dropzone.Portal.Features.Audit;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Verification;
 
 namespace Dropzone.Portal.Features.Groups;

@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using Dropzone.Portal.Core.Groups;
-using Dropzone.Portal.Core.Setup;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 
 namespace Dropzone.Portal.Features.Groups;

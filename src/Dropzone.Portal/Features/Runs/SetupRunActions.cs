@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using Dropzone.Portal.Core.Setup;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Dropzone.Portal.Features.Runs;
 

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-
 namespace Dropzone.Portal.Features.Runs;
 
 public static class SetupRunEndpoints

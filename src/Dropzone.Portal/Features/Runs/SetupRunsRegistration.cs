@@ -1,6 +1,4 @@
-using Dropzone.Portal.Core.Audit;
 using Dropzone.Portal.Core.Instances;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Steps;
 using Dropzone.Portal.Core.Verification;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,8 +9,8 @@ public static class SetupRunsRegistration
 {
     /// <summary>
     /// Setup runs: launcher, engine, verification and drift re-checks, read service, diagnostics, script renderer,
-    /// the progress notifier, the Hangfire jobs that drive them, start-up recovery of unfinished runs, and the
-    /// admin actions of the run page. Settings: the <c>Setup</c> section (<see cref="SetupOptions"/>). Needs the
+    /// the progress notifier, the Hangfire jobs that drive them, start-up recovery of unfinished runs, this instance's
+    /// heartbeat and the takeover of gone instances' runs (decision 015), and the admin actions of the run page. Settings: the <c>Setup</c> section (<see cref="SetupOptions"/>). Needs the
     /// tenant clients, the portal database and Hangfire (AddPortalJobs, which also schedules the re-check).
     /// </summary>
     public static IHostApplicationBuilder AddSetupRuns(this IHostApplicationBuilder builder)

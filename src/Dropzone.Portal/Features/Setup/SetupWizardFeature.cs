@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 
 namespace Dropzone.Portal.Features.Setup;

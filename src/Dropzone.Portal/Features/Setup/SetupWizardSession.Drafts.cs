@@ -1,7 +1,4 @@
-using Dropzone.Portal.Core.Security;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Dropzone.Portal.Features.Setup;
 

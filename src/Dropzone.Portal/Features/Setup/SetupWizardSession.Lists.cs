@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.TenantClients.Graph;
 

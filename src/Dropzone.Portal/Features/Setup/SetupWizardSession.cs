@@ -1,11 +1,8 @@
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Security;
-using Dropzone.Portal.Core.Setup;
 using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Dropzone.Portal.Features.Setup;

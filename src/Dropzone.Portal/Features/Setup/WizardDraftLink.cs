@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dropzone.Portal.Core.Setup.Wizard;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Features.Setup;
 

@@ -1,14 +1,8 @@
 
 namespace Dropzone.Portal.Core.Tests.Setup.Wizard;
 
-public sealed class MemberListResolverTests : IAsyncLifetime
+public sealed class MemberListResolverTests : SetupTestBedTest
 {
-    private SetupTestBed _bed = null!;
-
-    public async Task InitializeAsync() => _bed = await SetupTestBed.CreateAsync();
-
-    public async Task DisposeAsync() => await _bed.DisposeAsync();
-
     [Fact]
     public void Parse_SkipsHeaderAndBlankLines_TakesFirstColumn()
     {
@@ -33,7 +27,7 @@ public sealed class MemberListResolverTests : IAsyncLifetime
             "not-an-address",
             DemoTenant.PhishingReportMailbox);
 
-        var result = await new MemberListResolver(_bed.Directory).ResolveAsync(text);
+        var result = await new MemberListResolver(Bed.Directory).ResolveAsync(text);
 
         Assert.Null(result.Error);
         Assert.Equal(
@@ -48,7 +42,7 @@ public sealed class MemberListResolverTests : IAsyncLifetime
     public async Task Resolve_TooManyRows_RefusedAsAWhole()
     {
         var text = string.Join('\n', Enumerable.Range(0, MemberListResolver.MaxRows + 1).Select(i => $"u{i}@contoso.example"));
-        var result = await new MemberListResolver(_bed.Directory).ResolveAsync(text);
+        var result = await new MemberListResolver(Bed.Directory).ResolveAsync(text);
         Assert.Contains("10,000", result.Error, StringComparison.Ordinal);
         Assert.Empty(result.Rows);
     }
@@ -61,7 +55,7 @@ public sealed class MemberListResolverTests : IAsyncLifetime
         {
             builder.Append(i % 2 == 0 ? $"ann.archer+{i}@contoso.example" : $"nobody{i}@contoso.example").Append('\n');
         }
-        var result = await new MemberListResolver(_bed.Directory).ResolveAsync(builder.ToString());
+        var result = await new MemberListResolver(Bed.Directory).ResolveAsync(builder.ToString());
 
         Assert.Equal(MemberListResolver.MaxRows, result.Rows.Count);
         Assert.Equal(MemberListResolver.MaxRows, result.Count(MemberRowStatus.Unknown));
@@ -70,7 +64,7 @@ public sealed class MemberListResolverTests : IAsyncLifetime
     [Fact]
     public async Task Resolve_Empty_SaysSo()
     {
-        var result = await new MemberListResolver(_bed.Directory).ResolveAsync("\n\n");
+        var result = await new MemberListResolver(Bed.Directory).ResolveAsync("\n\n");
         Assert.Contains("no addresses", result.Error, StringComparison.Ordinal);
     }
 }

@@ -1,17 +1,11 @@
 namespace Dropzone.Portal.Core.Tests.Setup.Wizard;
 
-public sealed class SetupDraftStoreTests : IAsyncLifetime
+public sealed class SetupDraftStoreTests : SetupTestBedTest
 {
-    private SetupTestBed _bed = null!;
-
-    public async Task InitializeAsync() => _bed = await SetupTestBed.CreateAsync();
-
-    public async Task DisposeAsync() => await _bed.DisposeAsync();
-
     [Fact]
     public async Task SaveThenLoad_GivesBackStepAndState_PerOwner()
     {
-        var store = new SetupDraftStore(_bed, _bed.Clock);
+        var store = new SetupDraftStore(Bed, Bed.Clock);
         var state = new SetupWizardState
         {
             AppClientId = "dd0e0000-0000-4000-8000-0000000000b1",
@@ -42,7 +36,7 @@ public sealed class SetupDraftStoreTests : IAsyncLifetime
     [Fact]
     public async Task SaveOverAnOlderRevision_IsRefusedWithTheCurrentOne_NeverThrown()
     {
-        var store = new SetupDraftStore(_bed, _bed.Clock);
+        var store = new SetupDraftStore(Bed, Bed.Clock);
         var first = await store.SaveAsync("admin-1", 0, SetupWizardSteps.Group, SetupWizardSteps.Group, new SetupWizardState { GroupDisplayName = "Tab A" });
         var tabB = await store.SaveAsync("admin-1", first.Revision, SetupWizardSteps.Group, SetupWizardSteps.Group, new SetupWizardState { GroupDisplayName = "Tab B" });
 
@@ -59,7 +53,7 @@ public sealed class SetupDraftStoreTests : IAsyncLifetime
     [Fact]
     public async Task ClosedDraft_IsNotBroughtBackByATabHoldingItsOldRevision_ButANewWizardReopensIt()
     {
-        var store = new SetupDraftStore(_bed, _bed.Clock);
+        var store = new SetupDraftStore(Bed, Bed.Clock);
         var saved = await store.SaveAsync("admin-1", 0, SetupWizardSteps.Review, SetupWizardSteps.Review, new SetupWizardState { GroupDisplayName = "Applied" });
         var closedAt = await store.CloseAsync("admin-1");
 

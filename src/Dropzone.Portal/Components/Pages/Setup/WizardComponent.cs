@@ -1,4 +1,3 @@
-using Dropzone.Portal.Features.Setup;
 using Microsoft.AspNetCore.Components;
 
 namespace Dropzone.Portal.Components.Pages.Setup;

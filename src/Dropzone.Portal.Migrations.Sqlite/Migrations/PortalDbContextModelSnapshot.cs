@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Dropzone.Portal.Core.Data.Migrations
+namespace Dropzone.Portal.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
     partial class PortalDbContextModelSnapshot : ModelSnapshot
@@ -177,6 +177,13 @@ namespace Dropzone.Portal.Core.Data.Migrations
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("AccessCheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccessSummary")
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Alias")

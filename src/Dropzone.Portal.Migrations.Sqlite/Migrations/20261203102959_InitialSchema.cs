@@ -1,9 +1,10 @@
 using System;
+using Dropzone.Portal.Core.Data;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Dropzone.Portal.Core.Data.Migrations;
+namespace Dropzone.Portal.Migrations.Sqlite.Migrations;
 
 /// <inheritdoc />
 public partial class InitialSchema : Migration
@@ -99,6 +100,8 @@ public partial class InitialSchema : Migration
                 VerifiedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                 LastCheckedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                 NextCheckAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                AccessSummary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                AccessCheckedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                 DriftSummary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
                 OwnersRefreshedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true)
             },
@@ -440,13 +443,13 @@ public partial class InitialSchema : Migration
             columns: new[] { "GroupId", "CheckedAt" });
 
         // Hand-written: the database refuses UPDATE and DELETE on the audit history (see AuditTriggers).
-        migrationBuilder.Sql(AuditTriggers.Create);
+        migrationBuilder.Sql(AuditTriggers.Sqlite.Create);
     }
 
     /// <inheritdoc />
     protected override void Down(MigrationBuilder migrationBuilder)
     {
-        migrationBuilder.Sql(AuditTriggers.Drop);
+        migrationBuilder.Sql(AuditTriggers.Sqlite.Drop);
 
         migrationBuilder.DropTable(
             name: "AuditArchiveCuts");

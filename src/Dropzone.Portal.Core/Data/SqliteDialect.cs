@@ -1,0 +1,59 @@
+using Dropzone.Portal.Core.Audit;
+using Microsoft.Data.Sqlite;
+
+namespace Dropzone.Portal.Core.Data;
+
+/// <summary>The embedded engine: one writer at a time by construction.</summary>
+public sealed class SqliteDialect : PortalDatabaseDialect
+{
+    public static SqliteDialect Instance { get; } = new();
+
+    private SqliteDialect()
+    {
+    }
+
+    public override PortalDatabaseProvider Provider => PortalDatabaseProvider.Sqlite;
+
+    internal override void ConfigureModel(ModelBuilder modelBuilder) =>
+        // UPNs are case-insensitive; NOCASE lets the equality filter use the index.
+        modelBuilder.Entity<AuditEntry>().Property(e => e.ActorUpn).UseCollation("NOCASE");
+
+    // Microsoft.Data.Sqlite begins transactions with BEGIN IMMEDIATE, which takes SQLite's single writer lock
+    // before anything is read: the transaction the caller opened is the lock.
+    internal override Task LockAuditChainAsync(DbContext db, bool sync, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    internal override bool IsAuditSequenceConflict(DbUpdateException exception) =>
+        exception.InnerException is SqliteException { SqliteErrorCode: 19 } sqlite
+            && sqlite.Message.Contains(AuditEntryConfiguration.TableName + ".Sequence", StringComparison.Ordinal);
+
+    // SQLite's LIKE ignores case (for ASCII) by default.
+    internal override IQueryable<AuditEntry> WhereTextLike(IQueryable<AuditEntry> query, string pattern) =>
+        query.Where(e =>
+            EF.Functions.Like(e.TargetDisplay!, pattern, "\\") || EF.Functions.Like(e.TargetId!, pattern, "\\")
+            || EF.Functions.Like(e.Command!, pattern, "\\") || EF.Functions.Like(e.Answer!, pattern, "\\"));
+
+    internal override IAuditBatchWriter CreateAuditBatchWriter(DbContext db) => new SqliteAuditInsert(db);
+
+    // Rows go from SQLite to the writer as UTF-8 bytes, never becoming strings.
+    internal override Task<long?> TryExportAuditAsync(
+        PortalDbContext db, IQueryable<AuditEntry> ordered, AuditExportFormat format, Stream output, CancellationToken cancellationToken) =>
+        SqliteAuditExport.WriteAsync(db, ordered, format, output, cancellationToken);
+
+    internal override async Task<AuditChainScan?> TryScanAuditChainAsync(
+        PortalDbContext db, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken)
+    {
+        var sqlite = (SqliteConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            // Off the caller's thread: the scan is synchronous and a Blazor circuit must stay responsive.
+            var (broken, scanned, headSequence, headHash) = await Task.Run(
+                () => SqliteChainScanner.Scan(sqlite, key, afterSequence, startHash, cancellationToken), cancellationToken);
+            return new AuditChainScan(broken, scanned, headSequence, headHash);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
