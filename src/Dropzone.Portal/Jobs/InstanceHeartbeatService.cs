@@ -54,7 +54,7 @@ public sealed class InstanceHeartbeatService(
         {
             await instances.RetireAsync(deadline.Token);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        catch (Exception ex) when (ex is OperationCanceledException or System.Data.Common.DbException or InvalidOperationException)
         {
             logger.LogWarning(ex, "Could not remove this instance's heartbeat row; other instances will see it go stale");
         }

@@ -65,7 +65,7 @@ public sealed class AuditExporterTests
     [InlineData(AuditExportFormat.JsonLines)]
     public async Task Export_SqliteFastPath_ByteForByteAsEntityPath(AuditExportFormat format)
     {
-        await using var database = await SeededAsync(provider);
+        await using var database = await SeededAsync();
         await database.SeedAsync(3, i => new AuditEvent(AuditActions.OwnerChanged, AuditActor.User("oid", "zoë@contoso.com", "Zoë \"Z\" 👋"))
         {
             GroupId = "g-odd",

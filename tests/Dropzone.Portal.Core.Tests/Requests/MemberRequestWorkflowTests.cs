@@ -11,7 +11,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task DecideAsync_OwnerApprovesOwnMailboxRequest_MemberPresentInEmulatorAndVerified(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
 
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
@@ -35,7 +35,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task DecideAsync_Approved_EmulatorRecordsMailToOwnersAndRequester(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
 
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
@@ -53,7 +53,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task DecideAsync_OwnerRejects_NothingChangesInExchange(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var before = await h.EmulatorMembersAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
@@ -74,7 +74,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task DecideAsync_NonOwnerCallsServiceDirectly_RefusedAndAudited(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
 
@@ -92,7 +92,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task DecideAsync_RequesterIsOwner_CannotApproveOwnRequest(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Owner), AskToJoin(group.Id));
 
@@ -107,7 +107,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task DecideAsync_RequesterIsAdmin_CannotApproveOwnRequestButAnotherAdminCan(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Admin, isAdmin: true), AskToJoin(group.Id));
 
@@ -121,7 +121,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task DecideAsync_OwnerRemovedInExchange_LosesTheRightAtOnce(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
         var changed = await h.Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [Riley.UserPrincipalName]));
@@ -139,7 +139,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task DecideAsync_SeveralAtOnce_EachDecidedAndApplied(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var first = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
         var second = await h.Requests.SubmitAsync(As(Sam), AskToJoin(group.Id));
@@ -158,7 +158,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task SubmitAsync_DuplicatePending_RefusedAndNothingChanges(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
 
@@ -172,7 +172,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task SubmitAsync_MailboxAlreadyMember_Refused(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
 
         var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id, DemoTenant.PhishingReportMailbox)));
@@ -183,7 +183,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task SubmitAsync_RemoveMailboxNotMember_Refused(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
 
         var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() =>
@@ -195,7 +195,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task SubmitAsync_GroupWithoutOwnerApprovals_Refused(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(ownersApprove: false);
 
         var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id)));
@@ -209,7 +209,7 @@ public sealed class MemberRequestWorkflowTests
     [InlineData("all-staff@contoso.example", "is a group, not a mailbox")]
     public async Task SubmitAsync_UnknownOrMailboxlessMailbox_RefusedWithReason(string mailbox, string expected)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync();
         var group = await h.CreateGroupAsync();
 
         var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id, mailbox)));
@@ -222,7 +222,7 @@ public sealed class MemberRequestWorkflowTests
     [InlineData("   ")]
     public async Task SubmitAsync_NoJustification_RefusedBeforeAskingExchange(string justification)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync();
         var group = await h.CreateGroupAsync();
         var calls = h.Tenant.Calls.Count;
 
@@ -236,7 +236,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task SubmitAsync_SharedMailboxNamed_RequestCarriesTheResolvedMailbox(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
 
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id, "SECURITY-TEAM@contoso.example"));
@@ -249,7 +249,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task CancelAsync_OwnPending_CancelledAndAudited(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
 
@@ -263,7 +263,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task CancelAsync_SomeoneElsesRequest_NotFoundAndUnchanged(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
 
@@ -275,7 +275,7 @@ public sealed class MemberRequestWorkflowTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task ListMineAsync_TwoRequesters_EachSeesOnlyTheirOwn(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(provider);
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var mine = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
         await h.Requests.SubmitAsync(As(Sam), AskToJoin(group.Id));

@@ -5,7 +5,7 @@ public sealed class SetupRunEngineTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task AdvanceAsync_FreshGroupAap_SucceedsVerifiedWithGroupAndMembersInThreeCalls(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync(provider);
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var members = bed.DemoMailboxes().Take(5).ToList();
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(members), SetupTestBed.Admin);
 
@@ -41,7 +41,7 @@ public sealed class SetupRunEngineTests
     public async Task AdvanceAsync_ThirtyPercentFaultsAndReplicationDelay_CompletesWithOneGroupAndOneRestriction(string modeName, int seed)
     {
         var mode = new RestrictionMode(modeName);
-        await using var bed = await SetupTestBed.CreateAsync(provider);
+        await using var bed = await SetupTestBed.CreateAsync();
         if (mode == RestrictionMode.RbacForApplications)
         {
             // RBAC scopes add to Entra grants: with the demo app's unscoped Mail.Read the group would (rightly) be Not restricted.
@@ -107,7 +107,7 @@ public sealed class SetupRunEngineTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task AdvanceAsync_TwoConcurrentCalls_OnlyOneAdvances(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync(provider);
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         bed.SetFaults(f => f with { Latency = TimeSpan.Zero });
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(3).ToList()), SetupTestBed.Admin);
         var second = bed.NewEngine();
@@ -123,7 +123,7 @@ public sealed class SetupRunEngineTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task TryAcquireLeaseAsync_LeaseHeld_RefusedUntilExpired(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync(provider);
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(1).ToList()), SetupTestBed.Admin);
 
         Assert.True(await bed.Engine.TryAcquireLeaseAsync(runId, "worker-a", default));
@@ -135,7 +135,7 @@ public sealed class SetupRunEngineTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task AdvanceAsync_PermanentError_FailsWithRemedyAndRetryFromStepCompletes(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync(provider);
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         bed.Tenant.SetExchangeAdministrator(DemoTenant.PortalClientId, granted: false);
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
 
@@ -158,7 +158,7 @@ public sealed class SetupRunEngineTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task CancelAsync_WaitingRun_CancelledAndAudited(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync(provider);
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         bed.SetFaults(f => f with { ReplicationDelay = TimeSpan.FromMinutes(2) });
         var request = SetupTestBed.Request(bed.AddMailboxes(5, "cx")) with { RestrictionMode = RestrictionMode.ApplicationAccessPolicy };
         var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
@@ -175,7 +175,7 @@ public sealed class SetupRunEngineTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task AdvanceAsync_Progress_PushedForEveryTransition(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync(provider);
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var seen = new List<RunProgress>();
         bed.Notifier.Progress += p => { lock (seen) { seen.Add(p); } };
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
@@ -191,7 +191,7 @@ public sealed class SetupRunEngineTests
     [Theory, OnSqlite, OnPostgreSql]
     public async Task CancelAsync_RunningRun_StopsBeforeTheNextStep(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync(provider);
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
         var cancelled = false;
         bed.Notifier.Progress += p =>
