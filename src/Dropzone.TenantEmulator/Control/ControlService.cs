@@ -208,12 +208,12 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
 public sealed record FaultsDto(
     int? LatencyMs = null, double? ThrottleRate = null, int? RetryAfterSeconds = null, bool? RetryAfterAsHttpDate = null,
     double? UnavailableRate = null, double? TimeoutRate = null, double? TransientErrorRate = null,
-    double? ReplicationDelaySeconds = null, double? PolicyPropagationDelaySeconds = null,
+    double? ReplicationDelaySeconds = null, double? GraphEnforcementDelaySeconds = null,
     int? BulkTimeoutAppliedThreshold = null, int? BulkTimeoutDroppedThreshold = null, int? Seed = null)
 {
     public static FaultsDto From(EmulatorFaults f) => new((int)f.Latency.TotalMilliseconds, f.ThrottleRate, f.RetryAfterSeconds, f.RetryAfterAsHttpDate,
         f.UnavailableRate, f.TimeoutRate, f.TransientErrorRate,
-        f.ReplicationDelay.TotalSeconds, f.PolicyPropagationDelay.TotalSeconds, f.BulkTimeoutAppliedThreshold, f.BulkTimeoutDroppedThreshold, f.Seed);
+        f.ReplicationDelay.TotalSeconds, f.GraphEnforcementDelay.TotalSeconds, f.BulkTimeoutAppliedThreshold, f.BulkTimeoutDroppedThreshold, f.Seed);
 
     private const double MaxDelaySeconds = 86_400;
 
@@ -235,7 +235,7 @@ public sealed record FaultsDto(
         {
             return ("retryAfterSeconds", "must be between 0 and 86400 seconds.");
         }
-        foreach (var (field, seconds) in new[] { ("replicationDelaySeconds", ReplicationDelaySeconds), ("policyPropagationDelaySeconds", PolicyPropagationDelaySeconds) })
+        foreach (var (field, seconds) in new[] { ("replicationDelaySeconds", ReplicationDelaySeconds), ("graphEnforcementDelaySeconds", GraphEnforcementDelaySeconds) })
         {
             if (seconds is { } s && !(s >= 0 && s <= MaxDelaySeconds))
             {
@@ -272,7 +272,7 @@ public sealed record FaultsDto(
         UnavailableRate = UnavailableRate ?? current.UnavailableRate,
         TimeoutRate = TimeoutRate ?? current.TimeoutRate,
         ReplicationDelay = ReplicationDelaySeconds is { } r ? TimeSpan.FromSeconds(r) : current.ReplicationDelay,
-        PolicyPropagationDelay = PolicyPropagationDelaySeconds is { } p ? TimeSpan.FromSeconds(p) : current.PolicyPropagationDelay,
+        GraphEnforcementDelay = GraphEnforcementDelaySeconds is { } p ? TimeSpan.FromSeconds(p) : current.GraphEnforcementDelay,
         BulkTimeoutAppliedThreshold = BulkTimeoutAppliedThreshold ?? current.BulkTimeoutAppliedThreshold,
         BulkTimeoutDroppedThreshold = BulkTimeoutDroppedThreshold ?? current.BulkTimeoutDroppedThreshold,
         Seed = Seed ?? current.Seed,

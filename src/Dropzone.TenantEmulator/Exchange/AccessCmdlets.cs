@@ -84,7 +84,7 @@ internal static partial class AccessCmdlets
             ScopeRaw = $"{scope.Sid};{scope.ExchangeGuid}",
             AccessRight = accessRight,
             Description = p.Text("Description"),
-            EffectiveFrom = c.State.Now + c.State.Faults.PolicyPropagationDelay,
+            EffectiveFrom = c.State.Now + c.State.Faults.GraphEnforcementDelay,
         };
         c.State.Policies.Add(policy);
         return [ExchangeShapes.Policy(policy, scopeExists: true)];
@@ -126,7 +126,8 @@ internal static partial class AccessCmdlets
                 ["Mailbox"] = mailbox.Name,
                 ["MailboxId"] = mailbox.ExchangeGuid.ToString(),
                 ["MailboxSid"] = mailbox.Sid,
-                ["AccessCheckResult"] = AccessEvaluation.IsGrantedByPolicies(c.State, appId, mailbox) ? "Granted" : "Denied",
+                // Test-* read the configuration itself: a change shows at once, however long Graph keeps the old behaviour.
+                ["AccessCheckResult"] = AccessEvaluation.IsGrantedByPolicies(c.State, appId, mailbox, AccessEvaluation.Configured) ? "Granted" : "Denied",
             },
         ];
     }
@@ -199,7 +200,7 @@ internal static partial class AccessCmdlets
         {
             throw new ExchangeCmdletException(400, ExchangeCmdletException.AlreadyExists, $"The management scope \"{name}\" already exists.", ErrorDetailForm.ErrorIdPipe);
         }
-        var scope = new ManagementScope { Name = name, RecipientRestrictionFilter = filter, MemberOfGroupDn = dn, ObjectGuid = c.State.NewId(), EffectiveFrom = c.State.Now + c.State.Faults.PolicyPropagationDelay };
+        var scope = new ManagementScope { Name = name, RecipientRestrictionFilter = filter, MemberOfGroupDn = dn, ObjectGuid = c.State.NewId(), EffectiveFrom = c.State.Now + c.State.Faults.GraphEnforcementDelay };
         c.State.Scopes.Add(scope);
         return [ExchangeShapes.Scope(scope)];
     }
@@ -247,7 +248,7 @@ internal static partial class AccessCmdlets
             AppObjectId = sp.ObjectId,
             CustomResourceScope = scope?.Name ?? "",
             ObjectGuid = c.State.NewId(),
-            EffectiveFrom = c.State.Now + c.State.Faults.PolicyPropagationDelay,
+            EffectiveFrom = c.State.Now + c.State.Faults.GraphEnforcementDelay,
         };
         c.State.RoleAssignments.Add(assignment);
         return [ExchangeShapes.RoleAssignment(assignment, sp.DisplayName)];
@@ -282,13 +283,13 @@ internal static partial class AccessCmdlets
     {
         var sp = FindServicePrincipal(c, c.Parameters.Required("Identity"));
         var resource = c.Parameters.Text("Resource") is { } r ? c.Recipient(r) : null;
-        return AccessEvaluation.EffectiveAssignments(c.State, sp.ObjectId).Select(a => new JsonObject
+        return AccessEvaluation.EffectiveAssignments(c.State, sp.ObjectId, AccessEvaluation.Configured).Select(a => new JsonObject
         {
             ["RoleName"] = a.Role,
             ["GrantedPermissions"] = ApplicationRoles[a.Role],
             ["AllowedResourceScope"] = a.CustomResourceScope.Length > 0 ? a.CustomResourceScope : "Organization",
             ["ScopeType"] = a.CustomResourceScope.Length > 0 ? "CustomRecipientScope" : "Organization",
-            ["InScope"] = resource is null ? null : AccessEvaluation.IsInAssignmentScope(c.State, a, resource),
+            ["InScope"] = resource is null ? null : AccessEvaluation.IsInAssignmentScope(c.State, a, resource, AccessEvaluation.Configured),
         }).ToList();
     }
 
@@ -296,13 +297,20 @@ internal static partial class AccessCmdlets
     private static partial Regex MemberOfGroupFilter();
 }
 
-/// <summary>How Exchange decides what an app may read; shared by the Test-* cmdlets and the control surface.</summary>
+/// <summary>
+/// How Exchange decides what an app may read; shared by the Test-* cmdlets, Graph and the control surface. Each
+/// question is asked as of an instant: <see cref="Configured"/> (the configuration as it stands, what Test-* report)
+/// or now (what Graph enforces, which lags by <see cref="EmulatorFaults.GraphEnforcementDelay"/>).
+/// </summary>
 public static class AccessEvaluation
 {
+    /// <summary>Every change counts, however recent: the instant Test-* answer as of.</summary>
+    public static readonly DateTimeOffset Configured = DateTimeOffset.MaxValue;
+
     /// <summary>DenyAccess beats RestrictAccess; RestrictAccess grants only its scope; with no policy everything is granted.</summary>
-    internal static bool IsGrantedByPolicies(TenantState state, string appId, DirectoryObject mailbox)
+    internal static bool IsGrantedByPolicies(TenantState state, string appId, DirectoryObject mailbox, DateTimeOffset asOf)
     {
-        var policies = state.Policies.Where(p => TenantState.Eq(p.AppId, appId) && p.EffectiveFrom <= state.Now).ToList();
+        var policies = state.Policies.Where(p => TenantState.Eq(p.AppId, appId) && p.EffectiveFrom <= asOf).ToList();
         if (policies.Any(p => p.AccessRight == "DenyAccess" && InPolicyScope(state, p, mailbox)))
         {
             return false;
@@ -318,18 +326,18 @@ public static class AccessEvaluation
     internal static bool ReadsMessages(string role) => role is "Application Mail.Read" or "Application Mail.ReadBasic" or "Application Mail.ReadWrite"
         or "Application Mail Full Access" or "Application Exchange Full Access";
 
-    internal static IEnumerable<ManagementRoleAssignment> EffectiveAssignments(TenantState state, string appObjectId) =>
-        state.RoleAssignments.Where(a => a.AppObjectId == appObjectId && a.EffectiveFrom <= state.Now);
+    internal static IEnumerable<ManagementRoleAssignment> EffectiveAssignments(TenantState state, string appObjectId, DateTimeOffset asOf) =>
+        state.RoleAssignments.Where(a => a.AppObjectId == appObjectId && a.EffectiveFrom <= asOf);
 
     /// <summary>MemberOfGroup matches direct members only, as Exchange's filter does.</summary>
-    internal static bool IsInAssignmentScope(TenantState state, ManagementRoleAssignment assignment, DirectoryObject mailbox)
+    internal static bool IsInAssignmentScope(TenantState state, ManagementRoleAssignment assignment, DirectoryObject mailbox, DateTimeOffset asOf)
     {
         if (assignment.CustomResourceScope.Length == 0)
         {
             return true;
         }
         var scope = state.Scopes.Find(s => s.Name == assignment.CustomResourceScope);
-        if (scope is null || scope.EffectiveFrom > state.Now)
+        if (scope is null || scope.EffectiveFrom > asOf)
         {
             return false;
         }

@@ -131,10 +131,12 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
         bool permitted;
         lock (state.Gate)
         {
+            // Graph enforces a change only once it has propagated (GraphEnforcementDelay), unlike the Test-* cmdlets.
             // Only roles that read messages open /messages: not Mail.Send, nor MailboxSettings.*, whose names also contain "Mail".
-            var rbac = Exchange.AccessEvaluation.EffectiveAssignments(state, servicePrincipalId)
-                .Any(a => Exchange.AccessEvaluation.ReadsMessages(a.Role) && Exchange.AccessEvaluation.IsInAssignmentScope(state, a, user));
-            permitted = (consented || rbac) && Exchange.AccessEvaluation.IsGrantedByPolicies(state, appId, user);
+            var now = state.Now;
+            var rbac = Exchange.AccessEvaluation.EffectiveAssignments(state, servicePrincipalId, now)
+                .Any(a => Exchange.AccessEvaluation.ReadsMessages(a.Role) && Exchange.AccessEvaluation.IsInAssignmentScope(state, a, user, now));
+            permitted = (consented || rbac) && Exchange.AccessEvaluation.IsGrantedByPolicies(state, appId, user, now);
         }
         if (!permitted)
         {

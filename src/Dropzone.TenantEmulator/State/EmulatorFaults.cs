@@ -19,8 +19,12 @@ public sealed record EmulatorFaults
     public double TransientErrorRate { get; init; }
     /// <summary>A newly created group answers "not found" for this long.</summary>
     public TimeSpan ReplicationDelay { get; init; }
-    /// <summary>A new access policy, scope or role assignment takes effect only after this long.</summary>
-    public TimeSpan PolicyPropagationDelay { get; init; }
+    /// <summary>
+    /// Graph keeps enforcing the old access for this long after an access policy, scope or role assignment changes,
+    /// while Test-ApplicationAccessPolicy and Test-ServicePrincipalAuthorization reflect the change at once
+    /// (Microsoft documents up to an hour or more for Graph, 30 minutes to 2 hours for RBAC's cache).
+    /// </summary>
+    public TimeSpan GraphEnforcementDelay { get; init; }
     /// <summary>Membership arrays larger than this answer a timeout, although the change is applied.</summary>
     public int BulkTimeoutAppliedThreshold { get; init; } = 2000;
     /// <summary>Membership arrays larger than this answer a timeout and nothing changes.</summary>

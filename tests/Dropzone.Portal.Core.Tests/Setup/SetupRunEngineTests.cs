@@ -56,7 +56,7 @@ public sealed class SetupRunEngineTests
             TimeoutRate = 0.1,
             Seed = seed,
             ReplicationDelay = TimeSpan.FromSeconds(40),
-            PolicyPropagationDelay = TimeSpan.FromSeconds(30),
+            GraphEnforcementDelay = TimeSpan.FromSeconds(30),
         });
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(members, mode), SetupTestBed.Admin);
 

@@ -161,10 +161,10 @@ public sealed class CmdletReferenceBindingTests : EmulatorHostTest
     [Fact]
     public async Task GetRecipient_NameTwoRecipientsShare_404MatchesMultipleEntries()
     {
-        _host.State.AddNamesake(DemoTenant.OwnerUpn);
-        var name = JsonNode.Parse(await (await _host.InvokeAsync("Get-Recipient", new { Identity = DemoTenant.OwnerUpn })).Content.ReadAsStringAsync())!["value"]![0]!["Name"]!.GetValue<string>();
+        Host.State.AddNamesake(DemoTenant.OwnerUpn);
+        var name = JsonNode.Parse(await (await Host.InvokeAsync("Get-Recipient", new { Identity = DemoTenant.OwnerUpn })).Content.ReadAsStringAsync())!["value"]![0]!["Name"]!.GetValue<string>();
 
-        using var response = await _host.InvokeAsync("Get-Recipient", new { Identity = name });
+        using var response = await Host.InvokeAsync("Get-Recipient", new { Identity = name });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains($"'{name}' matches multiple entries", await response.Content.ReadAsStringAsync());

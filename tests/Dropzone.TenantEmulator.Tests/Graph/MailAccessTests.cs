@@ -79,14 +79,16 @@ public sealed class MailAccessTests : IAsyncLifetime
     [Fact]
     public async Task Messages_PolicyDuringPropagationDelay_StillReadable()
     {
-        _host.State.SetFaults(_host.State.Faults with { PolicyPropagationDelay = TimeSpan.FromHours(1) });
+        _host.State.SetFaults(_host.State.Faults with { GraphEnforcementDelay = TimeSpan.FromHours(1) });
         await _host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = "dropzonemailboxes@contoso.example", AccessRight = "RestrictAccess" });
 
         var (before, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
+        var exchangeSays = (await _host.InvokeOkAsync("Test-ApplicationAccessPolicy", new { Identity = DemoTenant.AdminUpn, AppId = DemoTenant.RestrictedAppId }))["value"]![0]!["AccessCheckResult"]!.GetValue<string>();
         _host.Time.Advance(TimeSpan.FromMinutes(61));
         var (after, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
 
         Assert.Equal(HttpStatusCode.OK, before);
+        Assert.Equal("Denied", exchangeSays); // the state every real deployment passes through: Exchange verified, Graph not yet
         Assert.Equal(HttpStatusCode.Forbidden, after);
     }
 }

@@ -157,7 +157,7 @@ public sealed class TenantStateFileTests : IDisposable
     {
         // A token validator cached across hosts can still call a tenant whose host has shut down.
         var first = StartTenant();
-        using var http = await ExchangeClientAsync(first);
+        using var http = await RealHostCalls.ExchangeClientAsync(first);
         var firstState = first.State;
         first.Dispose();
         using var successor = StartTenant();

@@ -1,5 +1,6 @@
 using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Setup.Steps;
+using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.Core.Verification;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -41,6 +42,8 @@ public static class SetupRunsRegistration
         services.TryAddTransient<SetupDiagnostics>();
         services.TryAddTransient<GroupOwnerChange>();
         services.TryAddTransient<FailedSetupChanges>();
+        // A failed setup's corrected names are checked against Exchange as the wizard checks them.
+        services.TryAddTransient<SetupWizardService>();
         services.TryAddTransient<GroupRechecker>();
         services.TryAddTransient<SetupRunJob>();
         services.TryAddTransient<GroupRecheckJob>();

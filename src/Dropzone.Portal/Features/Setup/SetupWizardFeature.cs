@@ -1,4 +1,5 @@
 using Dropzone.Portal.Core.Setup.Wizard;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.Portal.Features.Setup;
 
@@ -8,7 +9,7 @@ public static class SetupWizardFeature
     public static IHostApplicationBuilder AddSetupWizard(this IHostApplicationBuilder builder)
     {
         // Transient: it holds the scoped tenant clients and is resolved from a fresh scope per wizard action.
-        builder.Services.AddTransient<SetupWizardService>();
+        builder.Services.TryAddTransient<SetupWizardService>();
         builder.Services.AddSingleton<SetupDraftStore>();
         builder.Services.AddScoped<SetupWizardSession>();
         return builder;
