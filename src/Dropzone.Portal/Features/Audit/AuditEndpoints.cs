@@ -20,6 +20,14 @@ public static class AuditEndpoints
     private static async Task ExportAsync(
         HttpContext context, AuditQueryService audits, AuditFilterQuery query, AuditExportFormat format, string contentType, string extension)
     {
+        var (filter, problems) = query.Parse();
+        if (problems.Count > 0)
+        {
+            // Nothing is exported under a filter other than the one asked for.
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync(string.Join("\n", problems), context.RequestAborted);
+            return;
+        }
         // The policy let the caller in; the scope decides which rows they get (owners: their groups only).
         var scope = await context.RequestServices.GetRequiredService<AuditViewerScope>().ForAsync(context.User, context.RequestAborted);
         if (scope is null)
@@ -30,6 +38,6 @@ public static class AuditEndpoints
         var time = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         context.Response.ContentType = contentType;
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{time:yyyyMMdd-HHmmss}.{extension}\"";
-        await audits.ExportAsync(query.ToFilter(), scope, format, context.Response.Body, context.RequestAborted);
+        await audits.ExportAsync(filter, scope, format, context.Response.Body, context.RequestAborted);
     }
 }
