@@ -15,7 +15,7 @@ public sealed class EffectiveAccessGroundTruthTests
     private static async Task<SetupTestBed> BedAsync()
     {
         var bed = await SetupTestBed.CreateAsync();
-        bed.SetFaults(f => f with { PolicyPropagationDelay = Propagation });
+        bed.SetFaults(f => f with { GraphEnforcementDelay = Propagation });
         return bed;
     }
 
