@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Dropzone.Portal.Core.Access;
 using Dropzone.Portal.Core.Setup;
-using Dropzone.Portal.Testing;
 using Dropzone.Portal.TenantClients.Commands;
 using Dropzone.Portal.TenantClients.Exchange;
+using Dropzone.Portal.Testing;
 using Dropzone.TenantEmulator.Directory;
 
 namespace Dropzone.Portal.Benchmarks.Scenarios;
