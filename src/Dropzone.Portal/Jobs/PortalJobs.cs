@@ -25,7 +25,10 @@ public static class PortalJobs
         // The storage is this host's own singleton, registered before AddHangfire (which only adds one if none
         // exists). Hangfire's default hands every host the process-wide JobStorage.Current, so two hosts in one
         // process (tests, a benchmark) could enqueue into each other's storage.
-        builder.Services.AddSingleton(CreateStorage(builder.Configuration, builder.Environment.ContentRootPath, options));
+        // Created when first resolved, not here: a storage's constructor logs through Hangfire's process-wide log
+        // provider, which this host's AddHangfire points at its own logger factory only once it is resolved (until then
+        // it may still be a previous, disposed host's).
+        builder.Services.AddSingleton<JobStorage>(_ => CreateStorage(builder.Configuration, builder.Environment.ContentRootPath, options));
         builder.Services.AddHangfire(configuration => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
