@@ -1,5 +1,5 @@
-using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Setup;
 
 namespace Dropzone.Portal.Testing;
