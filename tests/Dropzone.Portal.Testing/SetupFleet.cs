@@ -1,0 +1,86 @@
+using Dropzone.Portal.Core.Groups;
+using Dropzone.Portal.Core.Identity;
+using Dropzone.Portal.Core.Setup;
+
+namespace Dropzone.Portal.Testing;
+
+/// <summary>
+/// Many setups at once, for tests with several portal instances: started through the launcher exactly as the
+/// wizard's Apply starts them (a run row and a queued job in the shared storage, which any instance's workers pick
+/// up), awaited together, and checked afterwards from what the database recorded.
+/// </summary>
+public static class SetupFleet
+{
+    public static readonly PortalUser Admin = new(DemoTenant.UserId(1).ToString(), DemoTenant.AdminUpn, "Adele Admin");
+
+    /// <summary>Setup number <paramref name="index"/>: its own group, the given members, an application access policy.</summary>
+    public static SetupRequest Request(int index, IReadOnlyList<SetupMember> members, string prefix = "fleet") => new()
+    {
+        RestrictedAppId = DemoTenant.RestrictedAppId,
+        RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
+        RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
+        GroupDisplayName = $"Dropzone {prefix} {index:D3}",
+        GroupAlias = $"{prefix}-{index:D3}",
+        GroupAddress = $"{prefix}-{index:D3}@{DemoTenant.Domain}",
+        Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
+        Members = members,
+        RestrictionMode = RestrictionMode.ApplicationAccessPolicy,
+    };
+
+    /// <summary>Starts every request; the run ids in the same order.</summary>
+    public static async Task<IReadOnlyList<Guid>> StartAsync(ISetupRunLauncher launcher, IEnumerable<SetupRequest> requests)
+    {
+        var ids = new List<Guid>();
+        foreach (var request in requests)
+        {
+            ids.Add(await launcher.StartAsync(request, Admin));
+        }
+        return ids;
+    }
+
+    /// <summary>Polls the database until every run has finished; on timeout the message lists the unfinished ones and <paramref name="diagnostics"/>.</summary>
+    public static async Task<IReadOnlyList<SetupRun>> WaitUntilAllFinishedAsync(
+        IDbContextFactory<PortalDbContext> databases, IReadOnlyCollection<Guid> runIds, TimeSpan timeout, Func<string>? diagnostics = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var runs = await db.SetupRuns.AsNoTracking().Include(r => r.Steps).ThenInclude(s => s.AttemptLog)
+                .Where(r => runIds.Contains(r.Id)).ToListAsync();
+            if (runs.Count == runIds.Count && runs.All(r => r.IsFinished))
+            {
+                return runs;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                var open = string.Join(", ", runs.Where(r => !r.IsFinished).Select(r => $"{r.Id} ({r.State}, step {r.CurrentStep}, lease {r.LeaseInstanceId})"));
+                throw new TimeoutException($"Runs still open after {timeout}: {open}\n{diagnostics?.Invoke()}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
+
+    /// <summary>
+    /// Attempts of one step whose time spans intersect: two workers executing the same step at once. An attempt
+    /// still open (no end: its worker died) counts as running until the next attempt of that step started.
+    /// Returns one line per overlapping pair; empty when every step's attempts follow one another.
+    /// </summary>
+    public static IReadOnlyList<string> OverlappingAttempts(IEnumerable<StepAttempt> attempts)
+    {
+        var overlaps = new List<string>();
+        foreach (var step in attempts.GroupBy(a => a.StepId))
+        {
+            var ordered = step.OrderBy(a => a.StartedAt).ThenBy(a => a.Number).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                var (earlier, later) = (ordered[i - 1], ordered[i]);
+                if (earlier.EndedAt is { } ended && ended > later.StartedAt)
+                {
+                    overlaps.Add($"step {step.Key}: attempt {earlier.Number} ({earlier.WorkerId}, {earlier.StartedAt:O}–{ended:O}) overlaps attempt {later.Number} ({later.WorkerId}, from {later.StartedAt:O})");
+                }
+            }
+        }
+        return overlaps;
+    }
+}
