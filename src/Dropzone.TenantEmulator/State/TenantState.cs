@@ -70,6 +70,8 @@ public sealed partial class TenantState
             RefreshTokens.Clear();
             _calls.Clear();
             _sentMail.Clear();
+            EndLongOperations();
+            ClearBudgets();
             _idCounter = 0;
             Faults = DefaultFaults;
             _random = new Random(Faults.Seed);
@@ -86,6 +88,7 @@ public sealed partial class TenantState
         {
             Faults = faults;
             _random = new Random(faults.Seed);
+            ClearBudgets();
         }
         SaveChanges();
     }
