@@ -211,12 +211,13 @@ public sealed record FaultsDto(
     double? UnavailableRate = null, double? TimeoutRate = null, double? TransientErrorRate = null,
     double? ReplicationDelaySeconds = null, double? GraphEnforcementDelaySeconds = null,
     int? BulkTimeoutAppliedThreshold = null, int? BulkTimeoutDroppedThreshold = null, int? Seed = null,
-    double? LongOperationSeconds = null, int? LongOperationMemberThreshold = null, int? ThrottleBudget = null, double? ThrottleBudgetWindowSeconds = null)
+    double? LongOperationSeconds = null, int? LongOperationMemberThreshold = null, int? ThrottleBudget = null, double? ThrottleBudgetWindowSeconds = null,
+    bool? AmbiguousIdentities = null)
 {
     public static FaultsDto From(EmulatorFaults f) => new((int)f.Latency.TotalMilliseconds, f.ThrottleRate, f.RetryAfterSeconds, f.RetryAfterAsHttpDate,
         f.UnavailableRate, f.TimeoutRate, f.TransientErrorRate,
         f.ReplicationDelay.TotalSeconds, f.GraphEnforcementDelay.TotalSeconds, f.BulkTimeoutAppliedThreshold, f.BulkTimeoutDroppedThreshold, f.Seed,
-        f.LongOperationDuration.TotalSeconds, f.LongOperationMemberThreshold, f.ThrottleBudget, f.ThrottleBudgetWindow.TotalSeconds);
+        f.LongOperationDuration.TotalSeconds, f.LongOperationMemberThreshold, f.ThrottleBudget, f.ThrottleBudgetWindow.TotalSeconds, f.AmbiguousIdentities);
 
     private const double MaxDelaySeconds = 86_400;
 
@@ -291,5 +292,6 @@ public sealed record FaultsDto(
         LongOperationMemberThreshold = LongOperationMemberThreshold ?? current.LongOperationMemberThreshold,
         ThrottleBudget = ThrottleBudget ?? current.ThrottleBudget,
         ThrottleBudgetWindow = ThrottleBudgetWindowSeconds is { } w ? TimeSpan.FromSeconds(w) : current.ThrottleBudgetWindow,
+        AmbiguousIdentities = AmbiguousIdentities ?? current.AmbiguousIdentities,
     };
 }

@@ -44,7 +44,13 @@ public sealed record EmulatorFaults
     /// </summary>
     public int ThrottleBudget { get; init; }
     public TimeSpan ThrottleBudgetWindow { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The directory holds two mailboxes with the display name "Pat Plain", as real tenants hold namesakes: an identity
+    /// both match answers "matches multiple entries" (a demo shows how the portal names the clash).
+    /// </summary>
+    public bool AmbiguousIdentities { get; init; }
     public int Seed { get; init; } = 1;
 
-    public static EmulatorFaults None { get; } = new();
+    /// <summary>No faults. A fresh instance each time: configuration binding writes into the instance it finds.</summary>
+    public static EmulatorFaults None => new();
 }

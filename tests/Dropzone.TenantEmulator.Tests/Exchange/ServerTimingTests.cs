@@ -129,4 +129,23 @@ public sealed class ServerTimingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("throttleBudgetWindowSeconds", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GetRecipient_AmbiguousIdentitiesOn_DemoNameMatchesTwo()
+    {
+        var name = (await _host.InvokeOkAsync("Get-Recipient", new { Identity = DemoTenant.PlainUserUpn }))["value"]![0]!["Name"]!.GetValue<string>();
+        using var before = await _host.InvokeAsync("Get-Recipient", new { Identity = name });
+        _host.State.SetFaults(_host.State.Faults with { AmbiguousIdentities = true });
+        _host.State.SetFaults(_host.State.Faults with { Seed = 2 });
+
+        using var after = await _host.InvokeAsync("Get-Recipient", new { Identity = name });
+        var byAddress = await _host.InvokeOkAsync("Get-Recipient", new { Identity = DemoTenant.PlainUserUpn });
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
+        Assert.Contains($"'{name}' matches multiple entries", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(byAddress["value"]!.AsArray());
+        // Setting the faults again does not add a third.
+        Assert.Equal(2, _host.State.ResolveAllVisible(name).Count);
+    }
 }
