@@ -114,6 +114,11 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 
     public PortalDbContext CreateDbContext() => _database.CreateDbContext();
 
+    /// <summary>The preflight of a setup's cmdlets, through the bed's tenant clients.</summary>
+    public SetupPermissionPreflight PermissionPreflight() => new(
+        _tenant.Services.GetRequiredService<Dropzone.Portal.TenantClients.Connection.ExchangePermissionPreflight>(),
+        Steps.GetRequiredService<SetupPlanBuilder>(), Modes, Microsoft.Extensions.Options.Options.Create(Options));
+
     public void SetFaults(Func<EmulatorFaults, EmulatorFaults> change) => Tenant.SetFaults(change(Tenant.Faults));
 
     /// <summary>Mailbox addresses of the seeded demo users (people with a mailbox), in a stable order.</summary>
