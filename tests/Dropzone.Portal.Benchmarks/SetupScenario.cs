@@ -103,6 +103,14 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT setup mode={name} members={memberCount} calls={calls} group_member_calls={groupMemberCalls} wall_ms={wall.ElapsedMilliseconds} floor_ms={floor:F0} ratio={wall.ElapsedMilliseconds / floor:F2}"));
             Console.WriteLine(SetupCostBreakdown.From(launchedAt, finishedAt, attempts, [.. tenant.Calls]).ToLine(name, floor));
+            if (trace)
+            {
+                foreach (var c in tenant.Calls.Where(c => c.ReceivedAt.UtcDateTime >= launchedAt))
+                {
+                    Console.Error.WriteLine($"call +{(c.ReceivedAt.UtcDateTime - launchedAt).TotalMilliseconds,6:F0} … +{(c.At.UtcDateTime - launchedAt).TotalMilliseconds,6:F0} ms {c.Service} {c.Operation ?? c.Path} {c.Status}");
+                }
+            }
+
             Console.Error.WriteLine($"run {end.RunState}; all members present: {allPresent}; critical-path calls {critical}; steps: " +
                 string.Join(", ", details.Steps.Select(s => $"{s.Kind}={s.State}/{s.AttemptLog.Sum(a => a.Calls)}")));
             return end.RunState == SetupRunState.Succeeded && allPresent;
@@ -120,19 +128,8 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
         }
     }
 
-    private static SetupRequest Request(IReadOnlyList<SetupMember> addresses, RestrictionMode mode, string alias) => new()
-    {
-        RestrictedAppId = DemoTenant.RestrictedAppId,
-        RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
-        RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
-        GroupDisplayName = "Dropzone " + alias,
-        GroupAlias = alias,
-        GroupAddress = alias + "@" + DemoTenant.Domain,
-        Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-        // The wizard resolves every row against the tenant, so members arrive with their object ids.
-        Members = addresses,
-        RestrictionMode = mode,
-    };
+    // The wizard resolves every row against the tenant, so members arrive with their object ids.
+    private static SetupRequest Request(IReadOnlyList<SetupMember> addresses, RestrictionMode mode, string alias) => DemoSetups.Request(alias, addresses, mode);
 
     private static async Task RunToEndAsync(ISetupRunLauncher launcher, IRunProgressNotifier notifier, SetupRequest request, PortalUser admin)
     {
