@@ -42,14 +42,14 @@ public sealed class TenantCallLog(IExchangeClient exchange, IDirectoryClient dir
         }
     }
 
-    /// <summary>One command, one call on the critical path.</summary>
+    /// <summary>One command: one call on the critical path per page of its answer.</summary>
     public async Task<ExchangeResult> InvokeAsync(ExchangeCommand command, CancellationToken cancellationToken)
     {
         var result = await exchange.InvokeAsync(command, cancellationToken);
         lock (_gate)
         {
-            Calls++;
-            CriticalPathCalls++;
+            Calls += Math.Max(1, result.Requests);
+            CriticalPathCalls += Math.Max(1, result.Requests);
             Log(command, result);
         }
 
@@ -80,7 +80,8 @@ public sealed class TenantCallLog(IExchangeClient exchange, IDirectoryClient dir
         });
         lock (_gate)
         {
-            Calls += chunks.Count;
+            // A part that needed more pages, or was sent again alone, made requests of its own beyond its batch.
+            Calls += chunks.Count + results.Sum(r => r.Requests);
             CriticalPathCalls += (chunks.Count + parallel - 1) / parallel;
             foreach (var result in results)
             {

@@ -47,12 +47,14 @@ public sealed class ExchangeClient(
         var retries = 0;
         var status = 0;
         ExchangeOutcome outcome = new ExchangeOutcome.Success();
-        Uri? url = InvokeCommandUrl(tenant);
+        Uri? url = InvokeCommandUrl(tenant, command);
+        var pages = 0;
 
         while (url is not null)
         {
             var telemetry = new CallTelemetry("exchange", command.CmdletName, tenant) { ReplaySafety = command.ReplaySafety };
             var page = await SendAsync(url, body, command.CmdletName, tenant, telemetry, cancellationToken);
+            pages++;
             retries += telemetry.Retries;
             status = page.Status;
             if (page.Outcome is not ExchangeOutcome.Success)
@@ -73,7 +75,7 @@ public sealed class ExchangeClient(
 
         var duration = time.GetElapsedTime(started);
         Record(command.CmdletName, outcome, status, retries, rows.Count, duration);
-        return new ExchangeResult(command, outcome, rows, warnings, status, retries, duration);
+        return new ExchangeResult(command, outcome, rows, warnings, status, retries, duration) { Requests = pages };
     }
 
     public async Task<IReadOnlyList<ExchangeResult>> InvokeBatchAsync(IReadOnlyList<ExchangeCommand> commands, CancellationToken cancellationToken = default)
@@ -100,7 +102,6 @@ public sealed class ExchangeClient(
     {
         var started = time.GetTimestamp();
         var tenant = TenantId();
-        var invokeUrl = InvokeCommandUrl(tenant);
         string authorization;
         try
         {
@@ -122,7 +123,7 @@ public sealed class ExchangeClient(
                 writer.WriteStartObject();
                 writer.WriteString("id"u8, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 writer.WriteString("method"u8, "POST"u8);
-                writer.WriteString("url"u8, invokeUrl.AbsoluteUri);
+                writer.WriteString("url"u8, InvokeCommandUrl(tenant, commands[i]).AbsoluteUri);
                 writer.WritePropertyName("body"u8);
                 commands[i].WriteInvokeCommandBody(writer);
                 // Each part carries the headers of a request of its own, as the module's own batches do.
@@ -390,5 +391,6 @@ public sealed class ExchangeClient(
 
     private Uri BaseUrl(string tenant) => new(_options.ExchangeBaseUrl, $"/adminapi/beta/{Uri.EscapeDataString(tenant)}/");
 
-    private Uri InvokeCommandUrl(string tenant) => new(BaseUrl(tenant), "InvokeCommand");
+    private Uri InvokeCommandUrl(string tenant, ExchangeCommand command) =>
+        new(BaseUrl(tenant), command.Properties is { } properties ? "InvokeCommand?$select=" + string.Join(',', properties) : "InvokeCommand");
 }

@@ -18,6 +18,9 @@ public sealed record ExchangeResult(
 {
     public bool IsSuccess => Outcome.IsSuccess;
 
+    /// <summary>The HTTP requests the answer took: one per page (a part of a <c>$batch</c> counts as none of its own).</summary>
+    public int Requests { get; init; }
+
     public JsonElement? FirstRow => Rows.Count > 0 ? Rows[0] : null;
 
     /// <summary>For callers that treat anything but success as exceptional.</summary>
