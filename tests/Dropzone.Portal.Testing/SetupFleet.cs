@@ -11,21 +11,11 @@ namespace Dropzone.Portal.Testing;
 /// </summary>
 public static class SetupFleet
 {
-    public static readonly PortalUser Admin = new(DemoTenant.UserId(1).ToString(), DemoTenant.AdminUpn, "Adele Admin");
+    public static PortalUser Admin => DemoSetups.Admin;
 
     /// <summary>Setup number <paramref name="index"/>: its own group, the given members, an application access policy.</summary>
-    public static SetupRequest Request(int index, IReadOnlyList<SetupMember> members, string prefix = "fleet") => new()
-    {
-        RestrictedAppId = DemoTenant.RestrictedAppId,
-        RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
-        RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
-        GroupDisplayName = $"Dropzone {prefix} {index:D3}",
-        GroupAlias = $"{prefix}-{index:D3}",
-        GroupAddress = $"{prefix}-{index:D3}@{DemoTenant.Domain}",
-        Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-        Members = members,
-        RestrictionMode = RestrictionMode.ApplicationAccessPolicy,
-    };
+    public static SetupRequest Request(int index, IReadOnlyList<SetupMember> members, string prefix = "fleet") =>
+        DemoSetups.Request($"{prefix}-{index:D3}", members, RestrictionMode.ApplicationAccessPolicy, $"Dropzone {prefix} {index:D3}");
 
     /// <summary>Starts every request; the run ids in the same order.</summary>
     public static async Task<IReadOnlyList<Guid>> StartAsync(ISetupRunLauncher launcher, IEnumerable<SetupRequest> requests)

@@ -131,19 +131,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 
     public JsonObject Snapshot() => _tenant.Snapshot();
 
-    public static SetupRequest Request(IReadOnlyList<string> members, RestrictionMode mode = default, string alias = "dropzone-scope") => new()
-    {
-        RestrictedAppId = DemoTenant.RestrictedAppId,
-        RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
-        RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
-        GroupDisplayName = "Dropzone scope " + alias,
-        GroupAlias = alias,
-        GroupAddress = $"{alias}@{DemoTenant.Domain}",
-        GroupDescription = "Mailboxes Dropzone may read",
-        Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-        Members = [.. members.Select(m => new SetupMember(m))],
-        RestrictionMode = mode,
-    };
+    public static SetupRequest Request(IReadOnlyList<string> members, RestrictionMode mode = default, string alias = "dropzone-scope") =>
+        DemoSetups.Request(alias, members, mode, "Dropzone scope " + alias) with { GroupDescription = "Mailboxes Dropzone may read" };
 
     /// <summary>Plays the job system: advances the run, and when it waits, moves the clock to its next attempt.</summary>
     public async Task<AdvanceOutcome> DriveAsync(Guid runId, int maxAdvances = 200, SetupRunEngine? engine = null)
