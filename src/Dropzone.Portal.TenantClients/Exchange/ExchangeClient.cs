@@ -40,7 +40,7 @@ public sealed class ExchangeClient(
     {
         ArgumentNullException.ThrowIfNull(command);
         var tenant = TenantId();
-        return await PageAsync(command, InvokeCommandUrl(tenant), [], [], cancellationToken);
+        return await PageAsync(command, InvokeCommandUrl(tenant, command), [], [], cancellationToken);
     }
 
     /// <summary>
@@ -110,7 +110,6 @@ public sealed class ExchangeClient(
     {
         var started = time.GetTimestamp();
         var tenant = TenantId();
-        var invokeUrl = InvokeCommandUrl(tenant);
         string authorization;
         try
         {
@@ -132,7 +131,7 @@ public sealed class ExchangeClient(
                 writer.WriteStartObject();
                 writer.WriteString("id"u8, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 writer.WriteString("method"u8, "POST"u8);
-                writer.WriteString("url"u8, invokeUrl.AbsoluteUri);
+                writer.WriteString("url"u8, InvokeCommandUrl(tenant, commands[i]).AbsoluteUri);
                 writer.WritePropertyName("body"u8);
                 commands[i].WriteInvokeCommandBody(writer);
                 // Each part carries the headers of a request of its own, as the module's own batches do.
@@ -436,5 +435,6 @@ public sealed class ExchangeClient(
 
     private Uri BaseUrl(string tenant) => new(_options.ExchangeBaseUrl, $"/adminapi/beta/{Uri.EscapeDataString(tenant)}/");
 
-    private Uri InvokeCommandUrl(string tenant) => new(BaseUrl(tenant), "InvokeCommand");
+    private Uri InvokeCommandUrl(string tenant, ExchangeCommand command) =>
+        new(BaseUrl(tenant), command.Properties is { } properties ? "InvokeCommand?$select=" + string.Join(',', properties) : "InvokeCommand");
 }
