@@ -15,6 +15,7 @@ public sealed class AuditPageTests : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddScoped<Dropzone.Portal.Components.Viewer.ViewerSettings>();
         Services.AddSingleton(_database.Query);
         Services.AddSingleton(_database.CreateMonitor());
         Services.AddSingleton(new Dropzone.Portal.Features.Audit.AuditViewerScope(_database));
