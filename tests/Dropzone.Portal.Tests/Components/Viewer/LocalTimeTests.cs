@@ -50,6 +50,18 @@ public sealed class LocalTimeTests : PortalComponentContext
     }
 
     [Fact]
+    public void TimeStoredAsUtcDateTimeWithoutKind_IsReadAsUtc_WhateverTheServersZone()
+    {
+        Viewer.SetTimeZone("America/New_York");
+        var fromTheDatabase = DateTime.SpecifyKind(SummerNoonUtc.UtcDateTime, DateTimeKind.Unspecified);
+
+        var time = Render<LocalTime>(p => p.Add(t => t.Utc, fromTheDatabase)).Find("time");
+
+        Assert.Equal("2026-07-01 08:00", time.TextContent);
+        Assert.Equal("2026-07-01 12:00:30 UTC", time.GetAttribute("title"));
+    }
+
+    [Fact]
     public void NoTime_ShowsTheEmptyText()
     {
         var component = Render<LocalTime>(p => p.Add(t => t.Value, null).Add(t => t.Empty, "not yet"));
