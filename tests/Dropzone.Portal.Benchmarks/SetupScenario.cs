@@ -103,6 +103,14 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT setup mode={name} members={memberCount} calls={calls} group_member_calls={groupMemberCalls} wall_ms={wall.ElapsedMilliseconds} floor_ms={floor:F0} ratio={wall.ElapsedMilliseconds / floor:F2}"));
             Console.WriteLine(SetupCostBreakdown.From(launchedAt, finishedAt, attempts, [.. tenant.Calls]).ToLine(name, floor));
+            if (trace)
+            {
+                foreach (var c in tenant.Calls.Where(c => c.ReceivedAt.UtcDateTime >= launchedAt))
+                {
+                    Console.Error.WriteLine($"call +{(c.ReceivedAt.UtcDateTime - launchedAt).TotalMilliseconds,6:F0} … +{(c.At.UtcDateTime - launchedAt).TotalMilliseconds,6:F0} ms {c.Service} {c.Operation ?? c.Path} {c.Status}");
+                }
+            }
+
             Console.Error.WriteLine($"run {end.RunState}; all members present: {allPresent}; critical-path calls {critical}; steps: " +
                 string.Join(", ", details.Steps.Select(s => $"{s.Kind}={s.State}/{s.AttemptLog.Sum(a => a.Calls)}")));
             return end.RunState == SetupRunState.Succeeded && allPresent;

@@ -209,19 +209,21 @@ public sealed class ExchangeClient(
 
             var status = part.TryGetProperty("status", out var statusElement) && statusElement.TryGetInt32(out var s) ? s : 0;
             var partBody = part.TryGetProperty("body", out var b) ? b : default;
-            var bytes = partBody.ValueKind switch
-            {
-                JsonValueKind.String => System.Text.Encoding.UTF8.GetBytes(partBody.GetString() ?? string.Empty),
-                JsonValueKind.Undefined or JsonValueKind.Null => [],
-                _ => JsonSerializer.SerializeToUtf8Bytes(partBody),
-            };
-
             var command = commands[id - 1];
             if (status is >= 200 and < 300)
             {
                 var rows = new List<JsonElement>();
                 var warnings = new List<string>();
-                if (!ReadPage(bytes, rows, warnings, out var nextLink) || nextLink is not null)
+                // A JSON body is read where it stands in the batch (a part may hold thousands of rows: no second parse);
+                // a body sent as a string is parsed on its own.
+                Uri? nextLink = null;
+                var read = partBody.ValueKind switch
+                {
+                    JsonValueKind.String => ReadPage(System.Text.Encoding.UTF8.GetBytes(partBody.GetString() ?? string.Empty), rows, warnings, out nextLink),
+                    JsonValueKind.Undefined or JsonValueKind.Null => true,
+                    _ => ReadPage(partBody, rows, warnings, out nextLink),
+                };
+                if (!read || nextLink is not null)
                 {
                     continue; // more pages or an odd body: left unsettled so InvokeAsync runs it alone
                 }
@@ -238,6 +240,12 @@ public sealed class ExchangeClient(
                     retryAfter = TimeSpan.FromSeconds(seconds);
                 }
 
+                var bytes = partBody.ValueKind switch
+                {
+                    JsonValueKind.String => System.Text.Encoding.UTF8.GetBytes(partBody.GetString() ?? string.Empty),
+                    JsonValueKind.Undefined or JsonValueKind.Null => [],
+                    _ => JsonSerializer.SerializeToUtf8Bytes(partBody),
+                };
                 var outcome = ExchangeErrorParser.Parse((HttpStatusCode)status, bytes, retryAfter);
                 results[id - 1] = new ExchangeResult(command, outcome, [], [], status, retries, duration);
             }
@@ -327,6 +335,13 @@ public sealed class ExchangeClient(
             return false;
         }
 
+        return ReadPage(root, rows, warnings, out nextLink);
+    }
+
+    /// <summary><see cref="ReadPage(byte[], List{JsonElement}, List{string}, out Uri?)"/> of a body already parsed.</summary>
+    internal static bool ReadPage(JsonElement root, List<JsonElement> rows, List<string> warnings, out Uri? nextLink)
+    {
+        nextLink = null;
         if (root.ValueKind != JsonValueKind.Object)
         {
             return false;
@@ -358,14 +373,13 @@ public sealed class ExchangeClient(
             }
         }
 
-        if (root.TryGetProperty("@odata.nextLink", out var link) && link.ValueKind == JsonValueKind.String
-            && Uri.TryCreate(link.GetString(), UriKind.Absolute, out var next))
-        {
-            nextLink = next;
-        }
-
+        nextLink = NextLink(root);
         return true;
     }
+
+    private static Uri? NextLink(JsonElement page) =>
+        page.TryGetProperty("@odata.nextLink", out var link) && link.ValueKind == JsonValueKind.String
+            && Uri.TryCreate(link.GetString(), UriKind.Absolute, out var next) ? next : null;
 
     private void Record(string cmdlet, ExchangeOutcome outcome, int status, int retries, int rowCount, TimeSpan duration)
     {

@@ -199,7 +199,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
             return ExchangeCmdletException.BadParameter($"A batch holds between 1 and {MaxBatchSize} requests.").ToResponse("$batch");
         }
         var continueOnError = Preferences.Parse(request.Header("Prefer")).ContinueOnError;
-        var responses = new JsonArray();
+        var responses = new List<(string Id, EmulatorResponse Answer)>();
         foreach (var item in requests)
         {
             var id = item?["id"]?.ToString() ?? "";
@@ -224,28 +224,60 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
             var answer = url.Contains("InvokeCommand", StringComparison.OrdinalIgnoreCase)
                 ? Invoke(inner, item?["body"]?.DeepClone(), caller)
                 : EmulatorResponse.Empty(404);
-            responses.Add(new JsonObject { ["id"] = id, ["status"] = answer.Status, ["body"] = JsonBodyOf(answer) });
+            responses.Add((id, answer));
             if (answer.Status >= 400 && !continueOnError)
             {
                 break;
             }
         }
-        return EmulatorResponse.Json(200, new JsonObject { ["responses"] = responses });
+        return BatchResponse(responses);
     }
 
-    private static JsonNode? JsonBodyOf(EmulatorResponse answer)
+    /// <summary>The batch's answer, each part's JSON body written into it as it is (a part can hold a thousand rows: not parsed again).</summary>
+    private static EmulatorResponse BatchResponse(IReadOnlyList<(string Id, EmulatorResponse Answer)> responses)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = EmulatorResponse.Compact.Encoder }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("responses");
+            foreach (var (id, answer) in responses)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", id);
+                writer.WriteNumber("status", answer.Status);
+                writer.WritePropertyName("body");
+                if (IsJsonBody(answer))
+                {
+                    writer.WriteRawValue(answer.Body);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return new EmulatorResponse { Status = 200, ContentType = "application/json; charset=utf-8", Body = buffer.ToArray() };
+    }
+
+    /// <summary>A body a batch part can carry as JSON: the NUL-byte 403 and other non-JSON bodies become null.</summary>
+    private static bool IsJsonBody(EmulatorResponse answer)
     {
         if (answer.Body.Length == 0 || answer.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
         {
-            return null;
+            return false;
         }
+        var reader = new System.Text.Json.Utf8JsonReader(answer.Body);
         try
         {
-            return JsonNode.Parse(answer.Body);
+            return reader.Read() && reader.TrySkip() && !reader.Read();
         }
         catch (System.Text.Json.JsonException)
         {
-            return null;
+            return false;
         }
     }
 

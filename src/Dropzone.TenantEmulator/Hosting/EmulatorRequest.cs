@@ -75,7 +75,7 @@ public sealed class EmulatorResponse
     {
         Status = status,
         ContentType = "application/json; charset=utf-8",
-        Body = Encoding.UTF8.GetBytes(body?.ToJsonString(Compact) ?? "null"),
+        Body = body is null ? "null"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(body, Compact),
     };
 
     public static EmulatorResponse Html(string html) => new()
