@@ -18,10 +18,14 @@ public sealed record ExchangeResult(
 {
     public bool IsSuccess => Outcome.IsSuccess;
 
-    /// <summary>The HTTP requests the answer took: one per page (a part of a <c>$batch</c> counts as none of its own).</summary>
-    public int Requests { get; init; }
-
     public JsonElement? FirstRow => Rows.Count > 0 ? Rows[0] : null;
+
+    /// <summary>
+    /// Requests this answer needed one after another beyond its first: further pages, or, for a part of a batch, the
+    /// requests sent after the batch (its next pages, or the command resent alone). Callers that count the calls on
+    /// their critical path add these.
+    /// </summary>
+    public int FollowUpCalls { get; init; }
 
     /// <summary>For callers that treat anything but success as exceptional.</summary>
     public ExchangeResult EnsureSuccess() =>

@@ -26,7 +26,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
 
     public static IReadOnlyCollection<string> CmdletNames => Cmdlets.Keys;
 
-    public async Task<EmulatorResponse> HandleAsync(EmulatorRequest request)
+    public async Task<EmulatorResponse> HandleAsync(EmulatorRequest request, CancellationToken cancellationToken = default)
     {
         var s = request.Segments;
         if (s.Length != 4 || !s[0].Equals("adminapi", StringComparison.OrdinalIgnoreCase))
@@ -67,12 +67,16 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         {
             return ModuleFile(request, caller);
         }
-        return s[3] switch
+        List<Task> running = [];
+        var response = s[3] switch
         {
-            "InvokeCommand" => Invoke(request, request.JsonBody(), caller),
-            "$batch" => Batch(request, caller),
+            "InvokeCommand" => Invoke(request, request.JsonBody(), caller, running),
+            "$batch" => Batch(request, caller, running),
             _ => EmulatorResponse.Empty(404),
         };
+        // The answer waits for the operations the call started; a caller that stops waiting does not stop them.
+        await Task.WhenAll(running).WaitAsync(cancellationToken);
+        return response;
     }
 
     /// <summary>
@@ -97,7 +101,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         }));
     }
 
-    private EmulatorResponse Invoke(EmulatorRequest request, JsonNode? body, AppRegistration caller)
+    private EmulatorResponse Invoke(EmulatorRequest request, JsonNode? body, AppRegistration caller, List<Task> running)
     {
         var input = JsonProperties.Get(body, "CmdletInput");
         var name = JsonProperties.Get(input, "CmdletName") is { } n && n.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>() : null;
@@ -135,12 +139,11 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
             return Operation(cmdlet.Name, ExchangeCmdletException.BadParameter("The $skiptoken has expired or is not valid; run the command again.").ToResponse(cmdlet.Name));
         }
         List<JsonObject> rows;
-        CmdletContext context;
+        var context = new CmdletContext(state, cmdlet.Name, parameters, caller.AppId);
         try
         {
             lock (state.Gate)
             {
-                context = new CmdletContext(state, cmdlet.Name, parameters, caller.AppId);
                 // A next page comes from the output computed for the first one (PagingCursors).
                 rows = kept ?? [.. cmdlet.Run(context)];
             }
@@ -151,7 +154,12 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         }
         catch (ExchangeTimeoutException)
         {
+            running.AddRange(context.Running is { } started ? [started] : []);
             return Operation(cmdlet.Name, ExchangeTimeoutException.Response());
+        }
+        if (context.Running is { } operation)
+        {
+            running.Add(operation);
         }
         var pageSize = Preferences.Parse(request.Header("Prefer")).MaxPageSize(MaxPageSize);
         var select = request.QueryValue("$select")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -198,7 +206,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
     /// failed request and answers nothing for the rest; with it every request runs. A part whose answer is not JSON
     /// (the NUL-byte 403) gets no body, and never fails the batch as a whole.
     /// </summary>
-    private EmulatorResponse Batch(EmulatorRequest request, AppRegistration caller)
+    private EmulatorResponse Batch(EmulatorRequest request, AppRegistration caller, List<Task> running)
     {
         if (JsonProperties.Get(request.JsonBody(), "requests") is not JsonArray requests || requests.Count == 0 || requests.Count > MaxBatchSize)
         {
@@ -228,7 +236,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
                 BrowserLoginBaseUrl = request.BrowserLoginBaseUrl,
             };
             var answer = url.Contains("InvokeCommand", StringComparison.OrdinalIgnoreCase)
-                ? Invoke(inner, item?["body"]?.DeepClone(), caller)
+                ? Invoke(inner, item?["body"]?.DeepClone(), caller, running)
                 : EmulatorResponse.Empty(404);
             responses.Add((id, answer));
             if (answer.Status >= 400 && !continueOnError)

@@ -20,6 +20,8 @@ public static class SetupStepServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SetupOptions>();
         services.TryAddSingleton<SetupPlanBuilder>();
+        services.TryAddTransient<SetupPermissionPreflight>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<TenantClients.Connection.IExchangeCmdletRequirements, SetupPermissionPreflight>());
         services.AddSetupStep<EnsureAppStep>();
         services.AddSetupStep<EnsureGroupStep>();
         services.AddSetupStep<EnsureOwnersStep>();
