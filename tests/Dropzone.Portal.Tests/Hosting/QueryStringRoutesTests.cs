@@ -62,6 +62,16 @@ public sealed partial class QueryStringRoutesTests(PortalApplicationFactory fact
         Assert.Contains("The parameter &quot;from&quot; must be a date and time", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AccessPage_GroupNotAnId_NamesTheParameterOnThePage()
+    {
+        using var admin = await factory.SignInAsync(DemoTenant.AdminUpn);
+
+        var html = await admin.GetStringAsync("/access?group=not-a-guid");
+
+        Assert.Contains("The parameter &quot;group&quot; must be a group id", html, StringComparison.Ordinal);
+    }
+
     /// <summary>The GET endpoints of the portal itself (not the framework's or the mounted emulator's), route values filled in.</summary>
     private IEnumerable<string> EndpointAddresses()
     {
