@@ -31,7 +31,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     private readonly TempDatabase _database;
     private readonly EmulatedTenant _tenant;
 
-    private SetupTestBed(TempDatabase database, SetupOptions options, Action<IServiceCollection>? register)
+    private SetupTestBed(TempDatabase database, SetupOptions options, Action<IServiceCollection>? register, IReadOnlyDictionary<string, string?>? clientSettings)
     {
         var steps = new ServiceCollection().AddSetupSteps();
         // What the effective-access check of the verify step reads: the portal's groups, the settings and the clock.
@@ -51,7 +51,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
                 ["TenantClients:RetryBaseDelay"] = "00:00:00.001",
                 ["TenantClients:MaxRetryAfter"] = "00:00:00.010",
                 ["TenantClients:MaxConcurrencyPerTenant"] = "4",
-            },
+            }.Concat(clientSettings ?? new Dictionary<string, string?>()),
         });
         Exchange = _tenant.Exchange;
         Directory = _tenant.Directory;
@@ -76,7 +76,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupRunReader Reader { get; }
 
     public static async Task<SetupTestBed> CreateAsync(
-        Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null, PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
+        Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null, PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite,
+        IReadOnlyDictionary<string, string?>? clientSettings = null)
     {
         var options = new SetupOptions
         {
@@ -86,7 +87,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
             MaxStepAttempts = 30,
         };
         configure?.Invoke(options);
-        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true, provider), options, register);
+        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true, provider), options, register, clientSettings);
     }
 
     /// <summary>The steps, the restriction modes and the verifier as the host registers them.</summary>
@@ -112,6 +113,11 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<GroupRechecker>.Instance);
 
     public PortalDbContext CreateDbContext() => _database.CreateDbContext();
+
+    /// <summary>The preflight of a setup's cmdlets, through the bed's tenant clients.</summary>
+    public SetupPermissionPreflight PermissionPreflight() => new(
+        _tenant.Services.GetRequiredService<Dropzone.Portal.TenantClients.Connection.ExchangePermissionPreflight>(),
+        Steps.GetRequiredService<SetupPlanBuilder>(), Modes, Microsoft.Extensions.Options.Options.Create(Options));
 
     public void SetFaults(Func<EmulatorFaults, EmulatorFaults> change) => Tenant.SetFaults(change(Tenant.Faults));
 

@@ -16,6 +16,7 @@ public sealed class AuditPageTests : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddScoped<Dropzone.Portal.Components.Viewer.ViewerSettings>();
         AddAuthorization().SetAuthorized("auditor@contoso.com").SetRoles(PortalRoles.Auditor);
     }
 
