@@ -42,7 +42,9 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
         Steps = steps.BuildServiceProvider();
         _database = database;
         Options = options;
-        Clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        // Whole seconds: PostgreSQL keeps microseconds, so a time with more digits would not read back equal.
+        var now = TimeProvider.System.GetUtcNow();
+        Clock = new FakeTimeProvider(new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero));
         _tenant = EmulatedTenant.Start(new EmulatedTenantOptions
         {
             TenantClock = Clock,
