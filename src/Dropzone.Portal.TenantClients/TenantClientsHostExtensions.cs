@@ -88,6 +88,8 @@ public static class TenantClientsHostExtensions
 
         services.TryAddTransient<IDirectoryClient, DirectoryClient>();
         services.TryAddTransient<TenantConnectionCheck>();
+        services.TryAddTransient<ExchangeModuleManifestClient>();
+        services.TryAddTransient<ExchangePermissionPreflight>();
         services.TryAddSingleton<ReplicationWait>();
         services.TryAddSingleton<TenantHealthCache>();
         services.AddHealthChecks().AddCheck<TenantHealthCheck>(TenantHealthCheck.Name, HealthStatus.Degraded, ["tenant"]);

@@ -128,19 +128,8 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
         }
     }
 
-    private static SetupRequest Request(IReadOnlyList<SetupMember> addresses, RestrictionMode mode, string alias) => new()
-    {
-        RestrictedAppId = DemoTenant.RestrictedAppId,
-        RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
-        RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
-        GroupDisplayName = "Dropzone " + alias,
-        GroupAlias = alias,
-        GroupAddress = alias + "@" + DemoTenant.Domain,
-        Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-        // The wizard resolves every row against the tenant, so members arrive with their object ids.
-        Members = addresses,
-        RestrictionMode = mode,
-    };
+    // The wizard resolves every row against the tenant, so members arrive with their object ids.
+    private static SetupRequest Request(IReadOnlyList<SetupMember> addresses, RestrictionMode mode, string alias) => DemoSetups.Request(alias, addresses, mode);
 
     private static async Task RunToEndAsync(ISetupRunLauncher launcher, IRunProgressNotifier notifier, SetupRequest request, PortalUser admin)
     {

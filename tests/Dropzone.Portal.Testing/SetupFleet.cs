@@ -11,21 +11,11 @@ namespace Dropzone.Portal.Testing;
 /// </summary>
 public static class SetupFleet
 {
-    public static readonly PortalUser Admin = new(DemoTenant.UserId(1).ToString(), DemoTenant.AdminUpn, "Adele Admin");
+    public static PortalUser Admin => DemoSetups.Admin;
 
     /// <summary>Setup number <paramref name="index"/>: its own group, the given members, an application access policy.</summary>
-    public static SetupRequest Request(int index, IReadOnlyList<SetupMember> members, string prefix = "fleet") => new()
-    {
-        RestrictedAppId = DemoTenant.RestrictedAppId,
-        RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
-        RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
-        GroupDisplayName = $"Dropzone {prefix} {index:D3}",
-        GroupAlias = $"{prefix}-{index:D3}",
-        GroupAddress = $"{prefix}-{index:D3}@{DemoTenant.Domain}",
-        Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-        Members = members,
-        RestrictionMode = RestrictionMode.ApplicationAccessPolicy,
-    };
+    public static SetupRequest Request(int index, IReadOnlyList<SetupMember> members, string prefix = "fleet") =>
+        DemoSetups.Request($"{prefix}-{index:D3}", members, RestrictionMode.ApplicationAccessPolicy, $"Dropzone {prefix} {index:D3}");
 
     /// <summary>Starts every request; the run ids in the same order.</summary>
     public static async Task<IReadOnlyList<Guid>> StartAsync(ISetupRunLauncher launcher, IEnumerable<SetupRequest> requests)
@@ -38,13 +28,17 @@ public static class SetupFleet
         return ids;
     }
 
-    /// <summary>Polls the database until every run has finished; on timeout the message lists the unfinished ones and <paramref name="diagnostics"/>.</summary>
+    /// <summary>
+    /// Polls the database until every run has finished; on timeout the message lists the unfinished ones and
+    /// <paramref name="diagnostics"/>. <paramref name="onPoll"/> runs at every poll (to sample something while they run).
+    /// </summary>
     public static async Task<IReadOnlyList<SetupRun>> WaitUntilAllFinishedAsync(
-        IDbContextFactory<PortalDbContext> databases, IReadOnlyCollection<Guid> runIds, TimeSpan timeout, Func<string>? diagnostics = null)
+        IDbContextFactory<PortalDbContext> databases, IReadOnlyCollection<Guid> runIds, TimeSpan timeout, Func<string>? diagnostics = null, Func<Task>? onPoll = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
+            if (onPoll is not null) await onPoll();
             await using var db = await databases.CreateDbContextAsync();
             var runs = await db.SetupRuns.AsNoTracking().Include(r => r.Steps).ThenInclude(s => s.AttemptLog)
                 .Where(r => runIds.Contains(r.Id)).ToListAsync();

@@ -41,6 +41,12 @@ public interface IRestrictionMode
     IEnumerable<string> ScriptLines(SetupPlan plan, SetupOptions options);
 
     /// <summary>
+    /// Every command the mode's steps may send for the plan (reads and writes, not the access test), with the plan's
+    /// values; what the permission preflight asks the tenant for and the contract tests hold to Exchange's reference.
+    /// </summary>
+    IEnumerable<ExchangeCommand> Commands(SetupPlan plan, SetupOptions options);
+
+    /// <summary>
     /// A warning about the application found in Entra (for example a tenant-wide grant the mode cannot narrow),
     /// or null. Counted as a call on the step's log.
     /// </summary>

@@ -6,15 +6,22 @@ public sealed record MembershipSyncResult(int Added, int Removed, bool UsedBulk,
     /// <summary>The membership already matched: nothing was sent.</summary>
     public bool AlreadyInSync { get; init; }
 
-    /// <summary>A call that stopped the sync: the bulk update refused for a reason other than a timeout, or the read-back after it.</summary>
+    /// <summary>A call that stopped the sync: the bulk update refused for a reason other than a timeout.</summary>
     public ExchangeResult? Stopped { get; init; }
+
+    /// <summary>
+    /// The bulk update got no clear answer (a timeout, a gateway error): Exchange may be applying it still, so nothing
+    /// else was sent; the caller reads the membership back once the server's operation limit has passed.
+    /// </summary>
+    public bool MayStillBeApplying { get; init; }
 }
 
 /// <summary>
 /// Makes a group's membership equal a desired list in the fewest calls (see <see cref="MembershipPlan"/>): one
 /// Update-DistributionGroupMember up to the bulk threshold, single adds and removes (ten to a $batch) beyond
-/// it. A bulk call that timed out may have been applied, partly applied or not applied (EXCHANGE.md's
-/// "large arrays" trap): the membership is read back and only the difference is sent one member a call.
+/// it. A bulk call that got no clear answer may have been applied, partly applied, not applied, or may be running
+/// still (EXCHANGE.md's "large arrays" trap; Exchange's operations run up to 15 minutes): the sync stops there and
+/// says so, so that no single add runs beside it; the caller reads back later and syncs with a threshold of 0.
 /// </summary>
 public static class MembershipSync
 {
@@ -31,44 +38,30 @@ public static class MembershipSync
 
         var added = 0;
         var removed = 0;
-        IReadOnlyList<string> toAdd = plan.SingleAdds;
-        IReadOnlyList<string> toRemove = plan.SingleRemoves;
-        var bulkTimedOut = false;
         if (plan.BulkReplacement is { } bulk)
         {
             var update = await calls.InvokeAsync(SetupCommands.ReplaceMembers(group, bulk), ct);
-            if (update.IsSuccess)
+            if (update.Outcome is ExchangeOutcome.Timeout or ExchangeOutcome.Transient)
             {
-                added += plan.AddedByBulk;
-                removed += plan.RemovedByBulk;
+                calls.Note("Update-DistributionGroupMember got no clear answer; Exchange may still be applying it, so no single member change is sent now.");
+                return new(0, 0, true, true, 0, []) { MayStillBeApplying = true };
             }
-            else if (update.Outcome is not (ExchangeOutcome.Timeout or ExchangeOutcome.Transient))
+
+            if (!update.IsSuccess)
             {
                 return new(0, 0, true, false, 0, []) { Stopped = update };
             }
-            else
-            {
-                bulkTimedOut = true;
-                var reread = await calls.InvokeAsync(SetupCommands.GetMembers(group), ct);
-                if (!reread.IsSuccess)
-                {
-                    return new(0, 0, true, true, 0, []) { Stopped = reread };
-                }
 
-                var members = reread.Rows.Select(RecipientInfo.From).ToList();
-                var reconcile = MembershipPlan.Create(desired, members, bulkThreshold: 0);
-                added += plan.AddedByBulk - reconcile.SingleAdds.Count(a => bulk.Contains(a, StringComparer.OrdinalIgnoreCase));
-                (toAdd, toRemove) = (reconcile.SingleAdds, reconcile.SingleRemoves);
-                calls.Note($"Update-DistributionGroupMember timed out; read back {members.Count} member(s): {toAdd.Count} to add and {toRemove.Count} to remove one by one.");
-            }
+            added += plan.AddedByBulk;
+            removed += plan.RemovedByBulk;
         }
 
-        var singles = toAdd.Select(a => SetupCommands.AddMember(group, a))
-            .Concat(toRemove.Select(a => SetupCommands.RemoveMember(group, a)))
+        var singles = plan.SingleAdds.Select(a => SetupCommands.AddMember(group, a))
+            .Concat(plan.SingleRemoves.Select(a => SetupCommands.RemoveMember(group, a)))
             .ToList();
         var results = await calls.InvokeManyAsync(singles, ct);
         added += results.Count(x => x.IsSuccess && x.Command.CmdletName.StartsWith("Add", StringComparison.Ordinal));
         removed += results.Count(x => x.IsSuccess && x.Command.CmdletName.StartsWith("Remove", StringComparison.Ordinal));
-        return new(added, removed, plan.BulkReplacement is not null, bulkTimedOut, singles.Count, [.. results.Where(x => !x.IsSuccess)]);
+        return new(added, removed, plan.BulkReplacement is not null, false, singles.Count, [.. results.Where(x => !x.IsSuccess)]);
     }
 }

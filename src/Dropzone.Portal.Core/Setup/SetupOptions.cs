@@ -11,6 +11,14 @@ public sealed class SetupOptions
     /// </summary>
     public int BulkMemberThreshold { get; set; } = 2000;
 
+    /// <summary>
+    /// How long Exchange may go on applying a call the portal stopped waiting for: its REST cmdlets run up to 15 minutes
+    /// (Microsoft's EXO V3 documentation, with Update-DistributionGroupMember as the example). After a bulk member update
+    /// got no clear answer, the membership is read back only once this has passed since it was sent, and no single
+    /// member change is sent before then.
+    /// </summary>
+    public TimeSpan ExchangeOperationLimit { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Single-member calls (in $batch requests of 10) in flight at once beyond the threshold, and verification checks.</summary>
     public int MemberCallConcurrency { get; set; } = 4;
 

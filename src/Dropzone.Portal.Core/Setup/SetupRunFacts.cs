@@ -53,6 +53,12 @@ public sealed class SetupRunFacts
     /// <summary>Members the run's Member.Removed entries account for so far.</summary>
     public int MembersRemovedAudited { get; set; }
 
+    /// <summary>
+    /// When a bulk member update that got no clear answer was sent: Exchange may still be applying it until
+    /// <see cref="SetupOptions.ExchangeOperationLimit"/> after this, and from then on members are reconciled one by one.
+    /// </summary>
+    public DateTime? BulkMembersUnansweredAt { get; set; }
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static SetupRunFacts Parse(string json) =>

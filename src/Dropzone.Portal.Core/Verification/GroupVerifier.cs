@@ -83,7 +83,7 @@ public sealed class GroupVerifier(RestrictionModeCatalog modes)
         return outsider;
     }
 
-    private static ExchangeCommand MailboxProbe(int size) =>
+    internal static ExchangeCommand MailboxProbe(int size) =>
         ExchangeCommand.Create("Get-Mailbox").With("ResultSize", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Every member up to the sample size; beyond it an even spread over the list, so the sample is stable between checks.</summary>

@@ -18,13 +18,16 @@ public sealed record ConnectionReport(IReadOnlyList<ConnectionStep> Steps)
 
 /// <summary>
 /// Proves the portal's tenant connection step by step, cheapest first: a token for Exchange, an Exchange
-/// read, a token for Graph, then one read per Graph permission the portal uses. Each step runs even when
-/// an earlier one failed, so an admin sees every missing grant at once.
+/// read, the cmdlets the portal's work needs (the module manifest), a token for Graph, then one read per Graph
+/// permission the portal uses. Each step runs even when an earlier one failed, so an admin sees every missing
+/// grant at once.
 /// </summary>
 public sealed class TenantConnectionCheck(
     ITenantTokenProvider tokens,
     IExchangeClient exchange,
     IDirectoryClient directory,
+    ExchangePermissionPreflight preflight,
+    IEnumerable<IExchangeCmdletRequirements> requirements,
     IOptions<TenantClientsOptions> options)
 {
     public async Task<ConnectionReport> RunAsync(CancellationToken cancellationToken = default)
@@ -58,6 +61,8 @@ public sealed class TenantConnectionCheck(
                 return "Groups are readable.";
             }, cancellationToken),
         };
+        // After the Exchange read, which proves the permission and a role in general.
+        steps.InsertRange(2, await CmdletStepsAsync(cancellationToken));
         return new ConnectionReport(steps);
     }
 
@@ -97,6 +102,27 @@ public sealed class TenantConnectionCheck(
         {
             return new ConnectionStep(name, false, ex.Message, "Set the tenant id in the portal's configuration.");
         }
+    }
+
+    /// <summary>One step per set of cmdlets the portal needs: exactly what the app's permission or role lacks for it.</summary>
+    private async Task<IEnumerable<ConnectionStep>> CmdletStepsAsync(CancellationToken cancellationToken)
+    {
+        var steps = new List<ConnectionStep>();
+        foreach (var requirement in requirements.SelectMany(r => r.Requirements))
+        {
+            var name = $"Exchange: the cmdlets for {requirement.Purpose} (module manifest)";
+            try
+            {
+                var result = await preflight.CheckAsync(requirement.Cmdlets, cancellationToken);
+                steps.Add(new ConnectionStep(name, result.Passed && result.Checked, result.Detail, result.Remedy));
+            }
+            catch (InvalidOperationException ex)
+            {
+                steps.Add(new ConnectionStep(name, false, ex.Message, "Set the tenant id in the portal's configuration."));
+            }
+        }
+
+        return steps;
     }
 
     private static async Task<ConnectionStep> GraphStepAsync(string name, Func<CancellationToken, Task<string>> step, CancellationToken cancellationToken)

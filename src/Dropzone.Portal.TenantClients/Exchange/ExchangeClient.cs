@@ -39,20 +39,30 @@ public sealed class ExchangeClient(
     public async Task<ExchangeResult> InvokeAsync(ExchangeCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        var tenant = TenantId();
+        return await PageAsync(command, InvokeCommandUrl(tenant, command), [], [], cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="command"/> to <paramref name="url"/> and follows its next links, adding to the rows and
+    /// warnings already read (a batch part's first page). Retries apply per page.
+    /// </summary>
+    private async Task<ExchangeResult> PageAsync(ExchangeCommand command, Uri url, List<JsonElement> rows, List<string> warnings, CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
         var tenant = TenantId();
         var body = command.ToInvokeCommandBody();
-        var rows = new List<JsonElement>();
-        var warnings = new List<string>();
         var retries = 0;
         var status = 0;
+        var pages = 0;
         ExchangeOutcome outcome = new ExchangeOutcome.Success();
-        Uri? url = InvokeCommandUrl(tenant);
+        Uri? next = url;
 
-        while (url is not null)
+        while (next is not null)
         {
+            pages++;
             var telemetry = new CallTelemetry("exchange", command.CmdletName, tenant) { ReplaySafety = command.ReplaySafety };
-            var page = await SendAsync(url, body, command.CmdletName, tenant, telemetry, cancellationToken);
+            var page = await SendAsync(next, body, command.CmdletName, tenant, telemetry, cancellationToken);
             retries += telemetry.Retries;
             status = page.Status;
             if (page.Outcome is not ExchangeOutcome.Success)
@@ -68,12 +78,12 @@ public sealed class ExchangeClient(
                 break;
             }
 
-            url = nextLink;
+            next = nextLink;
         }
 
         var duration = time.GetElapsedTime(started);
         Record(command.CmdletName, outcome, status, retries, rows.Count, duration);
-        return new ExchangeResult(command, outcome, rows, warnings, status, retries, duration);
+        return new ExchangeResult(command, outcome, rows, warnings, status, retries, duration) { FollowUpCalls = pages - 1 };
     }
 
     public async Task<IReadOnlyList<ExchangeResult>> InvokeBatchAsync(IReadOnlyList<ExchangeCommand> commands, CancellationToken cancellationToken = default)
@@ -100,7 +110,6 @@ public sealed class ExchangeClient(
     {
         var started = time.GetTimestamp();
         var tenant = TenantId();
-        var invokeUrl = InvokeCommandUrl(tenant);
         string authorization;
         try
         {
@@ -122,7 +131,7 @@ public sealed class ExchangeClient(
                 writer.WriteStartObject();
                 writer.WriteString("id"u8, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 writer.WriteString("method"u8, "POST"u8);
-                writer.WriteString("url"u8, invokeUrl.AbsoluteUri);
+                writer.WriteString("url"u8, InvokeCommandUrl(tenant, commands[i]).AbsoluteUri);
                 writer.WritePropertyName("body"u8);
                 commands[i].WriteInvokeCommandBody(writer);
                 // Each part carries the headers of a request of its own, as the module's own batches do.
@@ -147,17 +156,24 @@ public sealed class ExchangeClient(
         var results = new ExchangeResult?[commands.Length];
         var duration = time.GetElapsedTime(started);
 
+        var unfinished = new FirstPage?[commands.Length];
         if (response.Outcome is ExchangeOutcome.Success)
         {
-            ReadBatch(response.Body, commands, results, telemetry.Retries, duration);
+            ReadBatch(response.Body, commands, results, unfinished, telemetry.Retries, duration);
         }
 
-        // Anything the batch did not settle (the batch itself failed, a part was throttled, or it has more
-        // pages) goes alone through InvokeAsync, where retries and paging apply per command.
+        // A part with more pages continues from its next link; anything else the batch did not settle (the batch
+        // itself failed, a part was throttled or odd) goes alone through InvokeAsync, where retries and paging apply
+        // per command. Either way its calls after the batch are counted as follow-ups.
         for (var i = 0; i < commands.Length; i++)
         {
             var settled = results[i];
-            if (settled is null)
+            if (unfinished[i] is { } first)
+            {
+                var rest = await PageAsync(commands[i], first.NextLink, first.Rows, first.Warnings, cancellationToken);
+                results[i] = rest with { FollowUpCalls = rest.FollowUpCalls + 1 };
+            }
+            else if (settled is null)
             {
                 if (response.Outcome is not ExchangeOutcome.Success && !CanResend(commands[i], response.Outcome))
                 {
@@ -165,21 +181,30 @@ public sealed class ExchangeClient(
                     continue;
                 }
 
-                results[i] = await InvokeAsync(commands[i], cancellationToken);
+                results[i] = await ResendAloneAsync(commands[i], cancellationToken);
             }
             else if (settled.Outcome.IsTransient && CanResend(commands[i], settled.Outcome))
             {
-                results[i] = await InvokeAsync(commands[i], cancellationToken);
+                results[i] = await ResendAloneAsync(commands[i], cancellationToken);
             }
         }
 
         return results!;
     }
 
+    private async Task<ExchangeResult> ResendAloneAsync(ExchangeCommand command, CancellationToken cancellationToken)
+    {
+        var alone = await InvokeAsync(command, cancellationToken);
+        return alone with { FollowUpCalls = alone.FollowUpCalls + 1 };
+    }
+
+    /// <summary>A batch part's first page, whose next pages are still to be read.</summary>
+    private sealed record FirstPage(List<JsonElement> Rows, List<string> Warnings, Uri NextLink);
+
     private static bool CanResend(ExchangeCommand command, ExchangeOutcome outcome) =>
         command.ReplaySafety is ReplaySafety.ReadOnly or ReplaySafety.Idempotent || outcome is ExchangeOutcome.Throttled;
 
-    private void ReadBatch(byte[] body, ExchangeCommand[] commands, ExchangeResult?[] results, int retries, TimeSpan duration)
+    private void ReadBatch(byte[] body, ExchangeCommand[] commands, ExchangeResult?[] results, FirstPage?[] unfinished, int retries, TimeSpan duration)
     {
         JsonElement root;
         try
@@ -223,9 +248,15 @@ public sealed class ExchangeClient(
                     JsonValueKind.Undefined or JsonValueKind.Null => true,
                     _ => ReadPage(partBody, rows, warnings, out nextLink),
                 };
-                if (!read || nextLink is not null)
+                if (!read)
                 {
-                    continue; // more pages or an odd body: left unsettled so InvokeAsync runs it alone
+                    continue; // an odd body: left unsettled so InvokeAsync runs it alone
+                }
+
+                if (nextLink is not null)
+                {
+                    unfinished[id - 1] = new FirstPage(rows, warnings, nextLink);
+                    continue;
                 }
 
                 results[id - 1] = new ExchangeResult(command, new ExchangeOutcome.Success(), rows, warnings, status, retries, duration);
@@ -404,5 +435,6 @@ public sealed class ExchangeClient(
 
     private Uri BaseUrl(string tenant) => new(_options.ExchangeBaseUrl, $"/adminapi/beta/{Uri.EscapeDataString(tenant)}/");
 
-    private Uri InvokeCommandUrl(string tenant) => new(BaseUrl(tenant), "InvokeCommand");
+    private Uri InvokeCommandUrl(string tenant, ExchangeCommand command) =>
+        new(BaseUrl(tenant), command.Properties is { } properties ? "InvokeCommand?$select=" + string.Join(',', properties) : "InvokeCommand");
 }

@@ -199,6 +199,7 @@ public sealed class ControlService(TenantState state, EmulatorOptions options)
                 ["sentMail"] = JsonSerializer.SerializeToNode(state.SentMail, Web),
                 ["calls"] = JsonSerializer.SerializeToNode(state.Calls.TakeLast(500), Web),
                 ["faults"] = JsonSerializer.SerializeToNode(FaultsDto.From(state.Faults), Web),
+                ["longOperationsRunning"] = state.LongOperationsRunning,
             };
         }
     }
@@ -209,11 +210,14 @@ public sealed record FaultsDto(
     int? LatencyMs = null, double? ThrottleRate = null, int? RetryAfterSeconds = null, bool? RetryAfterAsHttpDate = null,
     double? UnavailableRate = null, double? TimeoutRate = null, double? TransientErrorRate = null,
     double? ReplicationDelaySeconds = null, double? GraphEnforcementDelaySeconds = null,
-    int? BulkTimeoutAppliedThreshold = null, int? BulkTimeoutDroppedThreshold = null, int? Seed = null)
+    int? BulkTimeoutAppliedThreshold = null, int? BulkTimeoutDroppedThreshold = null, int? Seed = null,
+    double? LongOperationSeconds = null, int? LongOperationMemberThreshold = null, int? ThrottleBudget = null, double? ThrottleBudgetWindowSeconds = null,
+    bool? AmbiguousIdentities = null)
 {
     public static FaultsDto From(EmulatorFaults f) => new((int)f.Latency.TotalMilliseconds, f.ThrottleRate, f.RetryAfterSeconds, f.RetryAfterAsHttpDate,
         f.UnavailableRate, f.TimeoutRate, f.TransientErrorRate,
-        f.ReplicationDelay.TotalSeconds, f.GraphEnforcementDelay.TotalSeconds, f.BulkTimeoutAppliedThreshold, f.BulkTimeoutDroppedThreshold, f.Seed);
+        f.ReplicationDelay.TotalSeconds, f.GraphEnforcementDelay.TotalSeconds, f.BulkTimeoutAppliedThreshold, f.BulkTimeoutDroppedThreshold, f.Seed,
+        f.LongOperationDuration.TotalSeconds, f.LongOperationMemberThreshold, f.ThrottleBudget, f.ThrottleBudgetWindow.TotalSeconds, f.AmbiguousIdentities);
 
     private const double MaxDelaySeconds = 86_400;
 
@@ -235,19 +239,27 @@ public sealed record FaultsDto(
         {
             return ("retryAfterSeconds", "must be between 0 and 86400 seconds.");
         }
-        foreach (var (field, seconds) in new[] { ("replicationDelaySeconds", ReplicationDelaySeconds), ("graphEnforcementDelaySeconds", GraphEnforcementDelaySeconds) })
+        foreach (var (field, seconds) in new[] { ("replicationDelaySeconds", ReplicationDelaySeconds), ("graphEnforcementDelaySeconds", GraphEnforcementDelaySeconds), ("longOperationSeconds", LongOperationSeconds) })
         {
             if (seconds is { } s && !(s >= 0 && s <= MaxDelaySeconds))
             {
                 return (field, "must be between 0 and 86400 seconds.");
             }
         }
-        foreach (var (field, threshold) in new[] { ("bulkTimeoutAppliedThreshold", BulkTimeoutAppliedThreshold), ("bulkTimeoutDroppedThreshold", BulkTimeoutDroppedThreshold) })
+        foreach (var (field, threshold) in new[] { ("bulkTimeoutAppliedThreshold", BulkTimeoutAppliedThreshold), ("bulkTimeoutDroppedThreshold", BulkTimeoutDroppedThreshold), ("longOperationMemberThreshold", LongOperationMemberThreshold) })
         {
             if (threshold is < 1)
             {
                 return (field, "must be at least 1.");
             }
+        }
+        if (ThrottleBudget is < 0)
+        {
+            return ("throttleBudget", "must be 0 (no budget) or a number of calls.");
+        }
+        if (ThrottleBudgetWindowSeconds is { } window && !(window >= 1 && window <= MaxDelaySeconds))
+        {
+            return ("throttleBudgetWindowSeconds", "must be between 1 and 86400 seconds.");
         }
         return null;
     }
@@ -276,5 +288,10 @@ public sealed record FaultsDto(
         BulkTimeoutAppliedThreshold = BulkTimeoutAppliedThreshold ?? current.BulkTimeoutAppliedThreshold,
         BulkTimeoutDroppedThreshold = BulkTimeoutDroppedThreshold ?? current.BulkTimeoutDroppedThreshold,
         Seed = Seed ?? current.Seed,
+        LongOperationDuration = LongOperationSeconds is { } d ? TimeSpan.FromSeconds(d) : current.LongOperationDuration,
+        LongOperationMemberThreshold = LongOperationMemberThreshold ?? current.LongOperationMemberThreshold,
+        ThrottleBudget = ThrottleBudget ?? current.ThrottleBudget,
+        ThrottleBudgetWindow = ThrottleBudgetWindowSeconds is { } w ? TimeSpan.FromSeconds(w) : current.ThrottleBudgetWindow,
+        AmbiguousIdentities = AmbiguousIdentities ?? current.AmbiguousIdentities,
     };
 }

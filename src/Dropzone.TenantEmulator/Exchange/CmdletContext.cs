@@ -12,6 +12,24 @@ internal sealed class CmdletContext(TenantState state, string cmdletName, Cmdlet
     public string CallerAppId { get; } = callerAppId;
     public List<string> Warnings { get; } = [];
 
+    /// <summary>The operation this cmdlet left running on the server (its answer waits for it); null when it finished at once.</summary>
+    public Task? Running { get; private set; }
+
+    /// <summary>
+    /// Applies a membership change of <paramref name="size"/> entries now, or, when the tenant models long operations
+    /// and the array is large enough, when the operation ends.
+    /// </summary>
+    public void ApplyMembershipChange(int size, Action apply)
+    {
+        var faults = State.Faults;
+        if (faults.LongOperationDuration > TimeSpan.Zero && size > faults.LongOperationMemberThreshold)
+        {
+            Running = State.StartLongOperation(faults.LongOperationDuration, apply);
+            return;
+        }
+        apply();
+    }
+
     public DirectoryObject Recipient(string identity) =>
         Unique(identity) is { IsMailEnabled: true } found ? found : throw ExchangeCmdletException.ObjectNotFound(identity);
 

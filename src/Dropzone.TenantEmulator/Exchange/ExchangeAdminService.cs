@@ -19,13 +19,14 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
     public const int MaxPageSize = 1000;
     public const int MaxBatchSize = 10;
     private static readonly TimeSpan NextLinkLifetime = TimeSpan.FromMinutes(10);
+    private readonly PagingCursors _cursors = new(state.Time, NextLinkLifetime);
 
     private static readonly Dictionary<string, CmdletDefinition> Cmdlets =
         GroupCmdlets.All.Concat(AccessCmdlets.All).ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyCollection<string> CmdletNames => Cmdlets.Keys;
 
-    public async Task<EmulatorResponse> HandleAsync(EmulatorRequest request)
+    public async Task<EmulatorResponse> HandleAsync(EmulatorRequest request, CancellationToken cancellationToken = default)
     {
         var s = request.Segments;
         if (s.Length != 4 || !s[0].Equals("adminapi", StringComparison.OrdinalIgnoreCase))
@@ -66,12 +67,16 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         {
             return ModuleFile(request, caller);
         }
-        return s[3] switch
+        List<Task> running = [];
+        var response = s[3] switch
         {
-            "InvokeCommand" => Invoke(request, request.JsonBody(), caller),
-            "$batch" => Batch(request, caller),
+            "InvokeCommand" => Invoke(request, request.JsonBody(), caller, running),
+            "$batch" => Batch(request, caller, running),
             _ => EmulatorResponse.Empty(404),
         };
+        // The answer waits for the operations the call started; a caller that stops waiting does not stop them.
+        await Task.WhenAll(running).WaitAsync(cancellationToken);
+        return response;
     }
 
     /// <summary>
@@ -96,7 +101,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         }));
     }
 
-    private EmulatorResponse Invoke(EmulatorRequest request, JsonNode? body, AppRegistration caller)
+    private EmulatorResponse Invoke(EmulatorRequest request, JsonNode? body, AppRegistration caller, List<Task> running)
     {
         var input = JsonProperties.Get(body, "CmdletInput");
         var name = JsonProperties.Get(input, "CmdletName") is { } n && n.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>() : null;
@@ -127,18 +132,20 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
                 .ToResponse(cmdlet.Name, target));
         }
         var offset = 0;
-        if (request.QueryValue("$skiptoken") is { } skipToken && !TryReadSkipToken(skipToken, out offset))
+        var skipToken = request.QueryValue("$skiptoken");
+        List<JsonObject>? kept = null;
+        if (skipToken is not null && !_cursors.TryRead(skipToken, out kept, out offset))
         {
             return Operation(cmdlet.Name, ExchangeCmdletException.BadParameter("The $skiptoken has expired or is not valid; run the command again.").ToResponse(cmdlet.Name));
         }
         List<JsonObject> rows;
-        CmdletContext context;
+        var context = new CmdletContext(state, cmdlet.Name, parameters, caller.AppId);
         try
         {
             lock (state.Gate)
             {
-                context = new CmdletContext(state, cmdlet.Name, parameters, caller.AppId);
-                rows = [.. cmdlet.Run(context)];
+                // A next page comes from the output computed for the first one (PagingCursors).
+                rows = kept ?? [.. cmdlet.Run(context)];
             }
         }
         catch (ExchangeCmdletException ex)
@@ -147,7 +154,12 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         }
         catch (ExchangeTimeoutException)
         {
+            running.AddRange(context.Running is { } started ? [started] : []);
             return Operation(cmdlet.Name, ExchangeTimeoutException.Response());
+        }
+        if (context.Running is { } operation)
+        {
+            running.Add(operation);
         }
         var pageSize = Preferences.Parse(request.Header("Prefer")).MaxPageSize(MaxPageSize);
         var select = request.QueryValue("$select")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -159,7 +171,8 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         };
         if (offset + pageSize < rows.Count)
         {
-            var next = QueryHelpers.AddQueryString($"{request.ServiceBaseUrl}/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand", "$skiptoken", SkipToken(offset + pageSize));
+            var token = skipToken is null ? _cursors.Open(rows, offset + pageSize) : PagingCursors.Next(skipToken, offset + pageSize);
+            var next = QueryHelpers.AddQueryString($"{request.ServiceBaseUrl}/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand", "$skiptoken", token);
             result["@odata.nextLink"] = select is null ? next : QueryHelpers.AddQueryString(next, "$select", string.Join(',', select));
         }
         if (context.Warnings.Count > 0)
@@ -174,7 +187,8 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
     {
         if (select is null || select.Length == 0)
         {
-            return row;
+            // A kept row already sent once (a page asked for again) belongs to that answer: send a copy.
+            return row.Parent is null ? row : (JsonObject)row.DeepClone();
         }
         var projected = new JsonObject();
         foreach (var (key, value) in row)
@@ -192,7 +206,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
     /// failed request and answers nothing for the rest; with it every request runs. A part whose answer is not JSON
     /// (the NUL-byte 403) gets no body, and never fails the batch as a whole.
     /// </summary>
-    private EmulatorResponse Batch(EmulatorRequest request, AppRegistration caller)
+    private EmulatorResponse Batch(EmulatorRequest request, AppRegistration caller, List<Task> running)
     {
         if (JsonProperties.Get(request.JsonBody(), "requests") is not JsonArray requests || requests.Count == 0 || requests.Count > MaxBatchSize)
         {
@@ -222,7 +236,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
                 BrowserLoginBaseUrl = request.BrowserLoginBaseUrl,
             };
             var answer = url.Contains("InvokeCommand", StringComparison.OrdinalIgnoreCase)
-                ? Invoke(inner, item?["body"]?.DeepClone(), caller)
+                ? Invoke(inner, item?["body"]?.DeepClone(), caller, running)
                 : EmulatorResponse.Empty(404);
             responses.Add((id, answer));
             if (answer.Status >= 400 && !continueOnError)
@@ -279,17 +293,6 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         {
             return false;
         }
-    }
-
-    private string SkipToken(int offset) =>
-        string.Create(CultureInfo.InvariantCulture, $"{offset}.{(state.Now + NextLinkLifetime).ToUnixTimeSeconds()}");
-
-    private bool TryReadSkipToken(string token, out int offset)
-    {
-        var parts = token.Split('.');
-        offset = 0;
-        return parts.Length == 2 && int.TryParse(parts[0], out offset) && long.TryParse(parts[1], out var expires)
-            && DateTimeOffset.FromUnixTimeSeconds(expires) > state.Now;
     }
 
     private static EmulatorResponse Operation(string name, EmulatorResponse response)

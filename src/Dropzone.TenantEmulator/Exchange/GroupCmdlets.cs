@@ -235,8 +235,11 @@ internal static partial class GroupCmdlets
         var timeout = ClassifyBulk(c.State, names.Count);
         var members = names.Select(c.Recipient).DistinctBy(m => m.Id).ToList();
         CheckMemberCap(members.Count);
-        group.Members.Clear();
-        group.Members.AddRange(members.Select(m => m.Id));
+        c.ApplyMembershipChange(names.Count, () =>
+        {
+            group.Members.Clear();
+            group.Members.AddRange(members.Select(m => m.Id));
+        });
         ThrowIfAppliedTimeout(timeout);
         return [];
     }

@@ -47,14 +47,19 @@ public sealed partial class GraphService
                 ServiceBaseUrl = request.ServiceBaseUrl,
                 BrowserLoginBaseUrl = request.BrowserLoginBaseUrl,
             };
-            var answer = Handle(inner, identity);
+            // Each part spends the tenant's Graph budget like a request of its own; a spent budget throttles that part alone.
+            var wait = state.SpendBudget(nameof(EmulatedService.Graph));
+            var answer = wait is null ? Handle(inner, identity)
+                : Error(429, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.");
             // Graph evaluates (and throttles) each part as a request of its own; the call log shows each.
             state.RecordCall(new CallRecord(state.Now, state.Now, "graph", inner.Method, inner.Path, "$batch part " + answer.Operation, answer.Status));
             responses.Add(new JsonObject
             {
                 ["id"] = item?["id"]?.ToString(),
                 ["status"] = answer.Status,
-                ["headers"] = new JsonObject { ["Content-Type"] = answer.ContentType ?? "application/json" },
+                ["headers"] = wait is { } after
+                    ? new JsonObject { ["Content-Type"] = answer.ContentType ?? "application/json", ["Retry-After"] = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture) }
+                    : new JsonObject { ["Content-Type"] = answer.ContentType ?? "application/json" },
                 ["body"] = answer.Body.Length > 0 ? JsonNode.Parse(answer.Body) : null,
             });
         }

@@ -22,14 +22,24 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
         {
             await Task.Delay(faults.Latency, state.Time, cancellationToken);
         }
-        var response = InjectedFault(request.Service, faults) ?? request.Service switch
+        EmulatorResponse response;
+        try
         {
-            EmulatedService.Login => await login.HandleAsync(request),
-            EmulatedService.Graph => await graph.HandleAsync(request),
-            EmulatedService.Outlook => await exchange.HandleAsync(request),
-            EmulatedService.Control => control.Handle(request),
-            _ => EmulatorResponse.Empty(404),
-        };
+            response = InjectedFault(request.Service, faults) ?? request.Service switch
+            {
+                EmulatedService.Login => await login.HandleAsync(request),
+                EmulatedService.Graph => await graph.HandleAsync(request),
+                EmulatedService.Outlook => await exchange.HandleAsync(request, cancellationToken),
+                EmulatedService.Control => control.Handle(request),
+                _ => EmulatorResponse.Empty(404),
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller stopped waiting (its own timeout); what it started goes on. 499 as proxies log a closed request.
+            state.RecordCall(new CallRecord(receivedAt, state.Now, request.Service.ToString().ToLowerInvariant(), request.Method, request.Path, ExchangeOperationOf(request), ClientClosedRequest));
+            throw;
+        }
         if (request.Service != EmulatedService.Control)
         {
             state.RecordCall(new CallRecord(receivedAt, state.Now, request.Service.ToString().ToLowerInvariant(), request.Method, request.Path, response.Operation, response.Status));
@@ -41,6 +51,11 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
         }
         return response;
     }
+
+    private const int ClientClosedRequest = 499;
+
+    private static string? ExchangeOperationOf(EmulatorRequest request) =>
+        request.Service == EmulatedService.Outlook ? JsonProperties.Text(JsonProperties.Get(JsonProperties.Get(request.JsonBody(), "CmdletInput"), "CmdletName")) : null;
 
     /// <summary>
     /// Reads never change the tenant; anything else might (a saver with nothing changed writes nothing, but
@@ -58,8 +73,16 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
 
     private EmulatorResponse? InjectedFault(EmulatedService service, EmulatorFaults faults)
     {
-        if (service is not (EmulatedService.Graph or EmulatedService.Outlook)
-            || (faults.ThrottleRate <= 0 && faults.UnavailableRate <= 0 && faults.TimeoutRate <= 0 && faults.TransientErrorRate <= 0))
+        if (service is not (EmulatedService.Graph or EmulatedService.Outlook))
+        {
+            return null;
+        }
+        if (state.SpendBudget(service.ToString()) is { } wait)
+        {
+            // The budget is spent: wait until the window ends (whole seconds, rounded up, as the header carries them).
+            return Throttled(faults, Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)));
+        }
+        if (faults.ThrottleRate <= 0 && faults.UnavailableRate <= 0 && faults.TimeoutRate <= 0 && faults.TransientErrorRate <= 0)
         {
             return null;
         }
@@ -67,11 +90,7 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
         var sample = state.NextFaultSample();
         if (sample < faults.ThrottleRate)
         {
-            var throttled = FaultBody(429, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.");
-            throttled.Headers["Retry-After"] = faults.RetryAfterAsHttpDate
-                ? (state.Now + TimeSpan.FromSeconds(faults.RetryAfterSeconds)).ToString("R", CultureInfo.InvariantCulture)
-                : faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return throttled;
+            return Throttled(faults, faults.RetryAfterSeconds);
         }
         sample -= faults.ThrottleRate;
         if (sample < faults.UnavailableRate)
@@ -94,6 +113,15 @@ public sealed class EmulatorDispatcher(TenantState state, LoginService login, Gr
             return transient;
         }
         return null;
+    }
+
+    private EmulatorResponse Throttled(EmulatorFaults faults, int retryAfterSeconds)
+    {
+        var throttled = FaultBody(429, "TooManyRequests", "Too many requests. Please retry after the time given in Retry-After.");
+        throttled.Headers["Retry-After"] = faults.RetryAfterAsHttpDate
+            ? (state.Now + TimeSpan.FromSeconds(retryAfterSeconds)).ToString("R", CultureInfo.InvariantCulture)
+            : retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return throttled;
     }
 
     private static readonly string[] TransientExceptionTypes =

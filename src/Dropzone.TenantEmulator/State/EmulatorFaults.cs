@@ -29,7 +29,28 @@ public sealed record EmulatorFaults
     public int BulkTimeoutAppliedThreshold { get; init; } = 2000;
     /// <summary>Membership arrays larger than this answer a timeout and nothing changes.</summary>
     public int BulkTimeoutDroppedThreshold { get; init; } = 4000;
+    /// <summary>
+    /// How long Update-DistributionGroupMember runs on the server when its array is larger than
+    /// <see cref="LongOperationMemberThreshold"/>; zero: it finishes at once. The change appears when the operation
+    /// ends, whether or not the caller is still waiting (Exchange's REST cmdlets may run up to 15 minutes, and a
+    /// client that gives up earlier does not stop them).
+    /// </summary>
+    public TimeSpan LongOperationDuration { get; init; }
+    /// <summary>Membership arrays larger than this run for <see cref="LongOperationDuration"/>.</summary>
+    public int LongOperationMemberThreshold { get; init; } = 1000;
+    /// <summary>
+    /// Calls each service (Graph, Exchange) takes from this tenant per <see cref="ThrottleBudgetWindow"/>; beyond it 429
+    /// with a Retry-After of the time until the window ends, as the services throttle by budget. 0: no budget.
+    /// </summary>
+    public int ThrottleBudget { get; init; }
+    public TimeSpan ThrottleBudgetWindow { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The directory holds two mailboxes with the display name "Pat Plain", as real tenants hold namesakes: an identity
+    /// both match answers "matches multiple entries" (a demo shows how the portal names the clash).
+    /// </summary>
+    public bool AmbiguousIdentities { get; init; }
     public int Seed { get; init; } = 1;
 
-    public static EmulatorFaults None { get; } = new();
+    /// <summary>No faults. A fresh instance each time: configuration binding writes into the instance it finds.</summary>
+    public static EmulatorFaults None => new();
 }

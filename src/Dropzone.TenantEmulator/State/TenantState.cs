@@ -70,11 +70,14 @@ public sealed partial class TenantState
             RefreshTokens.Clear();
             _calls.Clear();
             _sentMail.Clear();
+            EndLongOperations();
+            ClearBudgets();
             _idCounter = 0;
             Faults = DefaultFaults;
             _random = new Random(Faults.Seed);
             DemoSeed.Populate(this);
             DirectoryChanged();
+            SeedAmbiguousIdentities();
         }
         SaveChanges();
     }
@@ -86,6 +89,8 @@ public sealed partial class TenantState
         {
             Faults = faults;
             _random = new Random(faults.Seed);
+            ClearBudgets();
+            SeedAmbiguousIdentities();
         }
         SaveChanges();
     }
@@ -154,15 +159,27 @@ public sealed partial class TenantState
     /// Adds a mailbox whose display name is the Name of the recipient <paramref name="identity"/> names, so that name
     /// (as ManagedBy lists owners) matches two recipients, as happens in real tenants.
     /// </summary>
-    public Guid AddNamesake(string identity)
+    public Guid AddNamesake(string identity, string? alias = null)
     {
         lock (Gate)
         {
             var original = ResolveVisible(identity) ?? throw new ArgumentException($"Unknown recipient {identity}.", nameof(identity));
-            var namesake = DemoSeed.NewUser(this, NewId(), $"namesake{Objects.Count}", original.Name, "Staff", "Namesakes", hasMailbox: true);
+            var namesake = DemoSeed.NewUser(this, NewId(), alias ?? $"namesake{Objects.Count}", original.Name, "Staff", "Namesakes", hasMailbox: true);
             Objects.Add(namesake);
             DirectoryChanged();
             return namesake.Id;
+        }
+    }
+
+    /// <summary>Alias of the demo's second "Pat Plain" (<see cref="EmulatorFaults.AmbiguousIdentities"/>).</summary>
+    internal const string NamesakeAlias = "pat.plain.sales";
+
+    /// <summary>With <see cref="EmulatorFaults.AmbiguousIdentities"/>, a second mailbox named as the demo's Pat Plain (once).</summary>
+    private void SeedAmbiguousIdentities()
+    {
+        if (Faults.AmbiguousIdentities && ResolveVisible(NamesakeAlias) is null)
+        {
+            AddNamesake(DemoTenant.PlainUserUpn, NamesakeAlias);
         }
     }
 

@@ -91,6 +91,8 @@ internal sealed class TestOnlyMode : IRestrictionMode
 
     public ExchangeCommand AccessTest(string appId, string mailbox) => ExchangeCommands.TestApplicationAccessPolicy(mailbox, appId);
 
+    public IEnumerable<ExchangeCommand> Commands(SetupPlan plan, SetupOptions options) => [];
+
     public AccessVerdict ReadAccess(ExchangeResult answer, bool expectAccess, RestrictionTarget? target) =>
         new(answer.IsSuccess, Answered, answer.IsSuccess ? Answered : TenantCallLog.Describe(answer));
 

@@ -31,7 +31,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     private readonly TempDatabase _database;
     private readonly EmulatedTenant _tenant;
 
-    private SetupTestBed(TempDatabase database, SetupOptions options, Action<IServiceCollection>? register)
+    private SetupTestBed(TempDatabase database, SetupOptions options, Action<IServiceCollection>? register, IReadOnlyDictionary<string, string?>? clientSettings)
     {
         var steps = new ServiceCollection().AddSetupSteps();
         // What the effective-access check of the verify step reads: the portal's groups, the settings and the clock.
@@ -51,7 +51,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
                 ["TenantClients:RetryBaseDelay"] = "00:00:00.001",
                 ["TenantClients:MaxRetryAfter"] = "00:00:00.010",
                 ["TenantClients:MaxConcurrencyPerTenant"] = "4",
-            },
+            }.Concat(clientSettings ?? new Dictionary<string, string?>()),
         });
         Exchange = _tenant.Exchange;
         Directory = _tenant.Directory;
@@ -76,7 +76,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
     public SetupRunReader Reader { get; }
 
     public static async Task<SetupTestBed> CreateAsync(
-        Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null, PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
+        Action<SetupOptions>? configure = null, Action<IServiceCollection>? register = null, PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite,
+        IReadOnlyDictionary<string, string?>? clientSettings = null)
     {
         var options = new SetupOptions
         {
@@ -86,7 +87,7 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
             MaxStepAttempts = 30,
         };
         configure?.Invoke(options);
-        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true, provider), options, register);
+        return new SetupTestBed(await TempDatabase.CreateAsync("dropzone-setup-tests", writeAheadLog: true, provider), options, register, clientSettings);
     }
 
     /// <summary>The steps, the restriction modes and the verifier as the host registers them.</summary>
@@ -113,6 +114,11 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 
     public PortalDbContext CreateDbContext() => _database.CreateDbContext();
 
+    /// <summary>The preflight of a setup's cmdlets, through the bed's tenant clients.</summary>
+    public SetupPermissionPreflight PermissionPreflight() => new(
+        _tenant.Services.GetRequiredService<Dropzone.Portal.TenantClients.Connection.ExchangePermissionPreflight>(),
+        Steps.GetRequiredService<SetupPlanBuilder>(), Modes, Microsoft.Extensions.Options.Options.Create(Options));
+
     public void SetFaults(Func<EmulatorFaults, EmulatorFaults> change) => Tenant.SetFaults(change(Tenant.Faults));
 
     /// <summary>Mailbox addresses of the seeded demo users (people with a mailbox), in a stable order.</summary>
@@ -131,19 +137,8 @@ public sealed class SetupTestBed : IDbContextFactory<PortalDbContext>, IAsyncDis
 
     public JsonObject Snapshot() => _tenant.Snapshot();
 
-    public static SetupRequest Request(IReadOnlyList<string> members, RestrictionMode mode = default, string alias = "dropzone-scope") => new()
-    {
-        RestrictedAppId = DemoTenant.RestrictedAppId,
-        RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
-        RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
-        GroupDisplayName = "Dropzone scope " + alias,
-        GroupAlias = alias,
-        GroupAddress = $"{alias}@{DemoTenant.Domain}",
-        GroupDescription = "Mailboxes Dropzone may read",
-        Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-        Members = [.. members.Select(m => new SetupMember(m))],
-        RestrictionMode = mode,
-    };
+    public static SetupRequest Request(IReadOnlyList<string> members, RestrictionMode mode = default, string alias = "dropzone-scope") =>
+        DemoSetups.Request(alias, members, mode, "Dropzone scope " + alias) with { GroupDescription = "Mailboxes Dropzone may read" };
 
     /// <summary>Plays the job system: advances the run, and when it waits, moves the clock to its next attempt.</summary>
     public async Task<AdvanceOutcome> DriveAsync(Guid runId, int maxAdvances = 200, SetupRunEngine? engine = null)

@@ -109,4 +109,63 @@ public class TenantConnectionCheckTests
 
         Assert.Equal(HealthStatus.Healthy, report.Entries[TenantHealthCheck.Name].Status);
     }
+
+    private sealed class PolicySetups : IExchangeCmdletRequirements
+    {
+        public IReadOnlyList<ExchangeCmdletRequirement> Requirements { get; } =
+            [new("setups with application access policies", new HashSet<string>(["New-DistributionGroup", "New-ApplicationAccessPolicy", "Test-ApplicationAccessPolicy"]))];
+    }
+
+    private static TenantConnectionCheck WithSetupRequirements(TenantHarness tenant) =>
+        ActivatorUtilities.CreateInstance<TenantConnectionCheck>(tenant.Services, (IEnumerable<IExchangeCmdletRequirements>)[new PolicySetups()]);
+
+    [Fact]
+    public async Task RunAsync_RoleLacksThePolicyCmdlets_TheCmdletStepNamesThem()
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.SetExchangeRole(DemoTenant.PortalClientId, "Exchange Recipient Administrator");
+
+        var report = await WithSetupRequirements(tenant).RunAsync();
+
+        // Get-AcceptedDomain is a recipient cmdlet, so only the setups' own step fails, and it names what the role lacks.
+        var failed = Assert.Single(report.Steps, s => !s.Passed);
+        Assert.Equal("Exchange: the cmdlets for setups with application access policies (module manifest)", failed.Name);
+        Assert.Contains("New-ApplicationAccessPolicy, Test-ApplicationAccessPolicy", failed.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("New-DistributionGroup", failed.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("add a permission", failed.Remedy, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Exchange Administrator", failed.Remedy, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, MissingPermission.ExchangeManageAsApp, "Missing API permission: Exchange.ManageAsApp.")]
+    [InlineData(false, MissingPermission.ExchangeAdministratorRole, "Missing Exchange role")]
+    public async Task CheckAsync_PermissionOrRoleMissing_SaysWhichBeforeAnyCmdletRuns(bool withoutPermission, MissingPermission expected, string detail)
+    {
+        using var tenant = TenantHarness.Create();
+        if (withoutPermission)
+        {
+            tenant.State.SetApplicationPermission(DemoTenant.PortalClientId, "Exchange.ManageAsApp", false);
+        }
+        else
+        {
+            tenant.State.SetExchangeAdministrator(DemoTenant.PortalClientId, false);
+        }
+
+        var result = await tenant.Services.GetRequiredService<ExchangePermissionPreflight>().CheckAsync(["New-DistributionGroup"]);
+
+        Assert.Equal((true, false, expected), (result.Checked, result.Passed, result.Missing));
+        Assert.StartsWith(detail, result.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(tenant.State.Calls, c => c.Operation is not (null or "EXOModuleFile") && c.Service == "outlook");
+    }
+
+    [Fact]
+    public async Task RunAsync_EmulatedTenantWithSetupRequirements_AllStepsPass()
+    {
+        using var tenant = TenantHarness.Create();
+
+        var report = await WithSetupRequirements(tenant).RunAsync();
+
+        Assert.True(report.AllPassed, string.Join("\n", report.Steps.Where(s => !s.Passed).Select(s => $"{s.Name}: {s.Detail}")));
+        Assert.Equal(8, report.Steps.Count);
+    }
 }

@@ -45,18 +45,8 @@ public sealed class RealTenantSettingsTests : IDisposable
 
         // Apply, as the wizard does it, on the portal's database and job storage; the portal process's workers run it.
         await using var starter = await SetupHost.StartAsync(data, new Dictionary<string, string?> { ["Jobs:RunServer"] = "false" });
-        var runId = await starter.Services.GetRequiredService<ISetupRunLauncher>().StartAsync(new SetupRequest
-        {
-            RestrictedAppId = DemoTenant.RestrictedAppId,
-            RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
-            RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
-            GroupDisplayName = "Dropzone real path",
-            GroupAlias = "dropzone-real-path",
-            GroupAddress = "dropzone-real-path@" + DemoTenant.Domain,
-            Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-            Members = [new SetupMember(DemoTenant.PhishingReportMailbox)],
-            RestrictionMode = RestrictionMode.ApplicationAccessPolicy,
-        }, new PortalUser(DemoTenant.UserId(1).ToString(), DemoTenant.AdminUpn, "Adele Admin"));
+        var runId = await starter.Services.GetRequiredService<ISetupRunLauncher>().StartAsync(
+            DemoSetups.Request("dropzone-real-path", [DemoTenant.PhishingReportMailbox], RestrictionMode.ApplicationAccessPolicy, "Dropzone real path"), DemoSetups.Admin);
 
         var run = await WaitUntilFinishedAsync(starter, runId, portal);
 

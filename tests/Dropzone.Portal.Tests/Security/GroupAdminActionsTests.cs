@@ -10,13 +10,7 @@ public sealed class GroupAdminActionsTests(PortalWithGroups portal) : IClassFixt
     [InlineData(PortalRoles.Auditor)]
     public async Task ChangeOwners_OwnerOrAuditor_IsRefusedAndStartsNothing(string? role)
     {
-        var ownerId = portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString();
-        var claims = new List<Claim> { new("oid", ownerId), new("name", "Olivia Owner"), new("preferred_username", DemoTenant.OwnerUpn) };
-        if (role is not null)
-        {
-            claims.Add(new Claim(ClaimTypes.Role, role));
-        }
-        var user = new ClaimsPrincipal(new ClaimsIdentity(claims, "oidc", "name", ClaimTypes.Role));
+        var user = Owner(role);
         using var scope = portal.Services.CreateScope();
 
         var result = await scope.ServiceProvider.GetRequiredService<GroupAdminActions>()
@@ -31,13 +25,7 @@ public sealed class GroupAdminActionsTests(PortalWithGroups portal) : IClassFixt
     [InlineData(PortalRoles.Auditor)]
     public async Task RecheckNow_OwnerOrAuditorCallingTheActionDirectly_IsRefusedNamingTheRole(string? role)
     {
-        var ownerId = portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString();
-        var claims = new List<Claim> { new("oid", ownerId), new("name", "Olivia Owner"), new("preferred_username", DemoTenant.OwnerUpn) };
-        if (role is not null)
-        {
-            claims.Add(new Claim(ClaimTypes.Role, role));
-        }
-        var user = new ClaimsPrincipal(new ClaimsIdentity(claims, "oidc", "name", ClaimTypes.Role));
+        var user = Owner(role);
         using var scope = portal.Services.CreateScope();
 
         var result = await scope.ServiceProvider.GetRequiredService<GroupAdminActions>().RecheckNowAsync(user, portal.OwnedGroupId);
@@ -45,4 +33,8 @@ public sealed class GroupAdminActionsTests(PortalWithGroups portal) : IClassFixt
         Assert.False(result.Checked);
         Assert.Contains(PortalRoles.Admin, result.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>The group's own owner, signed in with the given app role or none.</summary>
+    private ClaimsPrincipal Owner(string? role) => TestPrincipals.SignedIn(
+        portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString(), "Olivia Owner", DemoTenant.OwnerUpn, role);
 }

@@ -12,7 +12,7 @@ public sealed class RunActionAuthorizationTests(PortalApplicationFactory factory
     {
         using var scope = factory.Services.CreateScope();
         var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
-        var user = Principal(role);
+        var user = TestPrincipals.Someone(role);
 
         var cancel = await actions.CancelAsync(user, Guid.NewGuid());
         var retry = await actions.RetryFromStepAsync(user, Guid.NewGuid(), 0);
@@ -32,19 +32,9 @@ public sealed class RunActionAuthorizationTests(PortalApplicationFactory factory
         using var scope = factory.Services.CreateScope();
         var actions = scope.ServiceProvider.GetRequiredService<SetupRunActions>();
 
-        var result = await actions.CancelAsync(Principal(PortalRoles.Admin), Guid.NewGuid());
+        var result = await actions.CancelAsync(TestPrincipals.Someone(PortalRoles.Admin), Guid.NewGuid());
 
         Assert.False(result.Succeeded);
         Assert.DoesNotContain(PortalRoles.Admin, result.Message, StringComparison.Ordinal);
-    }
-
-    private static ClaimsPrincipal Principal(string? role)
-    {
-        var claims = new List<Claim> { new("oid", Guid.NewGuid().ToString()), new("name", "Someone"), new("preferred_username", "someone@contoso.example") };
-        if (role is not null)
-        {
-            claims.Add(new Claim(ClaimTypes.Role, role));
-        }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, "oidc", "name", ClaimTypes.Role));
     }
 }

@@ -118,17 +118,7 @@ public sealed partial class CrashResumeTests(ITestOutputHelper output) : IDispos
         var scheduler = new HangfireSetupRunScheduler(new BackgroundJobClient(storage));
         var launcher = new SetupRunLauncher(new Files(PortalDb), scheduler, new RunProgressNotifier(), steps.GetRequiredService<SetupPlanBuilder>(),
             steps.GetRequiredService<RestrictionModeCatalog>(), options, TimeProvider.System);
-        return await launcher.StartAsync(new SetupRequest
-        {
-            RestrictedAppId = DemoTenant.RestrictedAppId,
-            RestrictedAppServicePrincipalId = DemoTenant.RestrictedServicePrincipalId,
-            RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
-            GroupDisplayName = "Crash scope",
-            GroupAlias = "crash-scope",
-            GroupAddress = "crash-scope@" + DemoTenant.Domain,
-            Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-            Members = [.. members.Select(m => new SetupMember(m))],
-        }, new PortalUser(DemoTenant.UserId(1).ToString(), DemoTenant.AdminUpn, "Adele Admin"));
+        return await launcher.StartAsync(DemoSetups.Request("crash-scope", members, displayName: "Crash scope"), DemoSetups.Admin);
     }
 
     private static async Task<IReadOnlyList<string>> MailboxesAsync(HttpClient http)

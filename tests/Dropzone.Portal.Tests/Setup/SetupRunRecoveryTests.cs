@@ -22,16 +22,7 @@ public sealed class SetupRunRecoveryTests
                 inGroupStep.TrySetResult();
             }
         };
-        var request = new SetupRequest
-        {
-            RestrictedAppId = DemoTenant.RestrictedAppId,
-            RestrictedAppDisplayName = DemoTenant.RestrictedAppDisplayName,
-            GroupDisplayName = "Crash test scope",
-            GroupAlias = "crash-scope",
-            GroupAddress = "crash-scope@" + DemoTenant.Domain,
-            Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
-            Members = [new SetupMember(DemoTenant.OwnerUpn), new SetupMember(DemoTenant.PlainUserUpn)],
-        };
+        var request = DemoSetups.Request("crash-scope", [DemoTenant.OwnerUpn, DemoTenant.PlainUserUpn], displayName: "Crash test scope");
         var runId = await first.Services.GetRequiredService<ISetupRunLauncher>().StartAsync(request, Admin);
         if (await Task.WhenAny(inGroupStep.Task, Task.Delay(TimeSpan.FromSeconds(20))) != inGroupStep.Task)
         {

@@ -61,7 +61,8 @@ public sealed class EmulatorHost : IAsyncDisposable
     }
 
     /// <summary>POSTs an InvokeCommand body with a fresh portal token, as the portal's Exchange client does.</summary>
-    public async Task<HttpResponseMessage> InvokeAsync(string cmdlet, object? parameters = null, string? token = null, string path = Exchange, string? prefer = null)
+    public async Task<HttpResponseMessage> InvokeAsync(string cmdlet, object? parameters = null, string? token = null, string path = Exchange, string? prefer = null,
+        CancellationToken cancellationToken = default)
     {
         token ??= await AppTokenAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
@@ -75,7 +76,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         {
             request.Headers.Add("Prefer", prefer);
         }
-        return await Client.SendAsync(request);
+        return await Client.SendAsync(request, cancellationToken);
     }
 
     public async Task<JsonObject> InvokeOkAsync(string cmdlet, object? parameters = null, string path = Exchange)

@@ -42,6 +42,9 @@ public sealed class ApplicationAccessPolicyMode : IRestrictionMode
 
     public ExchangeCommand AccessTest(string appId, string mailbox) => AccessPolicyCommands.TestPolicy(appId, mailbox);
 
+    public IEnumerable<ExchangeCommand> Commands(SetupPlan plan, SetupOptions options) =>
+        [AccessPolicyCommands.GetPolicies(), AccessPolicyCommands.NewPolicy(plan.Request)];
+
     public AccessVerdict ReadAccess(ExchangeResult answer, bool expectAccess, RestrictionTarget? target)
     {
         var expected = expectAccess ? "Granted" : "Denied";

@@ -85,6 +85,22 @@ public sealed class RbacForApplicationsMode : IRestrictionMode
 
     public ExchangeCommand AccessTest(string appId, string mailbox) => RbacCommands.TestAuthorization(appId, mailbox);
 
+    /// <summary>Stands in for the group's distinguished name in the scope filter; Exchange tells it only once the group exists.</summary>
+    internal const string GroupDistinguishedNameExample = "CN=Dropzone scope,OU=contoso.onmicrosoft.com,OU=Microsoft Exchange Hosted Organizations,DC=EURPR01A001,DC=prod,DC=outlook,DC=com";
+
+    public IEnumerable<ExchangeCommand> Commands(SetupPlan plan, SetupOptions options)
+    {
+        var r = plan.Request;
+        return
+        [
+            RbacCommands.GetServicePrincipal(r),
+            RbacCommands.NewServicePrincipal(r, r.RestrictedAppServicePrincipalId ?? Guid.Empty.ToString()),
+            RbacCommands.GetScope(r, options),
+            RbacCommands.NewScope(r, options, GroupDistinguishedNameExample),
+            .. r.RbacRoles.SelectMany(role => new[] { RbacCommands.GetAssignment(r, options, role), RbacCommands.NewAssignment(r, options, role) }),
+        ];
+    }
+
     public AccessVerdict ReadAccess(ExchangeResult answer, bool expectAccess, RestrictionTarget? target)
     {
         var expected = expectAccess ? "InScope" : "Not in scope";

@@ -15,6 +15,11 @@ public sealed class EnsureMembersStep : ISetupStep
                 : $"The {desired.Count} member(s) were set by the create call (-Members); nothing sent.");
         }
 
+        if (StillApplying(context) is { } wait)
+        {
+            return wait;
+        }
+
         var (current, stop) = await CurrentMembersAsync(context, cancellationToken);
         if (current is null)
         {
@@ -23,21 +28,51 @@ public sealed class EnsureMembersStep : ISetupStep
 
         await MemberChangeAccounting.CountOrReconcileAsync(context, desired, current, cancellationToken);
 
-        var sync = await MembershipSync.SyncAsync(context.Tenant, context.GroupIdentity, desired, current, context.Options.BulkMemberThreshold, cancellationToken);
+        // After a bulk update without a clear answer, only single calls: another bulk could meet the same fate.
+        var reconciling = context.Facts.BulkMembersUnansweredAt is not null;
+        var sentAt = context.UtcNow;
+        var sync = await MembershipSync.SyncAsync(context.Tenant, context.GroupIdentity, desired, current,
+            reconciling ? 0 : context.Options.BulkMemberThreshold, cancellationToken);
         if (sync.AlreadyInSync)
         {
-            return new StepResult.Skipped($"The group already has exactly the {desired.Count} member(s); nothing sent.");
+            return new StepResult.Skipped(reconciling
+                ? $"Read back after the bulk update that timed out: the group has exactly the {desired.Count} member(s); nothing more sent."
+                : $"The group already has exactly the {desired.Count} member(s); nothing sent.");
+        }
+
+        if (sync.MayStillBeApplying)
+        {
+            context.Facts.BulkMembersUnansweredAt = sentAt;
+            return StillApplying(context)!;
         }
 
         if (sync.Stopped is { } stopped)
         {
-            return sync.BulkTimedOut && stopped.Outcome is ExchangeOutcome.NotFound && context.Facts.GroupCreatedByRun
-                ? GroupReads.ReplicationPending(context)
-                : SetupStepContext.FromFailure(stopped, sync.BulkTimedOut ? "Reading the members" : "Setting the members");
+            return SetupStepContext.FromFailure(stopped, "Setting the members");
         }
 
         Audit(context, sync);
-        return Outcome(sync, desired.Count);
+        return Outcome(sync, desired.Count, reconciling);
+    }
+
+    /// <summary>
+    /// While a bulk update that got no clear answer may still be running on the server, the step waits (as a scheduled
+    /// retry) rather than read a membership that is about to change and send single adds beside the bulk call.
+    /// </summary>
+    private static StepResult? StillApplying(SetupStepContext context)
+    {
+        if (context.Facts.BulkMembersUnansweredAt is not { } sent)
+        {
+            return null;
+        }
+
+        var settled = sent + context.Options.ExchangeOperationLimit;
+        var now = context.UtcNow;
+        return now >= settled ? null : new StepResult.Retry(
+            $"Update-DistributionGroupMember sent at {sent:HH:mm:ss} UTC got no answer in time; Exchange may still be applying it "
+            + $"(its operations run up to {context.Options.ExchangeOperationLimit.TotalMinutes:0} minutes). The membership is read back at "
+            + $"{settled:HH:mm:ss} UTC; no single member change is sent before then.",
+            settled - now, CountsAsError: false);
     }
 
     /// <summary>
@@ -63,7 +98,7 @@ public sealed class EnsureMembersStep : ISetupStep
         return ([], null);
     }
 
-    private static StepResult Outcome(MembershipSyncResult sync, int total)
+    private static StepResult Outcome(MembershipSyncResult sync, int total, bool reconciling)
     {
         if (sync.Failures.Count > 0)
         {
@@ -79,7 +114,7 @@ public sealed class EnsureMembersStep : ISetupStep
                 "Remove or correct these addresses (they must be mailboxes or mail users in the tenant), then retry from this step.");
         }
 
-        var how = !sync.UsedBulk ? "" : sync.BulkTimedOut ? " (bulk call timed out; reconciled)" : " (one bulk call)";
+        var how = reconciling ? " (bulk call timed out; read back after it settled and reconciled one by one)" : sync.UsedBulk ? " (one bulk call)" : "";
         return new StepResult.Done($"Members set{how}: {sync.Added} added, {sync.Removed} removed, {total} in total.");
     }
 

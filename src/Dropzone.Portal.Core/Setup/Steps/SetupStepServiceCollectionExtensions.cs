@@ -16,9 +16,12 @@ public static class SetupStepServiceCollectionExtensions
         services.AddRestrictionModes();
         services.TryAddSingleton<GroupVerifier>();
         services.TryAddSingleton<Access.EffectiveAccessCheck>();
+        services.TryAddTransient<Access.EntraGrantRemoval>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SetupOptions>();
         services.TryAddSingleton<SetupPlanBuilder>();
+        services.TryAddTransient<SetupPermissionPreflight>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<TenantClients.Connection.IExchangeCmdletRequirements, SetupPermissionPreflight>());
         services.AddSetupStep<EnsureAppStep>();
         services.AddSetupStep<EnsureGroupStep>();
         services.AddSetupStep<EnsureOwnersStep>();

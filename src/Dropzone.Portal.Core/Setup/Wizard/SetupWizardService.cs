@@ -23,7 +23,7 @@ public sealed record ExistingGroupReport(string Address, string? RecipientType, 
 /// and answering specific messages. The page calls the check of a step before it moves on, and all of them
 /// again before Apply.
 /// </summary>
-public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClient exchange, RestrictionModeCatalog modes)
+public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClient exchange, RestrictionModeCatalog modes, SetupPermissionPreflight permissions)
 {
     public const int MaxMembers = MemberListResolver.MaxRows;
 
@@ -236,6 +236,10 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
         return new StepCheck([.. errors, .. choices.Errors], choices.Warnings);
     }
 
+    /// <summary>The review's preflight: exactly what the portal's app lacks for this setup's cmdlets, or nothing.</summary>
+    public Task<StepCheck> CheckPermissionsAsync(SetupWizardState state, CancellationToken cancellationToken = default) =>
+        permissions.CheckAsync(state.ToRequest(), cancellationToken);
+
     /// <summary>Every step again, as Apply needs them all to hold.</summary>
     public async Task<(int Step, StepCheck Check)?> CheckAllAsync(SetupWizardState state, CancellationToken cancellationToken = default)
     {
@@ -249,6 +253,9 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
         if (!members.IsValid) return (SetupWizardSteps.Members, members);
         var restriction = CheckRestriction(state, modes);
         if (!restriction.IsValid) return (SetupWizardSteps.Restriction, restriction);
+        // Last, and before anything is created: may the portal's app run every cmdlet this setup needs?
+        var allowed = await CheckPermissionsAsync(state, cancellationToken);
+        if (!allowed.IsValid) return (SetupWizardSteps.Review, allowed);
         return null;
     }
 }

@@ -8,7 +8,7 @@ public sealed class SetupWizardServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bed = await SetupTestBed.CreateAsync();
-        _service = new SetupWizardService(_bed.Directory, _bed.Exchange, _bed.Modes);
+        _service = new SetupWizardService(_bed.Directory, _bed.Exchange, _bed.Modes, _bed.PermissionPreflight());
     }
 
     public async Task DisposeAsync() => await _bed.DisposeAsync();
@@ -91,5 +91,53 @@ public sealed class SetupWizardServiceTests : IAsyncLifetime
     public void Members_NoneRefused()
     {
         Assert.Contains("at least one member", Assert.Single(SetupWizardService.CheckMembers(new SetupWizardState()).Errors), StringComparison.Ordinal);
+    }
+
+    private static SetupWizardState ValidState(RestrictionMode mode) => new()
+    {
+        AppClientId = DemoTenant.RestrictedAppId,
+        GroupDisplayName = "Dropzone preflight",
+        GroupAlias = "dropzone-preflight",
+        GroupDomain = DemoTenant.Domain,
+        Owners = [new SetupPerson(DemoTenant.UserId(3).ToString(), DemoTenant.OwnerUpn, "Olivia Owner")],
+        PickedMembers = [new SetupMember(DemoTenant.PhishingReportMailbox)],
+        RestrictionMode = mode,
+    };
+
+    [Fact]
+    public async Task CheckAllAsync_RoleLacksNewApplicationAccessPolicy_ReportedOnTheReviewAndNothingCreated()
+    {
+        _bed.Tenant.SetExchangeRole(DemoTenant.PortalClientId, "Exchange Recipient Administrator");
+        var groupsBefore = _bed.Snapshot()["groups"]!.AsArray().Count;
+
+        var failed = await _service.CheckAllAsync(ValidState(RestrictionMode.ApplicationAccessPolicy));
+
+        var (step, check) = Assert.NotNull(failed);
+        Assert.Equal(SetupWizardSteps.Review, step);
+        var error = Assert.Single(check.Errors);
+        Assert.Contains("its role lacks 3 needed cmdlet(s): Get-ApplicationAccessPolicy, New-ApplicationAccessPolicy, Test-ApplicationAccessPolicy.", error, StringComparison.Ordinal);
+        Assert.Contains("Nothing has been created.", error, StringComparison.Ordinal);
+        Assert.Equal(groupsBefore, _bed.Snapshot()["groups"]!.AsArray().Count);
+        Assert.Empty(_bed.Snapshot()["policies"]!.AsArray());
+        Assert.DoesNotContain(_bed.Tenant.Calls, c => c.Operation is { } op && op.StartsWith("New-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CheckAllAsync_RbacModeWithRecipientAdministrator_NamesEveryRbacCmdletMissing()
+    {
+        _bed.Tenant.SetExchangeRole(DemoTenant.PortalClientId, "Exchange Recipient Administrator");
+
+        var (_, check) = Assert.NotNull(await _service.CheckAllAsync(ValidState(RestrictionMode.RbacForApplications)));
+
+        foreach (var cmdlet in new[] { "New-ServicePrincipal", "New-ManagementScope", "New-ManagementRoleAssignment", "Test-ServicePrincipalAuthorization" })
+        {
+            Assert.Contains(cmdlet, Assert.Single(check.Errors), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CheckAllAsync_ExchangeAdministrator_Passes()
+    {
+        Assert.Null(await _service.CheckAllAsync(ValidState(RestrictionMode.ApplicationAccessPolicy)));
     }
 }
