@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Claims;
 using Dropzone.Portal.Core.Access;
 using Dropzone.Portal.Features.Access;
 
@@ -122,7 +121,7 @@ public sealed class EffectiveAccessEndpointTests(PortalWithGroups portal) : ICla
     public async Task Views_OwnerAskingForAnotherOwnersGroup_NullAndNoTenantRead()
     {
         var ownerId = portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString();
-        var owner = new ClaimsPrincipal(new ClaimsIdentity([new Claim("oid", ownerId), new Claim("preferred_username", DemoTenant.OwnerUpn)], "oidc"));
+        var owner = TestPrincipals.SignedIn(ownerId, "Olivia Owner", DemoTenant.OwnerUpn);
         var calls = portal.Services.GetRequiredService<TenantState>().Calls.Count;
         using var scope = portal.Services.CreateScope();
 

@@ -34,6 +34,26 @@ public sealed class GroupAdminActionsTests(PortalWithGroups portal) : IClassFixt
         Assert.Contains(PortalRoles.Admin, result.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(PortalRoles.Auditor)]
+    public async Task RemoveUnscopedGrants_OwnerOrAuditor_IsRefusedAndTheGrantStays(string? role)
+    {
+        var user = Owner(role);
+        using var scope = portal.Services.CreateScope();
+        var actions = scope.ServiceProvider.GetRequiredService<GroupAdminActions>();
+
+        var result = await actions.RemoveUnscopedGrantsAsync(user, portal.OwnedGroupId);
+        var (grants, problem) = await actions.ListUnscopedGrantsAsync(user, portal.OwnedGroupId);
+
+        Assert.False(result.Removed);
+        Assert.Contains(PortalRoles.Admin, result.Message, StringComparison.Ordinal);
+        Assert.Empty(grants);
+        Assert.Contains(PortalRoles.Admin, problem, StringComparison.Ordinal);
+        var admin = TestPrincipals.SignedIn(Guid.NewGuid().ToString(), "Adele Admin", DemoTenant.AdminUpn, PortalRoles.Admin);
+        Assert.Contains((await actions.ListUnscopedGrantsAsync(admin, portal.OwnedGroupId)).Grants, g => g.Permission == "Mail.Read");
+    }
+
     /// <summary>The group's own owner, signed in with the given app role or none.</summary>
     private ClaimsPrincipal Owner(string? role) => TestPrincipals.SignedIn(
         portal.Services.GetRequiredService<TenantState>().FindUserId(DemoTenant.OwnerUpn)!.Value.ToString(), "Olivia Owner", DemoTenant.OwnerUpn, role);

@@ -50,6 +50,8 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
         }).Build());
         Services.AddTransient(_ => _tenant.Directory);
         Services.AddTransient(_ => _tenant.Exchange);
+        // The permission preflight reads the module manifest through the tenant clients' own registration.
+        Services.AddTransient(_ => _tenant.Services.GetRequiredService<Dropzone.Portal.TenantClients.Connection.ExchangePermissionPreflight>());
         Services.AddSingleton<IDbContextFactory<PortalDbContext>>(_db);
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
