@@ -99,9 +99,8 @@ public sealed partial class GroupOwnership(
             catch (MemberRequestRuleException ex)
             {
                 LogOwnersUnavailable(logger, group.Id, ex.Message);
-                problems.Add(ex is OwnersUnconfirmedException unconfirmed
-                    ? $"Exchange could not confirm the current owners of {unconfirmed.GroupName}: {unconfirmed.Reason}"
-                    : ex.Message);
+                // Reading the queue decides nothing: the decision's wording does not belong in its message.
+                problems.Add(ex.Message.Replace(NoDecisionTaken, "", StringComparison.Ordinal));
             }
         }
         return problems;
@@ -179,18 +178,11 @@ public sealed partial class GroupOwnership(
         return owners;
     }
 
-    private static OwnersUnconfirmedException Unconfirmed(ManagedGroup group, ExchangeOutcome outcome) =>
-        new(group.DisplayName, GroupTenant.Plain(outcome));
+    private const string NoDecisionTaken = ", so no decision was taken";
+
+    private static MemberRequestRuleException Unconfirmed(ManagedGroup group, ExchangeOutcome outcome) =>
+        new($"Exchange could not confirm the current owners of {group.DisplayName}{NoDecisionTaken}: {GroupTenant.Plain(outcome)}");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Owners of group {GroupId} could not be read from Exchange; using the stored list: {Reason}")]
     private static partial void LogOwnersUnavailable(ILogger logger, Guid groupId, string reason);
-}
-
-/// <summary>Exchange did not say who owns a group; nobody is treated as its owner meanwhile.</summary>
-public sealed class OwnersUnconfirmedException(string groupName, string reason)
-    : MemberRequestRuleException($"Exchange could not confirm the current owners of {groupName}, so no decision was taken: {reason}")
-{
-    public string GroupName { get; } = groupName;
-
-    public string Reason { get; } = reason;
 }

@@ -4,9 +4,9 @@ namespace Dropzone.Portal.BrowserTests.Setup;
 public static class WizardDriver
 {
     /// <summary>A new page signed in as the demo admin, on a fresh wizard: any earlier draft is discarded.</summary>
-    public static async Task<IPage> OpenFreshAsync(PortalBrowserFixture fixture)
+    public static async Task<IPage> OpenFreshAsync(PortalBrowserFixture fixture, Action<BrowserNewContextOptions>? configure = null)
     {
-        var page = await fixture.SignedInPageAsync(DemoTenant.AdminUpn, "/setup");
+        var page = await fixture.SignedInPageAsync(DemoTenant.AdminUpn, "/setup", configure);
         await Assertions.Expect(page.GetByTestId("wizard-next")).ToBeVisibleAsync();
         if (await page.GetByTestId("discard-draft").CountAsync() > 0)
         {
