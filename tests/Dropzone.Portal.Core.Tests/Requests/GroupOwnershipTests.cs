@@ -49,7 +49,7 @@ public sealed class GroupOwnershipTests
         group.DirectoryObjectId = Guid.NewGuid().ToString(); // a group Exchange does not know
         var ownership = h.Services.GetRequiredService<GroupOwnership>();
 
-        var ex = await Assert.ThrowsAsync<OwnersUnconfirmedException>(() => ownership.IsCurrentOwnerAsync(group, Owner.ObjectId));
+        var ex = await Assert.ThrowsAsync<MemberRequestRuleException>(() => ownership.IsCurrentOwnerAsync(group, Owner.ObjectId));
         var tried = await ownership.TryRefreshAsync(group);
 
         Assert.Contains("could not confirm the current owners", ex.Message, StringComparison.Ordinal);
