@@ -18,8 +18,8 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 RUN apt-get update \
     && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/* \
-    && mkdir -p /data \
-    && chown "$APP_UID" /data
+    && mkdir -p /data /keys \
+    && chown "$APP_UID" /data /keys
 WORKDIR /app
 COPY --from=build /app ./
 # Secrets never come from the image: pass them as environment variables or mount them as files under

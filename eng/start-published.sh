@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a published portal the way the image runs it (Production, SQLite files and logs under one data
-# folder, a real-tenant configuration with placeholder values) on a free loopback port, waits for
+# folder, the data-protection certificate made by the portal's own command, a real-tenant configuration with
+# placeholder values) on a free loopback port, waits for
 # /healthz/ready, checks /healthz/live, then stops it. Prints how long the start took.
 #   eng/start-published.sh <published folder> [timeout seconds, default 60]
 set -euo pipefail
@@ -15,6 +16,10 @@ export ASPNETCORE_URLS="$base"
 export ConnectionStrings__Portal="Data Source=$data/portal.db"
 export ConnectionStrings__Jobs="Data Source=$data/jobs.db"
 export Logging__File__Path="$data/logs/portal-.log"
+# Production requires the certificate that encrypts the sign-in key ring; a deployment creates it once, like this.
+export DataProtection__Certificate__Path="$data/keys/dataprotection.pfx"
+export DataProtection__Certificate__Password="start-check-$RANDOM$RANDOM"
+(cd "$app" && dotnet Dropzone.Portal.dll create-data-protection-certificate)
 # Placeholders: the portal starts and becomes ready without reaching Entra ID or Exchange.
 export AzureAd__Instance=https://login.microsoftonline.com/
 export AzureAd__TenantId=00000000-0000-4000-8000-000000000001

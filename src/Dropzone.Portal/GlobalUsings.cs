@@ -5,6 +5,7 @@ global using Dropzone.Portal.Core.Data;
 global using Dropzone.Portal.Core.Security;
 global using Dropzone.Portal.Core.Setup;
 global using Dropzone.Portal.Data;
+global using Dropzone.Portal.Features.Access;
 global using Dropzone.Portal.Features.Audit;
 global using Dropzone.Portal.Features.Groups;
 global using Dropzone.Portal.Features.Home;

@@ -23,6 +23,13 @@ if (args is [MigrateCommand.Name, .. var migrateArgs])
     return;
 }
 
+// Creates the certificate that encrypts the sign-in key ring, where the settings say, and exits (a first deployment).
+if (args is [DataProtectionCertificateCommand.Name, .. var certificateArgs])
+{
+    Environment.ExitCode = await DataProtectionCertificateCommand.RunAsync(certificateArgs, Console.Out, Console.Error);
+    return;
+}
+
 // A bootstrap logger reports failures that happen before configuration is read.
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 try

@@ -28,13 +28,17 @@ public static class SetupFleet
         return ids;
     }
 
-    /// <summary>Polls the database until every run has finished; on timeout the message lists the unfinished ones and <paramref name="diagnostics"/>.</summary>
+    /// <summary>
+    /// Polls the database until every run has finished; on timeout the message lists the unfinished ones and
+    /// <paramref name="diagnostics"/>. <paramref name="onPoll"/> runs at every poll (to sample something while they run).
+    /// </summary>
     public static async Task<IReadOnlyList<SetupRun>> WaitUntilAllFinishedAsync(
-        IDbContextFactory<PortalDbContext> databases, IReadOnlyCollection<Guid> runIds, TimeSpan timeout, Func<string>? diagnostics = null)
+        IDbContextFactory<PortalDbContext> databases, IReadOnlyCollection<Guid> runIds, TimeSpan timeout, Func<string>? diagnostics = null, Func<Task>? onPoll = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
+            if (onPoll is not null) await onPoll();
             await using var db = await databases.CreateDbContextAsync();
             var runs = await db.SetupRuns.AsNoTracking().Include(r => r.Steps).ThenInclude(s => s.AttemptLog)
                 .Where(r => runIds.Contains(r.Id)).ToListAsync();

@@ -34,6 +34,7 @@ public static class AuditActions
     public const string RunStepInterrupted = "Run.StepInterrupted";
     public const string RunCorrected = "Run.Corrected";
     public const string GroupAbandoned = "Group.Abandoned";
+    public const string GrantRemoved = "Grant.Removed";
 
     public const string SignInSucceeded = "SignIn.Succeeded";
     public const string SignInDenied = "SignIn.Denied";
@@ -62,5 +63,6 @@ public static class AuditTargetTypes
     public const string Run = "run";
     public const string Request = "request";
     public const string Policy = "policy";
+    public const string Grant = "grant";
     public const string Audit = "audit";
 }

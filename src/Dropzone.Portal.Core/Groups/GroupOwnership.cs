@@ -78,6 +78,36 @@ public sealed partial class GroupOwnership(
     }
 
     /// <summary>
+    /// Reads again the owners of every group with pending requests, so that the approval queue follows Exchange.
+    /// Returns, for each group Exchange could not confirm, why (its stored copy then stays as it was).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RefreshGroupsWithPendingRequestsAsync(CancellationToken cancellationToken = default)
+    {
+        List<ManagedGroup> groups;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var groupIds = db.MemberRequests.Where(r => r.State == MemberRequestState.Pending).Select(r => r.GroupId);
+            groups = await db.ManagedGroups.AsNoTracking().Where(g => groupIds.Contains(g.Id)).ToListAsync(cancellationToken);
+        }
+        var problems = new List<string>();
+        foreach (var group in groups)
+        {
+            try
+            {
+                await RefreshAsync(group, cancellationToken);
+            }
+            catch (MemberRequestRuleException ex)
+            {
+                LogOwnersUnavailable(logger, group.Id, ex.Message);
+                problems.Add(ex is OwnersUnconfirmedException unconfirmed
+                    ? $"Exchange could not confirm the current owners of {unconfirmed.GroupName}: {unconfirmed.Reason}"
+                    : ex.Message);
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>
     /// The recurring refresh: every group's copy is read again, so a person removed as an owner in Exchange
     /// stops seeing the group within one schedule even when nobody acts on it. Returns how many were read.
     /// </summary>
@@ -149,9 +179,18 @@ public sealed partial class GroupOwnership(
         return owners;
     }
 
-    private static MemberRequestRuleException Unconfirmed(ManagedGroup group, ExchangeOutcome outcome) =>
-        new($"Exchange could not confirm the current owners of {group.DisplayName}, so no decision was taken: {GroupTenant.Plain(outcome)}");
+    private static OwnersUnconfirmedException Unconfirmed(ManagedGroup group, ExchangeOutcome outcome) =>
+        new(group.DisplayName, GroupTenant.Plain(outcome));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Owners of group {GroupId} could not be read from Exchange; using the stored list: {Reason}")]
     private static partial void LogOwnersUnavailable(ILogger logger, Guid groupId, string reason);
+}
+
+/// <summary>Exchange did not say who owns a group; nobody is treated as its owner meanwhile.</summary>
+public sealed class OwnersUnconfirmedException(string groupName, string reason)
+    : MemberRequestRuleException($"Exchange could not confirm the current owners of {groupName}, so no decision was taken: {reason}")
+{
+    public string GroupName { get; } = groupName;
+
+    public string Reason { get; } = reason;
 }

@@ -128,23 +128,19 @@ public sealed partial class MemberRequestService(
     public async Task<IReadOnlyList<MemberRequestItem>> GetApprovalQueueAsync(
         RequestCaller caller, bool readOwnersFromExchange = true, CancellationToken cancellationToken = default)
     {
-        if (!readOwnersFromExchange)
+        if (readOwnersFromExchange)
         {
-            return await QueryQueueAsync(caller, cancellationToken);
-        }
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            var groupIds = await db.MemberRequests.AsNoTracking()
-                .Where(r => r.State == MemberRequestState.Pending)
-                .Select(r => r.GroupId).Distinct().ToListAsync(cancellationToken);
-            foreach (var groupId in groupIds)
-            {
-                var group = await db.ManagedGroups.AsNoTracking().FirstAsync(g => g.Id == groupId, cancellationToken);
-                await ownership.TryRefreshAsync(group, cancellationToken);
-            }
+            await RefreshQueueOwnersAsync(cancellationToken);
         }
         return await QueryQueueAsync(caller, cancellationToken);
     }
+
+    /// <summary>
+    /// Reads again from Exchange the owners of the groups with pending requests; returns why, for each group
+    /// Exchange could not confirm. The page shows the queue from the stored owners first and calls this after.
+    /// </summary>
+    public Task<IReadOnlyList<string>> RefreshQueueOwnersAsync(CancellationToken cancellationToken = default) =>
+        ownership.RefreshGroupsWithPendingRequestsAsync(cancellationToken);
 
     /// <summary>The badge's number: like <see cref="GetApprovalQueueAsync"/> from the stored owners, without calling Exchange.</summary>
     public async Task<int> CountPendingApprovalsAsync(RequestCaller caller, CancellationToken cancellationToken = default) =>

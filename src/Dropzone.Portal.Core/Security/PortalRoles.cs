@@ -22,6 +22,9 @@ public static class PortalPolicies
     /// <summary>The audit history: admins and auditors (everything), owners (entries of their own groups).</summary>
     public const string ReadAudit = "Portal.Policy.ReadAudit";
 
+    /// <summary>Effective access: admins and auditors (every group), owners (their own groups, checked per group).</summary>
+    public const string ViewAccess = "Portal.Policy.ViewAccess";
+
     /// <summary>Any signed-in user of the tenant.</summary>
     public const string SignedIn = "Portal.Policy.SignedIn";
 }

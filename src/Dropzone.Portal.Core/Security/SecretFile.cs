@@ -17,18 +17,25 @@ public static class SecretFile
         if (File.Exists(path)) return File.ReadAllBytes(path);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var bytes = create();
+        // Written whole under a name of its own, then moved into place, which fails when the file exists: an
+        // instance starting at the same moment reads either no file or the complete one, never a half-written one.
+        var draft = $"{path}.{Guid.NewGuid():N}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) options.UnixCreateMode = OwnerOnly;
-        try
+        using (var file = new FileStream(draft, options))
         {
-            using var file = new FileStream(path, options);
             file.Write(bytes);
             file.Flush(flushToDisk: true);
+        }
+        try
+        {
+            File.Move(draft, path, overwrite: false);
             return bytes;
         }
         catch (IOException) when (File.Exists(path))
         {
             // Another instance created it first: use theirs, so both sign with the same secret.
+            File.Delete(draft);
             return File.ReadAllBytes(path);
         }
     }

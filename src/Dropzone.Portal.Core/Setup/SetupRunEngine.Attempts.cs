@@ -205,7 +205,8 @@ public sealed partial class SetupRunEngine
         foreach (var x in stale)
         {
             x.Outcome = StepAttemptOutcome.Transient;
-            x.EndedAt ??= Now;
+            // It stopped at some moment before its successor began (a kill leaves no record of when): never after it.
+            x.EndedAt ??= current.StartedAt;
             x.Answer = (x.Answer is null ? "" : x.Answer + "\n") + "Interrupted: the worker stopped before this attempt finished.";
             Record(db, RunEntry(a.Run, AuditActions.RunStepInterrupted, null, AuditOutcome.Failed) with
             {

@@ -42,14 +42,14 @@ public sealed class TenantCallLog(IExchangeClient exchange, IDirectoryClient dir
         }
     }
 
-    /// <summary>One command, one call on the critical path.</summary>
+    /// <summary>One command: its calls (one, or one a page) are all on the critical path.</summary>
     public async Task<ExchangeResult> InvokeAsync(ExchangeCommand command, CancellationToken cancellationToken)
     {
         var result = await exchange.InvokeAsync(command, cancellationToken);
         lock (_gate)
         {
-            Calls++;
-            CriticalPathCalls++;
+            Calls += 1 + result.FollowUpCalls;
+            CriticalPathCalls += 1 + result.FollowUpCalls;
             Log(command, result);
         }
 
@@ -80,8 +80,11 @@ public sealed class TenantCallLog(IExchangeClient exchange, IDirectoryClient dir
         });
         lock (_gate)
         {
-            Calls += chunks.Count;
-            CriticalPathCalls += (chunks.Count + parallel - 1) / parallel;
+            // Batches go out in rounds of the concurrency; a batch's follow-ups (next pages, parts resent alone) come
+            // one after another after it, so the longest such tail lengthens the critical path.
+            var followUps = chunks.Select(chunk => chunk.Sum(x => results[x.i].FollowUpCalls)).ToList();
+            Calls += chunks.Count + followUps.Sum();
+            CriticalPathCalls += (chunks.Count + parallel - 1) / parallel + followUps.Max();
             foreach (var result in results)
             {
                 Log(result.Command, result);

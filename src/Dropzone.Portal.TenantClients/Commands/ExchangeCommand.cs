@@ -39,12 +39,19 @@ public sealed class ExchangeCommand
 
     private readonly ReplaySafety? _replaySafety;
 
-    private ExchangeCommand(string cmdletName, ExchangeParameter[] parameters, ReplaySafety? replaySafety = null)
+    private ExchangeCommand(string cmdletName, ExchangeParameter[] parameters, ReplaySafety? replaySafety = null, IReadOnlyList<string>? properties = null)
     {
         CmdletName = cmdletName;
         _parameters = parameters;
         _replaySafety = replaySafety;
+        Properties = properties;
     }
+
+    /// <summary>
+    /// The only properties wanted of each row (OData <c>$select</c> on the InvokeCommand URL, as the module's
+    /// property sets do), or null for all. A 10,000-mailbox listing shrinks to the few columns a reader needs.
+    /// </summary>
+    public IReadOnlyList<string>? Properties { get; }
 
     public string CmdletName { get; }
 
@@ -86,11 +93,22 @@ public sealed class ExchangeCommand
 
         ArgumentNullException.ThrowIfNull(value);
         value.Validate();
-        return new ExchangeCommand(CmdletName, [.. _parameters, new ExchangeParameter(name, value, isSecret)], _replaySafety);
+        return new ExchangeCommand(CmdletName, [.. _parameters, new ExchangeParameter(name, value, isSecret)], _replaySafety, Properties);
     }
 
     /// <summary>Overrides the verb-based <see cref="ReplaySafety"/>.</summary>
-    public ExchangeCommand WithReplaySafety(ReplaySafety safety) => new(CmdletName, _parameters, safety);
+    public ExchangeCommand WithReplaySafety(ReplaySafety safety) => new(CmdletName, _parameters, safety, Properties);
+
+    /// <summary>Asks for only these properties of each row (<see cref="Properties"/>).</summary>
+    public ExchangeCommand Selecting(params string[] properties)
+    {
+        if (properties.Length == 0 || !properties.All(IsParameterName))
+        {
+            throw new ArgumentException("Each selected property must be a plain property name.", nameof(properties));
+        }
+
+        return new(CmdletName, _parameters, _replaySafety, properties);
+    }
 
     public ExchangeCommand With(string name, string value, bool isSecret = false) =>
         With(name, new ExchangeParameterValue.Text(value), isSecret);

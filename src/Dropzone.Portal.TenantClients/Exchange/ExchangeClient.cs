@@ -17,7 +17,7 @@ namespace Dropzone.Portal.TenantClients.Exchange;
 /// ExchangeOnlineManagement module sends, paging, and error meaning. Retries, timeouts and the
 /// per-tenant concurrency limit live in the HttpClient's handlers (see <see cref="TenantResilience"/>).
 /// </summary>
-public sealed class ExchangeClient(
+public sealed partial class ExchangeClient(
     HttpClient http,
     ITenantTokenProvider tokens,
     IOptions<TenantClientsOptions> options,
@@ -39,20 +39,30 @@ public sealed class ExchangeClient(
     public async Task<ExchangeResult> InvokeAsync(ExchangeCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        var tenant = TenantId();
+        return await PageAsync(command, InvokeCommandUrl(tenant, command), [], [], cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="command"/> to <paramref name="url"/> and follows its next links, adding to the rows and
+    /// warnings already read (a batch part's first page). Retries apply per page.
+    /// </summary>
+    private async Task<ExchangeResult> PageAsync(ExchangeCommand command, Uri url, List<JsonElement> rows, List<string> warnings, CancellationToken cancellationToken)
+    {
         var started = time.GetTimestamp();
         var tenant = TenantId();
         var body = command.ToInvokeCommandBody();
-        var rows = new List<JsonElement>();
-        var warnings = new List<string>();
         var retries = 0;
         var status = 0;
+        var pages = 0;
         ExchangeOutcome outcome = new ExchangeOutcome.Success();
-        Uri? url = InvokeCommandUrl(tenant);
+        Uri? next = url;
 
-        while (url is not null)
+        while (next is not null)
         {
+            pages++;
             var telemetry = new CallTelemetry("exchange", command.CmdletName, tenant) { ReplaySafety = command.ReplaySafety };
-            var page = await SendAsync(url, body, command.CmdletName, tenant, telemetry, cancellationToken);
+            var page = await SendAsync(next, body, command.CmdletName, tenant, telemetry, cancellationToken);
             retries += telemetry.Retries;
             status = page.Status;
             if (page.Outcome is not ExchangeOutcome.Success)
@@ -68,12 +78,12 @@ public sealed class ExchangeClient(
                 break;
             }
 
-            url = nextLink;
+            next = nextLink;
         }
 
         var duration = time.GetElapsedTime(started);
         Record(command.CmdletName, outcome, status, retries, rows.Count, duration);
-        return new ExchangeResult(command, outcome, rows, warnings, status, retries, duration);
+        return new ExchangeResult(command, outcome, rows, warnings, status, retries, duration) { FollowUpCalls = pages - 1 };
     }
 
     public async Task<IReadOnlyList<ExchangeResult>> InvokeBatchAsync(IReadOnlyList<ExchangeCommand> commands, CancellationToken cancellationToken = default)
@@ -100,7 +110,6 @@ public sealed class ExchangeClient(
     {
         var started = time.GetTimestamp();
         var tenant = TenantId();
-        var invokeUrl = InvokeCommandUrl(tenant);
         string authorization;
         try
         {
@@ -122,7 +131,7 @@ public sealed class ExchangeClient(
                 writer.WriteStartObject();
                 writer.WriteString("id"u8, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 writer.WriteString("method"u8, "POST"u8);
-                writer.WriteString("url"u8, invokeUrl.AbsoluteUri);
+                writer.WriteString("url"u8, InvokeCommandUrl(tenant, commands[i]).AbsoluteUri);
                 writer.WritePropertyName("body"u8);
                 commands[i].WriteInvokeCommandBody(writer);
                 // Each part carries the headers of a request of its own, as the module's own batches do.
@@ -147,17 +156,24 @@ public sealed class ExchangeClient(
         var results = new ExchangeResult?[commands.Length];
         var duration = time.GetElapsedTime(started);
 
+        var unfinished = new FirstPage?[commands.Length];
         if (response.Outcome is ExchangeOutcome.Success)
         {
-            ReadBatch(response.Body, commands, results, telemetry.Retries, duration);
+            ReadBatch(response.Body, commands, results, unfinished, telemetry.Retries, duration);
         }
 
-        // Anything the batch did not settle (the batch itself failed, a part was throttled, or it has more
-        // pages) goes alone through InvokeAsync, where retries and paging apply per command.
+        // A part with more pages continues from its next link; anything else the batch did not settle (the batch
+        // itself failed, a part was throttled or odd) goes alone through InvokeAsync, where retries and paging apply
+        // per command. Either way its calls after the batch are counted as follow-ups.
         for (var i = 0; i < commands.Length; i++)
         {
             var settled = results[i];
-            if (settled is null)
+            if (unfinished[i] is { } first)
+            {
+                var rest = await PageAsync(commands[i], first.NextLink, first.Rows, first.Warnings, cancellationToken);
+                results[i] = rest with { FollowUpCalls = rest.FollowUpCalls + 1 };
+            }
+            else if (settled is null)
             {
                 if (response.Outcome is not ExchangeOutcome.Success && !CanResend(commands[i], response.Outcome))
                 {
@@ -165,93 +181,21 @@ public sealed class ExchangeClient(
                     continue;
                 }
 
-                results[i] = await InvokeAsync(commands[i], cancellationToken);
+                results[i] = await ResendAloneAsync(commands[i], cancellationToken);
             }
             else if (settled.Outcome.IsTransient && CanResend(commands[i], settled.Outcome))
             {
-                results[i] = await InvokeAsync(commands[i], cancellationToken);
+                results[i] = await ResendAloneAsync(commands[i], cancellationToken);
             }
         }
 
         return results!;
     }
 
-    private static bool CanResend(ExchangeCommand command, ExchangeOutcome outcome) =>
-        command.ReplaySafety is ReplaySafety.ReadOnly or ReplaySafety.Idempotent || outcome is ExchangeOutcome.Throttled;
-
-    private void ReadBatch(byte[] body, ExchangeCommand[] commands, ExchangeResult?[] results, int retries, TimeSpan duration)
+    private async Task<ExchangeResult> ResendAloneAsync(ExchangeCommand command, CancellationToken cancellationToken)
     {
-        JsonElement root;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            root = JsonElement.ParseValue(ref reader);
-        }
-        catch (JsonException)
-        {
-            return;
-        }
-
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("responses", out var responses) || responses.ValueKind != JsonValueKind.Array)
-        {
-            return;
-        }
-
-        foreach (var part in responses.EnumerateArray())
-        {
-            if (part.ValueKind != JsonValueKind.Object
-                || !part.TryGetProperty("id", out var idElement)
-                || !int.TryParse(idElement.ValueKind == JsonValueKind.Number ? idElement.GetRawText() : idElement.GetString(), out var id)
-                || id < 1 || id > commands.Length)
-            {
-                continue;
-            }
-
-            var status = part.TryGetProperty("status", out var statusElement) && statusElement.TryGetInt32(out var s) ? s : 0;
-            var partBody = part.TryGetProperty("body", out var b) ? b : default;
-            var command = commands[id - 1];
-            if (status is >= 200 and < 300)
-            {
-                var rows = new List<JsonElement>();
-                var warnings = new List<string>();
-                // A JSON body is read where it stands in the batch (a part may hold thousands of rows: no second parse);
-                // a body sent as a string is parsed on its own.
-                Uri? nextLink = null;
-                var read = partBody.ValueKind switch
-                {
-                    JsonValueKind.String => ReadPage(System.Text.Encoding.UTF8.GetBytes(partBody.GetString() ?? string.Empty), rows, warnings, out nextLink),
-                    JsonValueKind.Undefined or JsonValueKind.Null => true,
-                    _ => ReadPage(partBody, rows, warnings, out nextLink),
-                };
-                if (!read || nextLink is not null)
-                {
-                    continue; // more pages or an odd body: left unsettled so InvokeAsync runs it alone
-                }
-
-                results[id - 1] = new ExchangeResult(command, new ExchangeOutcome.Success(), rows, warnings, status, retries, duration);
-            }
-            else
-            {
-                TimeSpan? retryAfter = null;
-                if (status == 429 && part.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object
-                    && headers.TryGetProperty("Retry-After", out var ra) && ra.ValueKind == JsonValueKind.String
-                    && int.TryParse(ra.GetString(), out var seconds))
-                {
-                    retryAfter = TimeSpan.FromSeconds(seconds);
-                }
-
-                var bytes = partBody.ValueKind switch
-                {
-                    JsonValueKind.String => System.Text.Encoding.UTF8.GetBytes(partBody.GetString() ?? string.Empty),
-                    JsonValueKind.Undefined or JsonValueKind.Null => [],
-                    _ => JsonSerializer.SerializeToUtf8Bytes(partBody),
-                };
-                var outcome = ExchangeErrorParser.Parse((HttpStatusCode)status, bytes, retryAfter);
-                results[id - 1] = new ExchangeResult(command, outcome, [], [], status, retries, duration);
-            }
-
-            Record(command.CmdletName, results[id - 1]!.Outcome, status, retries, results[id - 1]!.Rows.Count, duration);
-        }
+        var alone = await InvokeAsync(command, cancellationToken);
+        return alone with { FollowUpCalls = alone.FollowUpCalls + 1 };
     }
 
     private readonly record struct Page(ExchangeOutcome Outcome, int Status, byte[] Body);
@@ -312,75 +256,6 @@ public sealed class ExchangeClient(
         }
     }
 
-    /// <summary>
-    /// Adds a success page's <c>value</c> rows and warnings. An empty body counts as no rows (some Set-* answer
-    /// so); false when the body is not a JSON object at all.
-    /// </summary>
-    internal static bool ReadPage(byte[] body, List<JsonElement> rows, List<string> warnings, out Uri? nextLink)
-    {
-        nextLink = null;
-        if (body.Length == 0)
-        {
-            return true;
-        }
-
-        JsonElement root;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            root = JsonElement.ParseValue(ref reader);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        return ReadPage(root, rows, warnings, out nextLink);
-    }
-
-    /// <summary><see cref="ReadPage(byte[], List{JsonElement}, List{string}, out Uri?)"/> of a body already parsed.</summary>
-    internal static bool ReadPage(JsonElement root, List<JsonElement> rows, List<string> warnings, out Uri? nextLink)
-    {
-        nextLink = null;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return false;
-        }
-
-        if (root.TryGetProperty("value", out var value))
-        {
-            if (value.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var row in value.EnumerateArray())
-                {
-                    rows.Add(row);
-                }
-            }
-            else if (value.ValueKind == JsonValueKind.Object)
-            {
-                rows.Add(value);
-            }
-        }
-
-        if (root.TryGetProperty("@adminapi.warnings", out var w) && w.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var warning in w.EnumerateArray())
-            {
-                if (warning.ValueKind == JsonValueKind.String)
-                {
-                    warnings.Add(warning.GetString()!);
-                }
-            }
-        }
-
-        nextLink = NextLink(root);
-        return true;
-    }
-
-    private static Uri? NextLink(JsonElement page) =>
-        page.TryGetProperty("@odata.nextLink", out var link) && link.ValueKind == JsonValueKind.String
-            && Uri.TryCreate(link.GetString(), UriKind.Absolute, out var next) ? next : null;
-
     private void Record(string cmdlet, ExchangeOutcome outcome, int status, int retries, int rowCount, TimeSpan duration)
     {
         metrics.Call("exchange", cmdlet, outcome.Kind, duration.TotalMilliseconds);
@@ -404,5 +279,6 @@ public sealed class ExchangeClient(
 
     private Uri BaseUrl(string tenant) => new(_options.ExchangeBaseUrl, $"/adminapi/beta/{Uri.EscapeDataString(tenant)}/");
 
-    private Uri InvokeCommandUrl(string tenant) => new(BaseUrl(tenant), "InvokeCommand");
+    private Uri InvokeCommandUrl(string tenant, ExchangeCommand command) =>
+        new(BaseUrl(tenant), command.Properties is { } properties ? "InvokeCommand?$select=" + string.Join(',', properties) : "InvokeCommand");
 }

@@ -20,6 +20,13 @@ public sealed record ExchangeResult(
 
     public JsonElement? FirstRow => Rows.Count > 0 ? Rows[0] : null;
 
+    /// <summary>
+    /// Requests this answer needed one after another beyond its first: further pages, or, for a part of a batch, the
+    /// requests sent after the batch (its next pages, or the command resent alone). Callers that count the calls on
+    /// their critical path add these.
+    /// </summary>
+    public int FollowUpCalls { get; init; }
+
     /// <summary>For callers that treat anything but success as exceptional.</summary>
     public ExchangeResult EnsureSuccess() =>
         IsSuccess ? this : throw new ExchangeCommandException(this);

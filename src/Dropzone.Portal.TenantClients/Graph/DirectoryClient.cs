@@ -237,7 +237,7 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
                 if (assignment.AppRoleId is { } roleId)
                 {
                     GraphAppRoles.MailPermissions.TryGetValue(roleId, out var name);
-                    grants.Add(new AppRoleGrant(roleId, assignment.ResourceId?.ToString(), assignment.ResourceDisplayName, name));
+                    grants.Add(new AppRoleGrant(roleId, assignment.ResourceId?.ToString(), assignment.ResourceDisplayName, name, assignment.Id));
                 }
             }
 
@@ -248,6 +248,18 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
 
         var unscoped = grants.Where(g => g.PermissionName is not null).Select(g => g.PermissionName!).Distinct().Order(StringComparer.Ordinal).ToList();
         return new MailGrantReport(grants, unscoped);
+    }
+
+    public async Task<bool> RemoveAppRoleAssignmentAsync(string resourceServicePrincipalId, string assignmentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(resourceServicePrincipalId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(assignmentId);
+        var removed = await CallAsync(IDirectoryClient.RemoveGrantPermission, async () =>
+        {
+            await _graph.ServicePrincipals[resourceServicePrincipalId].AppRoleAssignedTo[assignmentId].DeleteAsync(cancellationToken: cancellationToken);
+            return (object?)true;
+        });
+        return removed is not null;
     }
 
     public async Task<IReadOnlyList<DirectoryDomain>> GetDomainsAsync(CancellationToken cancellationToken = default)

@@ -4,8 +4,11 @@ public sealed record DirectoryUser(string Id, string? DisplayName, string? UserP
 
 public sealed record DirectoryServicePrincipal(string Id, string? AppId, string? DisplayName);
 
-/// <summary>One application permission granted to a service principal.</summary>
-public sealed record AppRoleGrant(Guid AppRoleId, string? ResourceId, string? ResourceDisplayName, string? PermissionName);
+/// <summary>
+/// One application permission granted to a service principal. <see cref="AssignmentId"/> and <see cref="ResourceId"/>
+/// (the resource's service principal, e.g. Microsoft Graph's in this tenant) name the app-role assignment to remove it.
+/// </summary>
+public sealed record AppRoleGrant(Guid AppRoleId, string? ResourceId, string? ResourceDisplayName, string? PermissionName, string? AssignmentId = null);
 
 /// <summary>
 /// The restricted app's Entra grants. An unscoped Mail.* application grant lets the app read every mailbox

@@ -26,6 +26,16 @@ public interface IDirectoryClient
     /// <summary>The application permissions granted to a service principal, with the unscoped Mail.* ones called out.</summary>
     Task<MailGrantReport> GetMailGrantsAsync(string servicePrincipalId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Removes an application permission: <c>DELETE /servicePrincipals/{resource}/appRoleAssignedTo/{assignment}</c>.
+    /// Needs the optional Graph permission <see cref="RemoveGrantPermission"/>; without it a <see cref="DirectoryException"/>
+    /// with <see cref="DirectoryFailure.PermissionMissing"/>. False when the assignment no longer exists (404).
+    /// </summary>
+    Task<bool> RemoveAppRoleAssignmentAsync(string resourceServicePrincipalId, string assignmentId, CancellationToken cancellationToken = default);
+
+    /// <summary>The optional Graph application permission the portal needs to remove an application's grant itself.</summary>
+    const string RemoveGrantPermission = "AppRoleAssignment.ReadWrite.All";
+
     Task<IReadOnlyList<DirectoryDomain>> GetDomainsAsync(CancellationToken cancellationToken = default);
 
     Task<DirectoryGroup?> GetGroupAsync(string groupId, CancellationToken cancellationToken = default);

@@ -1,3 +1,4 @@
+using Dropzone.Portal.Components.Viewer;
 using MudBlazor.Services;
 
 namespace Dropzone.Portal.Components;
@@ -9,6 +10,7 @@ public static class PortalComponents
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<ViewerSettings>();
         return builder;
     }
 

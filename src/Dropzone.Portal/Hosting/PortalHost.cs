@@ -30,6 +30,7 @@ public static class PortalHost
         .AddAuditViewer()
         .AddHome()
         .AddGroups()
+        .AddEffectiveAccess()
         .AddSetupRuns()
         .AddSetupWizard()
         .AddMemberRequests()
@@ -54,6 +55,7 @@ public static class PortalHost
         app.MapAuthenticationEndpoints();
         app.MapPortalJobsDashboard();
         app.MapAuditEndpoints();
+        app.MapEffectiveAccessEndpoints();
         app.MapSetupRunEndpoints();
         app.MapSetupWizardEndpoints();
         app.MapEmulatedTenant();

@@ -24,6 +24,7 @@ public static class PortalAuthorization
             .AddPolicy(PortalPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin))
             .AddPolicy(PortalPolicies.ReadAll, policy => policy.RequireAuthenticatedUser().RequireRole(PortalRoles.Admin, PortalRoles.Auditor))
             .AddPolicy(PortalPolicies.ReadAudit, policy => policy.RequireAuthenticatedUser().AddRequirements(new Features.Audit.AuditReaderRequirement()))
+            .AddPolicy(PortalPolicies.ViewAccess, policy => policy.RequireAuthenticatedUser().AddRequirements(new Features.Audit.AuditReaderRequirement()))
             .AddPolicy(PortalPolicies.SignedIn, policy => policy.RequireAuthenticatedUser())
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddSingleton<IAuthorizationHandler, ManagedGroupAuthorizationHandler>();
@@ -35,7 +36,7 @@ public static class PortalAuthorization
     {
         PortalPolicies.Admin => PortalRoles.Admin,
         PortalPolicies.ReadAll => $"{PortalRoles.Admin} or {PortalRoles.Auditor}",
-        PortalPolicies.ReadAudit => $"{PortalRoles.Admin}, {PortalRoles.Auditor} or the owner of a managed group",
+        PortalPolicies.ReadAudit or PortalPolicies.ViewAccess => $"{PortalRoles.Admin}, {PortalRoles.Auditor} or the owner of a managed group",
         _ => "a signed-in user of the tenant",
     };
 }

@@ -10,8 +10,8 @@ namespace Dropzone.Portal.Security;
 /// The certificate: <c>DataProtection:Certificate:Path</c> (+ <c>:Password</c>, a PFX) or
 /// <c>DataProtection:Certificate:Thumbprint</c> (the machine's or user's store); otherwise
 /// <c>dataprotection.pfx</c> beside the database, created on first start with owner-only permissions (the demo's
-/// default for one instance; production should keep it away from the database's volume). On PostgreSQL in
-/// Production a configured certificate is required: several instances must share it.
+/// default in Development). In Production a configured certificate is required, on either database: kept away from
+/// the data's volume, and the same for every instance.
 /// </summary>
 public static class PortalDataProtection
 {
@@ -29,13 +29,14 @@ public static class PortalDataProtection
             dataProtection.ProtectKeysWithCertificate(thumbprint);
             return builder;
         }
-        if (section["Certificate:Path"] is not { Length: > 0 } && builder.Environment.IsProduction()
-            && PortalDatabaseOptions.From(builder.Configuration).Provider == PortalDatabaseProvider.PostgreSql)
+        if (section["Certificate:Path"] is not { Length: > 0 } && builder.Environment.IsProduction())
         {
-            // Each instance would create its own certificate, and none could read the keys another one wrote.
+            // A certificate created beside the data would sit on the same volume as what it protects (a copy of the
+            // volume forges cookies), and several instances would each create their own and read none of the others' keys.
             throw new InvalidOperationException(
-                "On PostgreSQL in Production, set DataProtection:Certificate:Path (with :Password) or DataProtection:Certificate:Thumbprint " +
-                "to the certificate every instance shares; it encrypts the sign-in key ring kept in the database.");
+                "In Production, set DataProtection:Certificate:Path (with :Password) or DataProtection:Certificate:Thumbprint " +
+                "to the certificate that encrypts the sign-in key ring kept in the database (every instance uses the same one). " +
+                $"'dotnet Dropzone.Portal.dll {DataProtectionCertificateCommand.Name}' creates one at the configured path.");
         }
         var path = section["Certificate:Path"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, builder.Environment.ContentRootPath)
@@ -48,7 +49,7 @@ public static class PortalDataProtection
         return builder;
     }
 
-    private static byte[] CreateCertificate(string? password)
+    internal static byte[] CreateCertificate(string? password)
     {
         using var rsa = RSA.Create(3072);
         var request = new CertificateRequest("CN=Dropzone Portal data protection", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

@@ -19,6 +19,7 @@ public static class TenantRegistration
         var connection = TenantConnection.FromConfiguration(builder.Configuration, builder.Environment);
         builder.Properties[typeof(TenantConnection)] = connection;
         builder.Services.AddSingleton(connection);
+        builder.Services.AddSingleton<TenantWait>();
         if (!connection.IsEmulated)
         {
             return builder;

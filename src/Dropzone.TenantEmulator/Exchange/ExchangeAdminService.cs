@@ -19,6 +19,7 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
     public const int MaxPageSize = 1000;
     public const int MaxBatchSize = 10;
     private static readonly TimeSpan NextLinkLifetime = TimeSpan.FromMinutes(10);
+    private readonly PagingCursors _cursors = new(state.Time, NextLinkLifetime);
 
     private static readonly Dictionary<string, CmdletDefinition> Cmdlets =
         GroupCmdlets.All.Concat(AccessCmdlets.All).ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
@@ -131,7 +132,9 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
                 .ToResponse(cmdlet.Name, target));
         }
         var offset = 0;
-        if (request.QueryValue("$skiptoken") is { } skipToken && !TryReadSkipToken(skipToken, out offset))
+        var skipToken = request.QueryValue("$skiptoken");
+        List<JsonObject>? kept = null;
+        if (skipToken is not null && !_cursors.TryRead(skipToken, out kept, out offset))
         {
             return Operation(cmdlet.Name, ExchangeCmdletException.BadParameter("The $skiptoken has expired or is not valid; run the command again.").ToResponse(cmdlet.Name));
         }
@@ -141,7 +144,8 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         {
             lock (state.Gate)
             {
-                rows = [.. cmdlet.Run(context)];
+                // A next page comes from the output computed for the first one (PagingCursors).
+                rows = kept ?? [.. cmdlet.Run(context)];
             }
         }
         catch (ExchangeCmdletException ex)
@@ -167,7 +171,8 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         };
         if (offset + pageSize < rows.Count)
         {
-            var next = QueryHelpers.AddQueryString($"{request.ServiceBaseUrl}/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand", "$skiptoken", SkipToken(offset + pageSize));
+            var token = skipToken is null ? _cursors.Open(rows, offset + pageSize) : PagingCursors.Next(skipToken, offset + pageSize);
+            var next = QueryHelpers.AddQueryString($"{request.ServiceBaseUrl}/adminapi/beta/{DemoTenant.TenantId}/InvokeCommand", "$skiptoken", token);
             result["@odata.nextLink"] = select is null ? next : QueryHelpers.AddQueryString(next, "$select", string.Join(',', select));
         }
         if (context.Warnings.Count > 0)
@@ -182,7 +187,8 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
     {
         if (select is null || select.Length == 0)
         {
-            return row;
+            // A kept row already sent once (a page asked for again) belongs to that answer: send a copy.
+            return row.Parent is null ? row : (JsonObject)row.DeepClone();
         }
         var projected = new JsonObject();
         foreach (var (key, value) in row)
@@ -287,17 +293,6 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
         {
             return false;
         }
-    }
-
-    private string SkipToken(int offset) =>
-        string.Create(CultureInfo.InvariantCulture, $"{offset}.{(state.Now + NextLinkLifetime).ToUnixTimeSeconds()}");
-
-    private bool TryReadSkipToken(string token, out int offset)
-    {
-        var parts = token.Split('.');
-        offset = 0;
-        return parts.Length == 2 && int.TryParse(parts[0], out offset) && long.TryParse(parts[1], out var expires)
-            && DateTimeOffset.FromUnixTimeSeconds(expires) > state.Now;
     }
 
     private static EmulatorResponse Operation(string name, EmulatorResponse response)

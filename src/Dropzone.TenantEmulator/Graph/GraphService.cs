@@ -63,7 +63,10 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
             ("users", 3, "POST") when s[2] == "sendMail" => Require(caller, ["Mail.Send"]) ?? SendMail(s[1], r),
             ("users", 3 or 5, "GET") when s[2] == "messages" || (s.Length == 5 && s[2] == "mailFolders" && s[4] == "messages") => ReadMail(caller, s[1]),
             ("servicePrincipals", 2, "GET") => Require(caller, ["Application.Read.All", "Directory.Read.All"]) ?? ServicePrincipalById(s[1]),
-            ("servicePrincipals", 3, "GET") when s[2] == "appRoleAssignments" => Require(caller, ["Application.Read.All", "Directory.Read.All"]) ?? AppRoleAssignments(s[1]),
+            ("servicePrincipals", 3, "GET") when s[2] == "appRoleAssignments" => Require(caller, AppRoleReaders) ?? AppRoleAssignments(s[1]),
+            ("servicePrincipals", 3, "GET") when s[2] == "appRoleAssignedTo" => Require(caller, AppRoleReaders) ?? AppRoleAssignedTo(s[1]),
+            ("servicePrincipals", 4, "DELETE") when s[2] is "appRoleAssignedTo" or "appRoleAssignments" =>
+                Require(caller, AppRoleWriters) ?? DeleteAppRoleAssignment(s[1], s[2] == "appRoleAssignedTo", s[3]),
             ("groups", 1, "POST") => CreateGroup(r),
             ("groups", 2, "GET") => Require(caller, ["Group.Read.All", "GroupMember.Read.All", "Directory.Read.All"]) ?? Group(s[1]),
             ("groups", 3, "GET") when s[2] == "members" => Require(caller, ["Group.Read.All", "GroupMember.Read.All", "Directory.Read.All"]) ?? Members(s[1], r),
@@ -187,40 +190,6 @@ public sealed partial class GraphService(TenantState state, TokenIssuer tokens)
                 ["displayName"] = resource.DisplayName,
                 ["servicePrincipalType"] = "Application",
                 ["accountEnabled"] = true,
-            });
-        }
-    }
-
-    private EmulatorResponse AppRoleAssignments(string servicePrincipalId)
-    {
-        lock (state.Gate)
-        {
-            var app = state.Apps.Find(a => TenantState.Eq(a.ServicePrincipalId, servicePrincipalId));
-            if (app is null)
-            {
-                return NotFound(servicePrincipalId);
-            }
-            var rows = app.ApplicationPermissions.Select(p =>
-            {
-                var resource = TenantState.Resources.First(x => x.AppId == p.ResourceAppId);
-                return (JsonNode)new JsonObject
-                {
-                    ["id"] = $"{app.ServicePrincipalId[..8]}-{p.AppRoleId.ToString()[..8]}",
-                    ["appRoleId"] = p.AppRoleId.ToString(),
-                    ["principalId"] = app.ServicePrincipalId,
-                    ["principalDisplayName"] = app.DisplayName,
-                    ["principalType"] = "ServicePrincipal",
-                    ["resourceId"] = resource.ServicePrincipalId,
-                    ["resourceDisplayName"] = resource.DisplayName,
-                    ["createdDateTime"] = app.CreatedAt.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-                    // Not a Graph property: lets a reader of the emulator's output see which permission this is.
-                    ["@emulator.permission"] = p.Value,
-                };
-            });
-            return EmulatorResponse.Json(200, new JsonObject
-            {
-                ["@odata.context"] = $"https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('{servicePrincipalId}')/appRoleAssignments",
-                ["value"] = new JsonArray([.. rows]),
             });
         }
     }

@@ -18,6 +18,10 @@ internal static class DemoSeed
     private static readonly Guid MailReadBasicAllRoleId = Guid.Parse("693c5e45-0940-467d-9b8a-1022fb9d42ef");
     private static readonly Guid MailReadWriteRoleId = Guid.Parse("e2a3a72e-5f79-4c64-b1b1-878b674786c9");
     private static readonly Guid FullAccessAsAppRoleId = Guid.Parse("dc890d15-9560-4a4c-9b7f-a736ec74ec40");
+    private static readonly Guid AppRoleAssignmentReadWriteAllRoleId = Guid.Parse("06b708a9-e830-4db3-a914-8e69da51d44f");
+
+    /// <summary>The portal's optional permission to remove another application's grant; not granted by default (it can grant any permission too).</summary>
+    internal const string RemoveGrantPermission = "AppRoleAssignment.ReadWrite.All";
 
     /// <summary>The application permissions the emulator can grant, with their real app role ids.</summary>
     internal static IReadOnlyList<AppPermission> KnownPermissions { get; } =
@@ -34,6 +38,7 @@ internal static class DemoSeed
         new(TenantState.GraphAppId, "Mail.ReadWrite", MailReadWriteRoleId),
         // EWS: in an Exchange Online token, so it never opens Graph's /messages.
         new(TenantState.ExchangeAppId, "full_access_as_app", FullAccessAsAppRoleId),
+        new(TenantState.GraphAppId, RemoveGrantPermission, AppRoleAssignmentReadWriteAllRoleId),
     ];
 
     public static void Populate(TenantState state)
@@ -65,7 +70,8 @@ internal static class DemoSeed
             DemoTenant.PortalClientSecret, seededAt);
         portal.AppRoles.AddRange([DemoTenant.PortalAdminRole, DemoTenant.PortalAuditorRole]);
         portal.DirectoryRoles.Add(TenantState.ExchangeAdministratorRole);
-        portal.ApplicationPermissions.AddRange(KnownPermissions.Where(p => !p.Value.StartsWith("Mail.Read", StringComparison.Ordinal) && p.Value != "full_access_as_app"));
+        portal.ApplicationPermissions.AddRange(KnownPermissions.Where(p =>
+            !p.Value.StartsWith("Mail.Read", StringComparison.Ordinal) && p.Value is not ("full_access_as_app" or RemoveGrantPermission)));
         state.Apps.Add(portal);
 
         var restricted = NewApp(DemoTenant.RestrictedAppId, DemoTenant.RestrictedServicePrincipalId, DemoTenant.RestrictedAppDisplayName,

@@ -58,6 +58,8 @@ public sealed class ColdStartScenario : IBenchmarkScenario
             ["ConnectionStrings__Portal"] = $"Data Source={Path.Combine(data.FullName, "portal.db")}",
             ["ConnectionStrings__Jobs"] = $"Data Source={Path.Combine(data.FullName, "jobs.db")}",
             ["Logging__File__Path"] = Path.Combine(data.FullName, "logs", "portal-.log"),
+            // Production requires the key ring's certificate; the portal creates it at the configured path on first start.
+            ["DataProtection__Certificate__Path"] = Path.Combine(data.FullName, "keys", "dataprotection.pfx"),
             ["AzureAd__Instance"] = "https://login.microsoftonline.com/",
             ["AzureAd__TenantId"] = "00000000-0000-4000-8000-000000000001",
             ["AzureAd__Domain"] = "contoso.example",

@@ -36,22 +36,24 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
-    /// <summary>A fresh browser context and page pointed at the portal.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser context and page pointed at the portal; <paramref name="configure"/> sets, say, the viewer's zone or width.</summary>
+    public async Task<IPage> NewPageAsync(Action<BrowserNewContextOptions>? configure = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var options = new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
-        });
+        };
+        configure?.Invoke(options);
+        var context = await Browser.NewContextAsync(options);
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }
 
     /// <summary>A fresh page signed in as the demo user <paramref name="upn"/>, showing <paramref name="path"/>.</summary>
-    public async Task<IPage> SignedInPageAsync(string upn, string path = "/")
+    public async Task<IPage> SignedInPageAsync(string upn, string path = "/", Action<BrowserNewContextOptions>? configure = null)
     {
-        var page = await NewPageAsync();
+        var page = await NewPageAsync(configure);
         await page.SignInAsync(upn, path);
         return page;
     }

@@ -54,6 +54,7 @@ public sealed class ShellNavigationTests(PortalBrowserFixture fixture)
         var before = await BackgroundColourAsync(page);
 
         await page.GetByTestId("theme-toggle").ClickAsync();
+        await page.GetByTestId("theme-dark").ClickAsync();
 
         await Assertions.Expect(page.Locator("body")).Not.ToHaveCSSAsync("background-color", before);
         await PortalBrowserFixture.ScreenshotAsync(page, "shell-dark");

@@ -3,9 +3,9 @@ namespace Dropzone.Portal.Core.Tests.Audit;
 /// <summary>An auditor's offline check of an export, with the chain key and nothing else.</summary>
 public sealed class AuditExportVerifierTests
 {
-    private static async Task<(AuditDatabase Database, string Path)> ExportedAsync(AuditFilter? filter = null)
+    private static async Task<(AuditDatabase Database, string Path)> ExportedAsync(PortalDatabaseProvider provider, AuditFilter? filter = null)
     {
-        var database = await AuditDatabase.CreateAsync();
+        var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(8, i => new AuditEvent(AuditActions.MemberAdded, AuditActor.System) { GroupId = i % 2 == 0 ? "g-even" : "g-odd", Answer = $"answer {i}" });
         await database.Monitor.VerifyChainAsync(AuditActor.System);
         await database.SeedAsync(2);
@@ -17,10 +17,10 @@ public sealed class AuditExportVerifierTests
         return (database, path);
     }
 
-    [Fact]
-    public async Task WholeExport_Untouched_VerifiesWithItsCheckpoint()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task WholeExport_Untouched_VerifiesWithItsCheckpoint(PortalDatabaseProvider provider)
     {
-        var (database, path) = await ExportedAsync();
+        var (database, path) = await ExportedAsync(provider);
         await using var _ = database;
 
         var report = await AuditExportVerifier.VerifyAsync(path, database.Key);
@@ -32,10 +32,10 @@ public sealed class AuditExportVerifierTests
         Assert.StartsWith("{\"checkpoint\":", (await File.ReadAllLinesAsync(path))[^1], StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task FilteredExport_EachEntryAuthenticGapsAreNotLinks()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task FilteredExport_EachEntryAuthenticGapsAreNotLinks(PortalDatabaseProvider provider)
     {
-        var (database, path) = await ExportedAsync(new AuditFilter { GroupId = "g-odd" });
+        var (database, path) = await ExportedAsync(provider, new AuditFilter { GroupId = "g-odd" });
         await using var _ = database;
 
         var report = await AuditExportVerifier.VerifyAsync(path, database.Key);
@@ -44,10 +44,10 @@ public sealed class AuditExportVerifierTests
         Assert.Equal((4L, 0L), (report.Entries, report.Links));
     }
 
-    [Fact]
-    public async Task EditedLine_ReportsTheEntry()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task EditedLine_ReportsTheEntry(PortalDatabaseProvider provider)
     {
-        var (database, path) = await ExportedAsync();
+        var (database, path) = await ExportedAsync(provider);
         await using var _ = database;
         await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("answer 3", "answer 9", StringComparison.Ordinal));
 
@@ -57,10 +57,10 @@ public sealed class AuditExportVerifierTests
         Assert.StartsWith("Entry 4 does not verify", report.Problem, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task NewestEntriesCutFromTheExport_ReportsTheCheckpoint()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task NewestEntriesCutFromTheExport_ReportsTheCheckpoint(PortalDatabaseProvider provider)
     {
-        var (database, path) = await ExportedAsync();
+        var (database, path) = await ExportedAsync(provider);
         await using var _ = database;
         var lines = await File.ReadAllLinesAsync(path);
         // Keep entries 1–6 and the checkpoint (sequence 8).
@@ -72,10 +72,10 @@ public sealed class AuditExportVerifierTests
         Assert.Contains("ends at 6", report.Problem, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task WrongKey_NothingVerifies()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task WrongKey_NothingVerifies(PortalDatabaseProvider provider)
     {
-        var (database, path) = await ExportedAsync();
+        var (database, path) = await ExportedAsync(provider);
         await using var _ = database;
 
         var report = await AuditExportVerifier.VerifyAsync(path, AuditChainKey.Generate());
@@ -83,10 +83,10 @@ public sealed class AuditExportVerifierTests
         Assert.False(report.Verified);
     }
 
-    [Fact]
-    public async Task CsvExport_EndsWithTheCheckpointRecord()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task CsvExport_EndsWithTheCheckpointRecord(PortalDatabaseProvider provider)
     {
-        var (database, _) = await ExportedAsync();
+        var (database, _) = await ExportedAsync(provider);
         await using var __ = database;
         using var output = new MemoryStream();
 

@@ -4,10 +4,10 @@ namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditIntegrityMonitorTests
 {
-    [Fact]
-    public async Task ArchiveCheck_ArchiveFileMissing_JobFailsRecordsLogsAndFlags()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ArchiveCheck_ArchiveFileMissing_JobFailsRecordsLogsAndFlags(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         var cut = await database.SeedAndArchiveAsync(4);
         File.Delete(Path.Combine(database.Folder, "archive", cut!.FileName));
         var monitor = database.Monitor;
@@ -27,10 +27,10 @@ public sealed class AuditIntegrityMonitorTests
         Assert.True((await database.Monitor.GetStateAsync()).Broken);
     }
 
-    [Fact]
-    public async Task ArchiveCheck_Intact_RecordsSuccessAndClearsTheFlag()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ArchiveCheck_Intact_RecordsSuccessAndClearsTheFlag(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAndArchiveAsync(4);
         var jobs = new AuditJobs(database.Monitor, database.Archiver);
 
@@ -40,12 +40,13 @@ public sealed class AuditIntegrityMonitorTests
         Assert.False((await database.Monitor.GetStateAsync()).Broken);
     }
 
-    [Fact]
-    public async Task ChainJob_Broken_JobFailsRecordsLogsAndFlags()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ChainJob_Broken_JobFailsRecordsLogsAndFlags(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(5);
-        await database.TamperAsync("UPDATE AuditEntries SET Answer = 'x' WHERE Sequence = 2;");
+        // Quoted identifiers: the same statement on both engines.
+        await database.TamperAsync("UPDATE \"AuditEntries\" SET \"Answer\" = 'x' WHERE \"Sequence\" = 2;");
         var monitor = database.Monitor;
 
         await Assert.ThrowsAsync<AuditIntegrityException>(() => new AuditJobs(monitor, database.Archiver).VerifyChainAsync());
@@ -57,10 +58,10 @@ public sealed class AuditIntegrityMonitorTests
         Assert.False((await monitor.GetStateAsync()).Chain!.Intact);
     }
 
-    [Fact]
-    public async Task TailJob_Intact_WritesACheckpointAndNoEntry()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task TailJob_Intact_WritesACheckpointAndNoEntry(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await database.SeedAsync(5);
 
         var result = await new AuditJobs(database.Monitor, database.Archiver).VerifyTailAsync();

@@ -22,10 +22,10 @@ public sealed class AuditSchemaTests
         Assert.Equal(AuditSchema.Columns.Take(AuditSchema.HashIndex), AuditSchema.Hashed);
     }
 
-    [Fact]
-    public async Task EfMapping_SameColumnsAndLengthsAsTheSchema()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task EfMapping_SameColumnsAndLengthsAsTheSchema(PortalDatabaseProvider provider)
     {
-        await using var database = await AuditDatabase.CreateAsync();
+        await using var database = await AuditDatabase.CreateAsync(provider);
         await using var db = database.CreateDbContext();
         var entity = db.Model.FindEntityType(typeof(AuditEntry))!;
 

@@ -18,10 +18,10 @@ public sealed class GroupOwnershipTests
         Assert.False(GroupOwnership.IsListedOwner(group, null));
     }
 
-    [Fact]
-    public async Task IsCurrentOwnerAsync_OwnerReplacedInExchange_LiveAnswerWinsAndOverwritesTheCopy()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task IsCurrentOwnerAsync_OwnerReplacedInExchange_LiveAnswerWinsAndOverwritesTheCopy(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
         var changed = await h.Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [Riley.UserPrincipalName]));
         Assert.True(changed.IsSuccess, changed.Outcome.ToString());
@@ -41,10 +41,10 @@ public sealed class GroupOwnershipTests
         Assert.Single(await GroupOwnership.OwnedBy(db.ManagedGroups, Riley.ObjectId).ToListAsync());
     }
 
-    [Fact]
-    public async Task IsCurrentOwnerAsync_ExchangeCannotConfirm_FailsClosedAndKeepsTheCopy()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task IsCurrentOwnerAsync_ExchangeCannotConfirm_FailsClosedAndKeepsTheCopy(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
         group.DirectoryObjectId = Guid.NewGuid().ToString(); // a group Exchange does not know
         var ownership = h.Services.GetRequiredService<GroupOwnership>();
@@ -59,10 +59,10 @@ public sealed class GroupOwnershipTests
         Assert.Null(stored.OwnersRefreshedAt);
     }
 
-    [Fact]
-    public async Task IsCurrentOwnerAsync_OwnerNameSharedByTwoRecipients_SaysSoInsteadOfDroppingTheOwner()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task IsCurrentOwnerAsync_OwnerNameSharedByTwoRecipients_SaysSoInsteadOfDroppingTheOwner(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
         h.Tenant.AddNamesake(Owner.UserPrincipalName);
         var ownership = h.Services.GetRequiredService<GroupOwnership>();
@@ -73,10 +73,10 @@ public sealed class GroupOwnershipTests
         Assert.Equal([Owner.ObjectId], (await StoredAsync(h, group.Id)).Owners.Select(o => o.ObjectId));
     }
 
-    [Fact]
-    public async Task RefreshAllAsync_OwnerRemovedInExchangeWithNobodyActing_CopyFollowsAndQueuesRecount()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task RefreshAllAsync_OwnerRemovedInExchangeWithNobodyActing_CopyFollowsAndQueuesRecount(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
         var changed = await h.Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [Riley.UserPrincipalName]));
         Assert.True(changed.IsSuccess, changed.Outcome.ToString());
@@ -91,10 +91,10 @@ public sealed class GroupOwnershipTests
         Assert.Equal(0, await h.Requests.CountPendingApprovalsAsync(As(Owner)));
     }
 
-    [Fact]
-    public async Task RefreshAsync_OwnersUnchanged_StampsTheTimeWithoutAnnouncingAChange()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task RefreshAsync_OwnersUnchanged_StampsTheTimeWithoutAnnouncingAChange(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
         var published = new List<MemberRequestChange>();
         h.Events.Changed += published.Add;

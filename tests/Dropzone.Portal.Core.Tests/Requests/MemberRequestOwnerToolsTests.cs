@@ -8,10 +8,10 @@ public sealed class MemberRequestOwnerToolsTests
     private static SubmitMemberRequest AskToJoin(Guid groupId, string? mailbox = null) =>
         new(groupId, MembershipChange.Add, mailbox, "I triage phishing reports for my team.");
 
-    [Fact]
-    public async Task ChangeMemberDirectlyAsync_OwnerAdds_RecordedAsDecidedByOwnerAndApplied()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ChangeMemberDirectlyAsync_OwnerAdds_RecordedAsDecidedByOwnerAndApplied(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
 
         var request = await h.Requests.ChangeMemberDirectlyAsync(As(Owner), group.Id, MembershipChange.Add, DemoTenant.SecurityTeamMailbox, null);
@@ -25,10 +25,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.Equal([AuditActions.RequestSubmitted, AuditActions.RequestApproved], actions.Take(2));
     }
 
-    [Fact]
-    public async Task ChangeMemberDirectlyAsync_OwnerRemoves_MemberGoneAndAccessDenied()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ChangeMemberDirectlyAsync_OwnerRemoves_MemberGoneAndAccessDenied(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(members: [DemoTenant.PhishingReportMailbox, DemoTenant.SecurityTeamMailbox]);
 
         var request = await h.Requests.ChangeMemberDirectlyAsync(As(Owner), group.Id, MembershipChange.Remove, DemoTenant.SecurityTeamMailbox, "Team disbanded");
@@ -40,10 +40,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.DoesNotContain(DemoTenant.SecurityTeamMailbox, await h.EmulatorMembersAsync());
     }
 
-    [Fact]
-    public async Task ChangeMemberDirectlyAsync_PlainUser_RefusedAndNothingRecorded()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ChangeMemberDirectlyAsync_PlainUser_RefusedAndNothingRecorded(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
 
         await Assert.ThrowsAsync<MemberRequestDeniedException>(() =>
@@ -54,10 +54,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.Equal(0, h.Queue.Count);
     }
 
-    [Fact]
-    public async Task ChangeMemberDirectlyAsync_AdminOnGroupWithoutApprovals_Allowed()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ChangeMemberDirectlyAsync_AdminOnGroupWithoutApprovals_Allowed(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(ownersApprove: false);
 
         var request = await h.Requests.ChangeMemberDirectlyAsync(As(Admin, isAdmin: true), group.Id, MembershipChange.Add, Plain.UserPrincipalName, null);
@@ -66,10 +66,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.Equal(MemberRequestState.Applied, (await h.ReloadAsync(request.Id)).State);
     }
 
-    [Fact]
-    public async Task ApplyAsync_AccessStillDenied_FailedWithPlainReasonThenRetryApplies()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ApplyAsync_AccessStillDenied_FailedWithPlainReasonThenRetryApplies(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         // A DenyAccess policy on Pat's mailbox beats the group's RestrictAccess: membership alone will not grant access.
         var deny = await h.Exchange.InvokeAsync(ExchangeCommands.NewApplicationAccessPolicy(DemoTenant.RestrictedAppId, Plain.UserPrincipalName, ApplicationAccessRight.DenyAccess));
@@ -95,10 +95,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.Contains(MemberRequestService.RequestRetriedAction, (await h.AuditAsync(request.Id)).Select(e => e.Action));
     }
 
-    [Fact]
-    public async Task ApplyAsync_RbacForApplicationsGroup_VerifiedWithServicePrincipalAuthorization()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ApplyAsync_RbacForApplicationsGroup_VerifiedWithServicePrincipalAuthorization(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(withPolicy: false);
         await using (var db = await h.CreateDbContextAsync())
         {
@@ -125,10 +125,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.Contains(h.Tenant.Calls, c => c.Operation?.Contains("Test-ServicePrincipalAuthorization", StringComparison.Ordinal) == true);
     }
 
-    [Fact]
-    public async Task ApplyAsync_SameJobTwice_SecondDoesNothing()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ApplyAsync_SameJobTwice_SecondDoesNothing(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
         await h.Requests.DecideAsync(As(Owner), [request.Id], RequestDecision.Approve, null);
@@ -142,10 +142,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.Single(await h.AuditAsync(request.Id), e => e.Action == AuditActions.RequestApplied);
     }
 
-    [Fact]
-    public async Task ApplyAsync_MemberAddedInExchangeMeanwhile_CountsAsApplied()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ApplyAsync_MemberAddedInExchangeMeanwhile_CountsAsApplied(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
         await h.Requests.DecideAsync(As(Owner), [request.Id], RequestDecision.Approve, null);
@@ -156,10 +156,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.Equal(MemberRequestState.Applied, (await h.ReloadAsync(request.Id)).State);
     }
 
-    [Fact]
-    public async Task GetMembersAsync_OwnerPagesThroughMembers_PlainUserRefused()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task GetMembersAsync_OwnerPagesThroughMembers_PlainUserRefused(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(members: [DemoTenant.PhishingReportMailbox, DemoTenant.SecurityTeamMailbox, Plain.UserPrincipalName]);
 
         var first = await h.Requests.GetMembersAsync(As(Owner), group.Id, page: 0, pageSize: 2);
@@ -171,10 +171,10 @@ public sealed class MemberRequestOwnerToolsTests
         await Assert.ThrowsAsync<MemberRequestDeniedException>(() => h.Requests.GetMembersAsync(As(Plain), group.Id, 0, 10));
     }
 
-    [Fact]
-    public async Task DecideAsync_MailSenderFails_DecisionStillTaken()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task DecideAsync_MailSenderFails_DecisionStillTaken(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(configure: services => services.AddSingleton<IMailSender, FailingMailSender>());
+        await using var h = await CreateAsync(configure: services => services.AddSingleton<IMailSender, FailingMailSender>(), provider: provider);
         var group = await h.CreateGroupAsync();
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
 
@@ -185,10 +185,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.Equal(MemberRequestState.Applied, (await h.ReloadAsync(request.Id)).State);
     }
 
-    [Fact]
-    public async Task SubmitAsync_NotificationsDisabled_NoMailSent()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SubmitAsync_NotificationsDisabled_NoMailSent(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync(new Dictionary<string, string?> { ["Notifications:Enabled"] = "false" });
+        await using var h = await CreateAsync(new Dictionary<string, string?> { ["Notifications:Enabled"] = "false" }, provider: provider);
         var group = await h.CreateGroupAsync();
 
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
@@ -197,10 +197,10 @@ public sealed class MemberRequestOwnerToolsTests
         Assert.Empty(h.Tenant.SentMail);
     }
 
-    [Fact]
-    public async Task Events_SubmitAndDecide_PublishedForTheBadge()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Events_SubmitAndDecide_PublishedForTheBadge(PortalDatabaseProvider provider)
     {
-        await using var h = await CreateAsync();
+        await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync();
         var seen = new List<MemberRequestState>();
         h.Events.Changed += change => seen.Add(change.State);

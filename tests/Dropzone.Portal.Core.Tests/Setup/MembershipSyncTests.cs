@@ -27,10 +27,10 @@ public sealed class MembershipSyncTests
 
     private static int Sent(SetupTestBed bed, string cmdlet) => bed.Tenant.Calls.Count(c => c.Operation == cmdlet);
 
-    [Fact]
-    public async Task SyncAsync_SmallList_UsesOneBulkUpdate()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SyncAsync_SmallList_UsesOneBulkUpdate(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         await SetUpAsync(bed, 0);
 
         var (result, _) = await SyncAsync(bed, [DemoTenant.PhishingReportMailbox, DemoTenant.SecurityTeamMailbox], 2000);
@@ -41,10 +41,10 @@ public sealed class MembershipSyncTests
         Assert.Equal(2, (await bed.GroupMembersAsync(Group)).Count);
     }
 
-    [Fact]
-    public async Task SyncAsync_AlreadyInSync_SendsNoWrite()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SyncAsync_AlreadyInSync_SendsNoWrite(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         await SetUpAsync(bed, 0);
 
         var (result, calls) = await SyncAsync(bed, [DemoTenant.AdminUpn.ToUpperInvariant()], 2000);
@@ -54,10 +54,10 @@ public sealed class MembershipSyncTests
         Assert.Equal(0, calls.Calls);
     }
 
-    [Fact]
-    public async Task SyncAsync_AboveThreshold_BulkUpToThresholdThenSinglesInBatches()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SyncAsync_AboveThreshold_BulkUpToThresholdThenSinglesInBatches(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var users = await SetUpAsync(bed, 45);
 
         var (result, calls) = await SyncAsync(bed, users, 20);
@@ -71,10 +71,10 @@ public sealed class MembershipSyncTests
         Assert.Equal(1 + 3, calls.Calls);
     }
 
-    [Fact]
-    public async Task SyncAsync_BulkTimesOutButApplied_StopsAndTheReadBackFindsItDone()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SyncAsync_BulkTimesOutButApplied_StopsAndTheReadBackFindsItDone(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var users = await SetUpAsync(bed, 60);
         // The emulator's measured trap, scaled down: above 50 the call times out although it was applied.
         bed.SetFaults(f => f with { BulkTimeoutAppliedThreshold = 50, BulkTimeoutDroppedThreshold = 4000 });
@@ -96,10 +96,10 @@ public sealed class MembershipSyncTests
         Assert.Equal(1, Sent(bed, "Update-DistributionGroupMember"));
     }
 
-    [Fact]
-    public async Task SyncAsync_BulkTimesOutAndDropped_ReadBackFallsBackToSingleCalls()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SyncAsync_BulkTimesOutAndDropped_ReadBackFallsBackToSingleCalls(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var users = await SetUpAsync(bed, 60);
         bed.SetFaults(f => f with { BulkTimeoutAppliedThreshold = 30, BulkTimeoutDroppedThreshold = 50 });
 

@@ -16,19 +16,19 @@ public sealed partial class RunLeaseTests
 {
     private static readonly TimeSpan Latency = TimeSpan.FromMinutes(1);
 
-    private static Task<SetupTestBed> BedAsync(Action<SetupOptions>? configure = null) => SetupTestBed.CreateAsync(o =>
+    private static Task<SetupTestBed> BedAsync(PortalDatabaseProvider provider, Action<SetupOptions>? configure = null) => SetupTestBed.CreateAsync(o =>
     {
         o.LeaseDuration = TimeSpan.FromSeconds(60);
         o.LeaseRenewInterval = TimeSpan.FromSeconds(10);
         o.InstanceHeartbeatInterval = TimeSpan.FromSeconds(5);
         o.InstanceStaleAfter = TimeSpan.FromSeconds(20);
         configure?.Invoke(o);
-    });
+    }, provider: provider);
 
-    [Fact]
-    public async Task AdvanceAsync_AttemptOutlastsLease_RenewedWhileRunningSoAnotherInstanceCannotTakeIt()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AdvanceAsync_AttemptOutlastsLease_RenewedWhileRunningSoAnotherInstanceCannotTakeIt(PortalDatabaseProvider provider)
     {
-        await using var bed = await BedAsync();
+        await using var bed = await BedAsync(provider);
         bed.SetFaults(f => f with { Latency = TimeSpan.FromHours(1) });
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
         var first = bed.Engine.AdvanceAsync(runId);
@@ -57,10 +57,10 @@ public sealed partial class RunLeaseTests
         Assert.All((await bed.RunAsync(runId)).Steps, s => Assert.Equal(1, s.AttemptLog.Count(a => a.Outcome == StepAttemptOutcome.Succeeded || a.Outcome == StepAttemptOutcome.Skipped)));
     }
 
-    [Fact]
-    public async Task TakeOverOrphanedRunsAsync_HolderGoneMidMemberStep_HolderFencedAndAuditAddsUpToMembersAdded()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task TakeOverOrphanedRunsAsync_HolderGoneMidMemberStep_HolderFencedAndAuditAddsUpToMembersAdded(PortalDatabaseProvider provider)
     {
-        await using var bed = await BedAsync(o =>
+        await using var bed = await BedAsync(provider, o =>
         {
             o.BulkMemberThreshold = 1;
             o.MemberCallConcurrency = 1;
@@ -113,10 +113,10 @@ public sealed partial class RunLeaseTests
         Assert.True((await verifier.VerifyAsync()).Intact);
     }
 
-    [Fact]
-    public async Task SaveAsync_LeaseTakenOverBetweenSteps_NothingOfTheOldWorkerCommits()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SaveAsync_LeaseTakenOverBetweenSteps_NothingOfTheOldWorkerCommits(PortalDatabaseProvider provider)
     {
-        await using var bed = await BedAsync();
+        await using var bed = await BedAsync(provider);
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
         bed.SetFaults(f => f with { Latency = Latency });
         var held = bed.Engine.AdvanceAsync(runId);
@@ -141,10 +141,10 @@ public sealed partial class RunLeaseTests
         Assert.Equal("another-worker", (await check.SetupRuns.SingleAsync(r => r.Id == runId)).LeaseOwner);
     }
 
-    [Fact]
-    public async Task AdvanceAsync_ReplicationWaitOfSeveralPolls_RecordedAsOneWaitNotAsFailures()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AdvanceAsync_ReplicationWaitOfSeveralPolls_RecordedAsOneWaitNotAsFailures(PortalDatabaseProvider provider)
     {
-        await using var bed = await BedAsync();
+        await using var bed = await BedAsync(provider);
         bed.SetFaults(f => f with { ReplicationDelay = TimeSpan.FromSeconds(40) });
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.AddMailboxes(3, "wait")), SetupTestBed.Admin);
 
@@ -159,10 +159,10 @@ public sealed partial class RunLeaseTests
         Assert.DoesNotContain(entries, e => e.Action == AuditActions.RunStepFailed);
     }
 
-    [Fact]
-    public async Task GoneAsync_InstancesOfThisHost_DeadProcessStaleOrMissingAreGoneLiveOnesNot()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task GoneAsync_InstancesOfThisHost_DeadProcessStaleOrMissingAreGoneLiveOnesNot(PortalDatabaseProvider provider)
     {
-        await using var bed = await BedAsync();
+        await using var bed = await BedAsync(provider);
         var self = bed.Instance;
         var now = bed.Clock.GetUtcNow().UtcDateTime;
         using var exited = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;

@@ -41,10 +41,10 @@ public sealed class SetupIdempotencyTests
         Assert.True(skippedAudits.Count(e => e.Outcome == AuditOutcome.Skipped) >= ensures.Count);
     }
 
-    [Fact]
-    public async Task AdvanceAsync_GroupExistsWithoutAdopt_FailsWithAdoptRemedy()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AdvanceAsync_GroupExistsWithoutAdopt_FailsWithAdoptRemedy(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var request = SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList());
         await bed.Exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup("Someone else's", [DemoTenant.OwnerUpn], alias: request.GroupAlias, primarySmtpAddress: request.GroupAddress));
 
@@ -56,10 +56,10 @@ public sealed class SetupIdempotencyTests
         Assert.Contains("adopt", run.FailureRemedy, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task AdvanceAsync_PolicyAlreadyPresent_StepSkippedAndRecorded()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AdvanceAsync_PolicyAlreadyPresent_StepSkippedAndRecorded(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var request = SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()) with { AdoptExisting = true };
         await bed.Exchange.InvokeAsync(ExchangeCommands.NewDistributionGroup(request.GroupDisplayName, [DemoTenant.OwnerUpn], request.GroupDisplayName, request.GroupAlias, request.GroupAddress,
             members: request.Members.Select(m => m.Address)));
@@ -74,10 +74,10 @@ public sealed class SetupIdempotencyTests
         Assert.Single(bed.Snapshot()["policies"]!.AsArray());
     }
 
-    [Fact]
-    public async Task AdvanceAsync_CreateTimesOutAlthoughAppliedDuringReplication_NoSecondGroup()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task AdvanceAsync_CreateTimesOutAlthoughAppliedDuringReplication_NoSecondGroup(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         // Members above the emulator's bulk threshold make New-DistributionGroup time out although it created the group.
         bed.SetFaults(f => f with { BulkTimeoutAppliedThreshold = 3, ReplicationDelay = TimeSpan.FromSeconds(30) });
         var request = SetupTestBed.Request(bed.DemoMailboxes().Take(6).ToList());
@@ -93,10 +93,10 @@ public sealed class SetupIdempotencyTests
         Assert.True(creates <= 2, $"{creates} New-DistributionGroup calls");
     }
 
-    [Fact]
-    public async Task RecheckAsync_PolicyRemovedAndMemberAddedOutsidePortal_DriftRecordedAndAudited()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task RecheckAsync_PolicyRemovedAndMemberAddedOutsidePortal_DriftRecordedAndAudited(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var mailboxes = bed.DemoMailboxes();
         var request = SetupTestBed.Request(mailboxes.Take(3).ToList());
         var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
@@ -135,10 +135,10 @@ public sealed class SetupIdempotencyTests
         }
     }
 
-    [Fact]
-    public async Task RecheckAsync_MemberAddedByAnAppliedRequest_IsNotDrift()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task RecheckAsync_MemberAddedByAnAppliedRequest_IsNotDrift(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var mailboxes = bed.DemoMailboxes();
         var request = SetupTestBed.Request(mailboxes.Take(3).ToList());
         var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
@@ -165,10 +165,10 @@ public sealed class SetupIdempotencyTests
         Assert.DoesNotContain(outcome.Drift, d => d.Contains("Members changed", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task ExportAsync_FailedRun_HasStepsAttemptsAndAnswersButNoSecrets()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ExportAsync_FailedRun_HasStepsAttemptsAndAnswersButNoSecrets(PortalDatabaseProvider provider)
     {
-        await using var bed = await SetupTestBed.CreateAsync();
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         bed.Tenant.SetExchangeAdministrator(DemoTenant.PortalClientId, granted: false);
         var runId = await bed.Launcher.StartAsync(SetupTestBed.Request(bed.DemoMailboxes().Take(2).ToList()), SetupTestBed.Admin);
         await bed.DriveAsync(runId);

@@ -233,6 +233,26 @@ public class ExchangeEmulatorTests
     }
 
     [Fact]
+    public async Task InvokeBatchAsync_PartWithMorePages_ContinuesFromItsNextLinkWithoutReadingItsFirstPageAgain()
+    {
+        using var tenant = TenantHarness.Create();
+        tenant.State.AddBulkMailboxUsers(2_500);
+        var callsBefore = tenant.State.Calls.Count(c => c.Service == "outlook");
+
+        var results = await tenant.Exchange.InvokeBatchAsync([ExchangeCommands.FindMailboxes(unlimited: true), ExchangeCommands.GetAcceptedDomain()]);
+
+        var mailboxes = results[0];
+        Assert.True(mailboxes.IsSuccess, mailboxes.Outcome.ToString());
+        Assert.Equal(mailboxes.Rows.Count, mailboxes.Rows.Select(r => RecipientInfo.From(r).PrimarySmtpAddress).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.True(mailboxes.Rows.Count >= 2_500, $"{mailboxes.Rows.Count} rows");
+        // One batch, then pages 2 and 3 alone: 1,000 rows a page.
+        var pages = (mailboxes.Rows.Count + 999) / 1000;
+        Assert.Equal(pages - 1, mailboxes.FollowUpCalls);
+        Assert.Equal(0, results[1].FollowUpCalls);
+        Assert.Equal(pages, tenant.State.Calls.Count(c => c.Service == "outlook") - callsBefore);
+    }
+
+    [Fact]
     public async Task AddMembersAsync_SomeAlreadyPresent_AllSucceed()
     {
         using var tenant = TenantHarness.Create();

@@ -1,12 +1,22 @@
 namespace Dropzone.Portal.Tests.Audit;
 
-/// <summary>The export endpoints on the real portal, with people signed in through the emulated tenant.</summary>
+/// <summary>
+/// The export endpoints on the real portal, with people signed in through the emulated tenant; the streamed
+/// exports on both engines.
+/// </summary>
 public sealed class AuditExportEndpointTests : IAsyncLifetime
 {
-    private readonly PortalApplicationFactory _factory = new();
+    private PortalApplicationFactory _factory = new();
+    private TempDatabase? _database;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>The portal on a fresh database of <paramref name="provider"/>, with twelve entries recorded through its trail.</summary>
+    private async Task SeedAsync(PortalDatabaseProvider provider)
     {
+        _database = await TempDatabase.CreateAsync("dropzone-export-tests", provider: provider);
+        await _factory.DisposeAsync();
+        _factory = new PortalApplicationFactory().WithDatabase(_database);
         var dbFactory = _factory.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var trail = _factory.Services.GetRequiredService<AuditTrail>();
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -21,11 +31,16 @@ public sealed class AuditExportEndpointTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
-    [Fact]
-    public async Task ExportCsv_AuditorWithFilter_StreamsOnlyMatchingRows()
+    public async Task DisposeAsync()
     {
+        await _factory.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+    }
+
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ExportCsv_AuditorWithFilter_StreamsOnlyMatchingRows(PortalDatabaseProvider provider)
+    {
+        await SeedAsync(provider);
         using var auditor = await _factory.SignInAsync(DemoTenant.AuditorUpn);
 
         using var response = await auditor.GetAsync("/audit/export.csv?group=g-even&outcome=Failed");
@@ -41,9 +56,10 @@ public sealed class AuditExportEndpointTests : IAsyncLifetime
         Assert.All(rows, r => Assert.Contains("Failed", r));
     }
 
-    [Fact]
-    public async Task ExportJsonLines_AdminWithFilter_OneVerifiableLinePerMatch()
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task ExportJsonLines_AdminWithFilter_OneVerifiableLinePerMatch(PortalDatabaseProvider provider)
     {
+        await SeedAsync(provider);
         using var admin = await _factory.SignInAsync(DemoTenant.AdminUpn);
 
         using var response = await admin.GetAsync("/audit/export.jsonl?group=g-odd");

@@ -11,6 +11,7 @@ public sealed class AuditIntegrityBannerTests : BunitContext, IAsyncLifetime
     {
         _monitor = _database.CreateMonitor();
         Services.AddMudServices();
+        Services.AddScoped<Dropzone.Portal.Components.Viewer.ViewerSettings>();
         Services.AddSingleton(_monitor);
         JSInterop.Mode = JSRuntimeMode.Loose;
     }

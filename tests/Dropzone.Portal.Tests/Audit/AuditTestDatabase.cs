@@ -1,29 +1,31 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dropzone.Portal.Tests.Audit;
 
-/// <summary>A migrated, seeded SQLite file in a temp folder for the audit page tests; deleted on dispose.</summary>
+/// <summary>
+/// A migrated, seeded portal database for the audit page tests, on either engine (a <see cref="TempDatabase"/>);
+/// deleted on dispose.
+/// </summary>
 public sealed class AuditTestDatabase : IDbContextFactory<PortalDbContext>, IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+    private readonly TempDatabase _database;
     private readonly DbContextOptions<PortalDbContext> _options;
     private readonly IOptions<AuditOptions> _auditOptions;
 
-    public AuditTestDatabase(int entries = 30)
+    public AuditTestDatabase(int entries = 30, PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
     {
-        Folder = Path.Combine(Path.GetTempPath(), "dropzone-audit-page-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
+        _database = TempDatabase.Create("dropzone-audit-page-tests", provider);
+        Folder = _database.Folder;
         _options = new DbContextOptionsBuilder<PortalDbContext>()
-            .UsePortalDatabase(PortalDatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = Path.Combine(Folder, "portal.db"), Pooling = false }.ToString())
+            .UsePortalDatabase(provider, _database.ConnectionString)
             .UseAuditChainKey(Key)
             .Options;
         _auditOptions = Options.Create(new AuditOptions { ArchiveFolder = Path.Combine(Folder, "archive"), CheckpointFile = Path.Combine(Folder, "audit-checkpoints.jsonl") });
         Trail = new AuditTrail(Time);
         using var db = CreateDbContext();
-        db.Database.Migrate();
         // Entry i (sequence i + 1): groups cycle a/b/c, runs of ten, every fifth failed.
         for (var i = 0; i < entries; i++)
         {
@@ -55,16 +57,5 @@ public sealed class AuditTestDatabase : IDbContextFactory<PortalDbContext>, IDis
 
     public PortalDbContext CreateDbContext() => new(_options);
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left to the OS temp cleanup.
-        }
-    }
+    public void Dispose() => _database.Dispose();
 }

@@ -7,5 +7,6 @@ public abstract class PortalComponentContext : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddScoped<Dropzone.Portal.Components.Viewer.ViewerSettings>();
     }
 }

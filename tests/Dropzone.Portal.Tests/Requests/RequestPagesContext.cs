@@ -42,7 +42,13 @@ public abstract class RequestPagesContext : PortalComponentContext, IAsyncLifeti
         Services.AddScoped<PendingApprovalsBadge>();
         Services.AddHttpContextAccessor();
         Services.AddScoped<ClientAddress>();
+        Services.AddSingleton(new Dropzone.Portal.Tenant.TenantWait(WaitClock));
     }
+
+    /// <summary>The clock the pages' tenant waits run on: a test moves it to give up on a slow tenant.</summary>
+    protected FakeTimeProvider WaitClock { get; } = new();
+
+    protected TenantState Tenant => _backend!.Tenant;
 
     // Explicit: BunitContext has its own DisposeAsync. It must run first: MudBlazor's services only dispose
     // asynchronously, and the synchronous Dispose that xUnit calls afterwards is then a no-op.

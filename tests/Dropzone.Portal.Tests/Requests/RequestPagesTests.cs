@@ -105,6 +105,51 @@ public sealed class RequestPagesTests : RequestPagesContext
     }
 
     [Fact]
+    public async Task Approvals_ExchangeNotAnswering_PlaceholderAtOnce_ThenTheReasonAndTheStoredOwnersQueue()
+    {
+        var group = await CreateGroupAsync();
+        await Requests.SubmitAsync(As(Plain), new SubmitMemberRequest(group.Id, MembershipChange.Add, DemoTenant.SecurityTeamMailbox, "SOC shared inbox"));
+        SignIn(Owner);
+        Tenant.SetFaults(Tenant.Faults with { Latency = TimeSpan.FromHours(1) }); // on the emulator's clock, which stands still
+
+        var page = Render<ApprovalsPage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=queue-loading]")));
+        Assert.Contains("My approvals", page.Find("h1").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=approval-queue]"));
+
+        WaitClock.Advance(Dropzone.Portal.Tenant.TenantWait.Limit);
+
+        page.WaitForAssertion(() => Assert.Contains("did not answer within 15 s", page.Find("[data-testid=queue-problem]").TextContent, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        page.WaitForAssertion(() => Assert.Contains(DemoTenant.SecurityTeamMailbox, page.Find("[data-testid=approval-queue]").TextContent, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(page.FindAll("[data-testid=queue-loading]"));
+    }
+
+    [Fact]
+    public async Task Approvals_ExchangeFailing_TheGroupWhoseOwnersWereNotConfirmedIsNamed()
+    {
+        var group = await CreateGroupAsync();
+        await Requests.SubmitAsync(As(Plain), new SubmitMemberRequest(group.Id, MembershipChange.Add, DemoTenant.SecurityTeamMailbox, "SOC shared inbox"));
+        SignIn(Owner);
+        await using (var db = await Backend.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+        {
+            // Exchange no longer knows the group under its address: the owners cannot be confirmed.
+            var stored = await db.ManagedGroups.SingleAsync(g => g.Id == group.Id);
+            stored.DirectoryObjectId = Guid.NewGuid().ToString();
+            stored.PrimarySmtpAddress = "gone@" + DemoTenant.Domain;
+            await db.SaveChangesAsync();
+        }
+
+        var page = Render<ApprovalsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("could not confirm the current owners of Dropzone Mailboxes", page.Find("[data-testid=queue-problem]").TextContent, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain("no decision was taken", page.Find("[data-testid=queue-problem]").TextContent, StringComparison.Ordinal);
+        Assert.NotNull(page.Find("[data-testid=approval-queue]"));
+    }
+
+    [Fact]
     public async Task Approvals_PlainUser_NothingWaiting()
     {
         var group = await CreateGroupAsync();

@@ -1,3 +1,4 @@
+using Dropzone.Portal.Security;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Dropzone.Portal.Tests.Security;
@@ -62,4 +63,37 @@ public sealed class StartupValidationTests
 
         Assert.Contains("must be an https URL", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task Production_WithoutDataProtectionCertificate_RefusesOnEitherDatabaseNamingTheSettingAndTheCommand(PortalDatabaseProvider provider)
+    {
+        await using var database = await TempDatabase.CreateAsync("dropzone-host-tests", provider: provider);
+        using var factory = ProductionWithTenant().WithDatabase(database);
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Services);
+
+        var message = error is InvalidOperationException ? error.Message : error.InnerException?.Message ?? error.Message;
+        Assert.Contains("DataProtection:Certificate:Path", message, StringComparison.Ordinal);
+        Assert.Contains(DataProtectionCertificateCommand.Name, message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(factory.DataDirectory, PortalDataProtection.DefaultCertificateFile)));
+    }
+
+    [Fact]
+    public void Production_WithDataProtectionCertificate_Starts()
+    {
+        using var factory = ProductionWithTenant();
+        factory.WithSetting("DataProtection:Certificate:Path", Path.Combine(factory.DataDirectory, "keys", "dataprotection.pfx"));
+
+        var protector = factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+
+        Assert.Equal("signed in", protector.Unprotect(protector.Protect("signed in")));
+        Assert.True(File.Exists(Path.Combine(factory.DataDirectory, "keys", "dataprotection.pfx")));
+    }
+
+    private static PortalApplicationFactory ProductionWithTenant() => PortalApplicationFactory.ForEnvironment("Production")
+        .WithSetting("AzureAd:Instance", "https://login.microsoftonline.com/")
+        .WithSetting("AzureAd:TenantId", "11111111-2222-3333-4444-555555555555")
+        .WithSetting("AzureAd:ClientId", "66666666-7777-8888-9999-000000000000")
+        .WithSetting("AzureAd:ClientCredentials:0:SourceType", "ClientSecret")
+        .WithSetting("AzureAd:ClientCredentials:0:ClientSecret", "not-logged");
 }

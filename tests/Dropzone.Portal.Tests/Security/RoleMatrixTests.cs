@@ -48,6 +48,9 @@ public sealed class RoleMatrixTests(PortalWithGroups portal) : IClassFixture<Por
         ["/audit"] = ("GET", "/audit", [L, D, A, A, A, A]),
         ["/audit/export.csv"] = ("GET", "/audit/export.csv", [L, D, A, A, A, A]),
         ["/audit/export.jsonl"] = ("GET", "/audit/export.jsonl", [L, D, A, A, A, A]),
+        // Effective access: owners for their own groups only, enforced per group (EffectiveAccessEndpointTests has the rest).
+        ["/access"] = ("GET", "/access", [L, D, A, A, A, A]),
+        ["/access/{groupId:guid}/export.csv"] = ("GET", "/access/{owned}/export.csv", [L, D, D, A, A, A]),
         ["/runs/{RunId:guid}"] = ("GET", "/runs/{run}", [L, D, D, D, A, A]),
         ["/runs/{runId:guid}/diagnostics"] = ("GET", "/runs/{run}/diagnostics", [L, D, D, D, D, A]),
         ["/jobs/{**path}"] = ("GET", "/jobs", [L, D, D, D, D, A]),

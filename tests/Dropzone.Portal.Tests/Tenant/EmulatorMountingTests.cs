@@ -75,6 +75,7 @@ public sealed class EmulatorMountingTests
             .WithSetting("AzureAd:ClientId", "7d1c0a55-0000-4000-8000-0000000000a2")
             .WithSetting("AzureAd:ClientCredentials:0:SourceType", "ClientSecret")
             .WithSetting("AzureAd:ClientCredentials:0:ClientSecret", "production-secret-never-used-here");
+        factory.WithSetting("DataProtection:Certificate:Path", Path.Combine(factory.DataDirectory, "keys", "dataprotection.pfx"));
         using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         using var response = await client.GetAsync("/_emulator/_control/state");

@@ -194,6 +194,24 @@ public sealed class InvokeCommandMemberTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NextLink_ServesTheOutputComputedForTheFirstPage()
+    {
+        var group = (await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Scope" }))["value"]![0]!;
+        _host.State.ReplaceGroupMembers(Guid.Parse(group["ExternalDirectoryObjectId"]!.GetValue<string>()), _host.State.AddBulkMailboxUsers(1001));
+        var first = await _host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Scope" });
+        var link = new Uri(first["@odata.nextLink"]!.GetValue<string>()).PathAndQuery;
+        // A change after the first page does not shift the pages already promised by the link.
+        _host.State.ReplaceGroupMembers(Guid.Parse(group["ExternalDirectoryObjectId"]!.GetValue<string>()), []);
+
+        using var second = await _host.InvokeAsync("Get-DistributionGroupMember", new { Identity = "Scope" }, path: link);
+        var body = JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Single(body["value"]!.AsArray());
+        Assert.Null(body["@odata.nextLink"]);
+    }
+
+    [Fact]
     public async Task PreferMaxPageSize_Smaller_PagesAtThatSize()
     {
         using var response = await _host.InvokeAsync("Get-Mailbox", new { ResultSize = "Unlimited" }, prefer: "odata.maxpagesize=10");

@@ -16,6 +16,7 @@ public static class SetupStepServiceCollectionExtensions
         services.AddRestrictionModes();
         services.TryAddSingleton<GroupVerifier>();
         services.TryAddSingleton<Access.EffectiveAccessCheck>();
+        services.TryAddTransient<Access.EntraGrantRemoval>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<SetupOptions>();
         services.TryAddSingleton<SetupPlanBuilder>();

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Dropzone.Portal.Core.Access;
 using Dropzone.Portal.Core.Verification;
+using Dropzone.Portal.TenantClients.Graph;
 
 namespace Dropzone.Portal.Features.Groups;
 
@@ -22,6 +24,48 @@ public sealed class GroupAdminActions(GroupViews groups, GroupOwnerChange ownerC
         return outcome is null
             ? new(false, "The group could not be re-checked now: it has no finished setup yet, or the tenant did not answer. Its scheduled check stays due.")
             : new(true, outcome.Summary);
+    }
+
+    /// <summary>
+    /// The group's application's Entra permissions that reach every mailbox (admins only: the fix is theirs). Empty when
+    /// there are none or they could not be read; <paramref name="problem"/> says which.
+    /// </summary>
+    public async Task<(IReadOnlyList<EntraMailGrant> Grants, string? Problem)> ListUnscopedGrantsAsync(ClaimsPrincipal user, Guid groupId, CancellationToken cancellationToken = default)
+    {
+        if (await groups.GetAuthorizedAsync(user, groupId, GroupOperations.Administer, cancellationToken) is not { } group)
+        {
+            return ([], $"Only a {PortalRoles.Admin} can remove an application's grant.");
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            return (await scope.ServiceProvider.GetRequiredService<EntraGrantRemoval>().ListAsync(group.RestrictedAppId, cancellationToken), null);
+        }
+        catch (DirectoryException ex)
+        {
+            return ([], $"The application's Entra permissions could not be read: {ex.Message}");
+        }
+    }
+
+    /// <summary>Removes the group's application's unscoped Entra mail permissions through Graph (admins only), audited.</summary>
+    public async Task<GrantRemovalResult> RemoveUnscopedGrantsAsync(ClaimsPrincipal user, Guid groupId, CancellationToken cancellationToken = default)
+    {
+        if (await groups.GetAuthorizedAsync(user, groupId, GroupOperations.Administer, cancellationToken) is not { } group)
+        {
+            return new(false, $"Only a {PortalRoles.Admin} can remove an application's grant.", []);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<EntraGrantRemoval>()
+                .RemoveAsync(group.RestrictedAppId, group.RestrictedAppDisplayName, group.Id, AuditActorClaims.FromPrincipal(user), cancellationToken);
+        }
+        catch (DirectoryException ex)
+        {
+            return new(false, $"The application's Entra permissions could not be read: {ex.Message}", []);
+        }
     }
 
     /// <summary>Starts a run that sets the owners to the names given (one per line or separated by commas or semicolons).</summary>
