@@ -50,6 +50,7 @@ public abstract class WizardTestContext : PortalComponentContext, IAsyncLifetime
         }).Build());
         Services.AddTransient(_ => _tenant.Directory);
         Services.AddTransient(_ => _tenant.Exchange);
+        Services.AddTransient(_ => _tenant.Services.GetRequiredService<Dropzone.Portal.TenantClients.Connection.ExchangePermissionPreflight>());
         Services.AddSingleton<IDbContextFactory<PortalDbContext>>(_db);
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
