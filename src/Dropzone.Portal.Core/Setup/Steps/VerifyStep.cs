@@ -9,7 +9,7 @@ namespace Dropzone.Portal.Core.Setup.Steps;
 /// then establishes the application's effective access (<see cref="EffectiveAccessCheck"/>): green only when it reads
 /// exactly the portal's groups for it.
 /// </summary>
-public sealed class VerifyStep(GroupVerifier verifier, EffectiveAccessCheck access) : ISetupStep
+public sealed class VerifyStep(GroupVerifier verifier, EffectiveAccessCheck access, RestrictionModeCatalog modes) : ISetupStep
 {
     public SetupStepKind Kind => SetupStepKind.Verify;
 
@@ -53,9 +53,12 @@ public sealed class VerifyStep(GroupVerifier verifier, EffectiveAccessCheck acce
             return new StepResult.Done(text);
         }
 
-        context.Group.VerifiedAt = context.Time.GetUtcNow();
-        Audit(context, outcome, passed: true);
-        return new StepResult.Done($"{outcome.Summary} {effective.Access.Summary}");
+        var now = context.Time.GetUtcNow();
+        context.Group.VerifiedAt = now;
+        var statement = VerificationStatement.For(modes.Get(context.Request.RestrictionMode).AccessTestName, outcome.Results.Count, now,
+            context.Options.ReverificationSchedule, now);
+        Audit(context, outcome with { Summary = $"{outcome.Summary} {statement}" }, passed: true);
+        return new StepResult.Done($"{outcome.Summary} {effective.Access.Summary} {statement}");
     }
 
     private static void Audit(SetupStepContext context, VerificationOutcome outcome, bool passed) =>
