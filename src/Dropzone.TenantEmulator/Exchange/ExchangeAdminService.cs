@@ -263,7 +263,8 @@ public sealed class ExchangeAdminService(TenantState state, TokenIssuer tokens)
                 writer.WritePropertyName("body");
                 if (IsJsonBody(answer))
                 {
-                    writer.WriteRawValue(answer.Body);
+                    // IsJsonBody has read the whole body already; the writer need not validate it a second time.
+                    writer.WriteRawValue(answer.Body, skipInputValidation: true);
                 }
                 else
                 {
