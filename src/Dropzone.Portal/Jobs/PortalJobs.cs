@@ -29,7 +29,8 @@ public static class PortalJobs
         // provider, which this host's AddHangfire points at its own logger factory only once it is resolved (until then
         // it may still be a previous, disposed host's).
         builder.Services.AddSingleton<JobStorage>(_ => CreateStorage(builder.Configuration, builder.Environment.ContentRootPath, options));
-        builder.Services.AddHangfire(configuration => configuration
+        builder.Services.AddHangfire((services, configuration) => configuration
+            .UseLogProvider(new HostLogProvider(services.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
