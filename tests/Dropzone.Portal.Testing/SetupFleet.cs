@@ -48,12 +48,16 @@ public static class SetupFleet
             }
             if (DateTime.UtcNow > deadline)
             {
-                var open = string.Join(", ", runs.Where(r => !r.IsFinished).Select(r => $"{r.Id} ({r.State}, step {r.CurrentStep}, lease {r.LeaseInstanceId})"));
+                var open = string.Join(", ", runs.Where(r => !r.IsFinished).Select(r => $"{r.Id} ({r.State}, step {r.CurrentStep} {CurrentStepState(r)}, lease {r.LeaseInstanceId}, updated {r.UpdatedAt:HH:mm:ss.fff})"));
                 throw new TimeoutException($"Runs still open after {timeout}: {open}\n{diagnostics?.Invoke()}");
             }
             await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
     }
+
+    private static string CurrentStepState(SetupRun run) => run.Steps.FirstOrDefault(s => s.Index == run.CurrentStep) is { } step
+        ? $"{step.Kind} {step.State}, next attempt {step.NextAttemptAt:HH:mm:ss.fff}, attempts {step.AttemptLog.Count}"
+        : "none";
 
     /// <summary>
     /// Attempts of one step whose time spans intersect: two workers executing the same step at once. An attempt
