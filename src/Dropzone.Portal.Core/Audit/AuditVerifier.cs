@@ -91,16 +91,20 @@ public sealed class AuditVerifier(
 
     private async Task<AuditVerificationResult> ScanAsync(PortalDbContext db, long afterSequence, string startHash, CancellationToken cancellationToken)
     {
-        if (await PortalDatabaseDialect.Of(db.Database).TryScanAuditChainAsync(db, key, afterSequence, startHash, cancellationToken) is { } scan)
+        var scan = await PortalDatabaseDialect.Of(db.Database).TryScanAuditChainAsync(db, key, afterSequence, startHash, cancellationToken)
+            ?? await ScanEntitiesAsync(db, key, afterSequence, startHash, cancellationToken);
+        return (scan.Broken ?? new AuditVerificationResult(true, 0, default)) with
         {
-            return (scan.Broken ?? new AuditVerificationResult(true, 0, default)) with
-            {
-                EntriesChecked = scan.Checked,
-                HeadSequence = scan.HeadSequence,
-                HeadHash = scan.HeadHash,
-            };
-        }
+            EntriesChecked = scan.Checked,
+            HeadSequence = scan.HeadSequence,
+            HeadHash = scan.HeadHash,
+        };
+    }
 
+    /// <summary>The walk over materialized entries: what an engine without a fast path gets, and what the fast paths must agree with.</summary>
+    internal static async Task<AuditChainScan> ScanEntitiesAsync(
+        PortalDbContext db, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken)
+    {
         var (expectedSequence, expectedPrevious) = (afterSequence + 1, startHash);
         long checkedCount = 0;
         var query = db.AuditEntries.Where(e => e.Sequence > afterSequence).OrderBy(e => e.Sequence);
@@ -108,12 +112,12 @@ public sealed class AuditVerifier(
         {
             if (Check(entry, expectedSequence, expectedPrevious, key) is { } broken)
             {
-                return broken with { EntriesChecked = checkedCount, HeadSequence = expectedSequence - 1, HeadHash = expectedPrevious };
+                return new AuditChainScan(broken, checkedCount, expectedSequence - 1, expectedPrevious);
             }
             checkedCount++;
             (expectedSequence, expectedPrevious) = (entry.Sequence + 1, entry.Hash);
         }
-        return new AuditVerificationResult(true, checkedCount, default) { HeadSequence = expectedSequence - 1, HeadHash = expectedPrevious };
+        return new AuditChainScan(null, checkedCount, expectedSequence - 1, expectedPrevious);
     }
 
     /// <summary>

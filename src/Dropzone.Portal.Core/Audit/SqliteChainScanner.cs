@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -9,7 +8,8 @@ namespace Dropzone.Portal.Core.Audit;
 /// The verifier's fast path on SQLite: steps a prepared statement and builds each entry's canonical form straight
 /// from the UTF-8 bytes SQLite holds, so no strings or entities are created. It produces exactly the bytes of
 /// <see cref="AuditChain"/> (the columns are selected in canonical order; text is stored as UTF-8, the form the
-/// canonical encoding uses), which the tests check against the entity path. About 3x faster than materializing.
+/// canonical encoding uses), which the tests check against the entity path; <see cref="AuditChainWalk"/> checks them.
+/// About 3x faster than materializing.
 /// </summary>
 internal static class SqliteChainScanner
 {
@@ -21,8 +21,7 @@ internal static class SqliteChainScanner
     private static readonly int PreviousHashColumn = AuditSchema.PreviousHashIndex;
     private static readonly AuditColumnType[] Types = [.. AuditSchema.Hashed.Select(c => c.Type)];
 
-    /// <summary>Returns the first break (or null), the number of intact entries before it, and the last link checked.</summary>
-    public static (AuditVerificationResult? Broken, long Checked, long HeadSequence, string HeadHash) Scan(
+    public static async Task<AuditChainScan> ScanAsync(
         SqliteConnection connection, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken)
     {
         var rc = raw.sqlite3_prepare_v2(connection.Handle, Sql, out var statement);
@@ -31,34 +30,21 @@ internal static class SqliteChainScanner
         {
             raw.sqlite3_bind_int64(statement, 1, afterSequence);
             var buffer = new byte[64 * 1024];
-            // One reusable MAC context: creating a context per entry costs about as much as hashing it.
-            using var mac = key.CreateMac();
-            Span<byte> expectedPrevious = stackalloc byte[64];
-            System.Text.Encoding.ASCII.GetBytes(startHash, expectedPrevious);
-            Span<byte> computed = stackalloc byte[SHA256.HashSizeInBytes];
-            Span<byte> computedHex = stackalloc byte[64];
-            var expectedSequence = afterSequence + 1;
-            long checkedCount = 0;
+            await using var walk = new AuditChainWalk(key, afterSequence, startHash);
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                if ((checkedCount & 0xFFF) == 0) cancellationToken.ThrowIfCancellationRequested();
                 var sequence = raw.sqlite3_column_int64(statement, SequenceColumn);
                 var length = Canonicalize(statement, sequence, ref buffer);
-                mac.AppendData(buffer, 0, length);
-                mac.GetHashAndReset(computed);
-                ToHex(computed, computedHex);
-                var stored = raw.sqlite3_column_blob(statement, HashColumn);
-                var previous = raw.sqlite3_column_blob(statement, PreviousHashColumn);
-                var broken = AuditVerifier.Classify(sequence, expectedSequence,
-                    hashMatches: stored.SequenceEqual(computedHex),
-                    namesPredecessor: previous.SequenceEqual(expectedPrevious));
-                if (broken is not null) return (broken, checkedCount, expectedSequence - 1, System.Text.Encoding.ASCII.GetString(expectedPrevious));
-                stored.CopyTo(expectedPrevious);
-                expectedSequence = sequence + 1;
-                checkedCount++;
+                if (!walk.Add(sequence, buffer.AsSpan(0, length),
+                    storedHash: raw.sqlite3_column_blob(statement, HashColumn), previousHash: raw.sqlite3_column_blob(statement, PreviousHashColumn)))
+                {
+                    continue;
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                if (await walk.CheckBatchAsync()) break;
             }
-            if (rc != raw.SQLITE_DONE) throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc);
-            return (null, checkedCount, expectedSequence - 1, System.Text.Encoding.ASCII.GetString(expectedPrevious));
+            if (rc is not (raw.SQLITE_DONE or raw.SQLITE_ROW)) throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc);
+            return await walk.FinishAsync();
         }
     }
 
@@ -124,15 +110,5 @@ internal static class SqliteChainScanner
             if (b is < (byte)'0' or > (byte)'9') return false;
         }
         return true;
-    }
-
-    private static void ToHex(ReadOnlySpan<byte> bytes, Span<byte> hex)
-    {
-        const string digits = "0123456789abcdef";
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            hex[2 * i] = (byte)digits[bytes[i] >> 4];
-            hex[2 * i + 1] = (byte)digits[bytes[i] & 0xF];
-        }
     }
 }

@@ -40,6 +40,22 @@ public sealed class PostgreSqlDialect : PortalDatabaseDialect
             || EF.Functions.ILike(e.Command!, pattern, "\\") || EF.Functions.ILike(e.Answer!, pattern, "\\"));
 
     internal override IAuditBatchWriter CreateAuditBatchWriter(DbContext db) => new PostgreSqlAuditCopy(db);
+
+    internal override async Task<AuditChainScan?> TryScanAuditChainAsync(
+        PortalDbContext db, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            // Off the caller's context: the rows are checked between reads and a Blazor circuit must stay responsive.
+            return await Task.Run(() => PostgreSqlChainScanner.ScanAsync(connection, key, afterSequence, startHash, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }
 
 /// <summary>

@@ -47,9 +47,7 @@ public sealed class SqliteDialect : PortalDatabaseDialect
         try
         {
             // Off the caller's thread: the scan is synchronous and a Blazor circuit must stay responsive.
-            var (broken, scanned, headSequence, headHash) = await Task.Run(
-                () => SqliteChainScanner.Scan(sqlite, key, afterSequence, startHash, cancellationToken), cancellationToken);
-            return new AuditChainScan(broken, scanned, headSequence, headHash);
+            return await Task.Run(() => SqliteChainScanner.ScanAsync(sqlite, key, afterSequence, startHash, cancellationToken), cancellationToken);
         }
         finally
         {

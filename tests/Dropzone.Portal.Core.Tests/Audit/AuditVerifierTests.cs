@@ -112,6 +112,48 @@ public sealed class AuditVerifierTests
     }
 
     [Theory, OnSqlite, OnPostgreSql]
+    public async Task Verify_BreaksAcrossSeveralBatches_FastPathAgreesWithEntityWalk(PortalDatabaseProvider provider)
+    {
+        await using var database = await AuditDatabase.CreateAsync(provider);
+        await using (var db = database.CreateDbContext())
+        {
+            // More than two of the fast path's batches, so MACs are computed on another thread while rows are read.
+            await database.Trail.AppendBatchAsync(db, Enumerable.Range(0, 5000).Select(i => new AuditEvent(AuditActions.MemberAdded, AuditActor.System)
+            {
+                Target = AuditTarget.Mailbox($"user{i}@contoso.com"),
+                Answer = i % 7 == 0 ? null : "Succeeded",
+            }));
+        }
+        await AssertScansAgreeAsync(database, null, 5000);
+        var entry2500 = (await database.EntriesAsync())[2499];
+        await AssertScansAgreeAsync(database, null, 2500, after: (2500, entry2500.Hash));
+
+        // Each tampering lies before the last, so each scan must find the new one first.
+        await database.TamperAsync("UPDATE \"AuditEntries\" SET \"Answer\" = 'forged' WHERE \"Sequence\" = 4500;");
+        await AssertScansAgreeAsync(database, (4500, AuditBreakKind.ContentEdited), 4499);
+        await database.TamperAsync("DELETE FROM \"AuditEntries\" WHERE \"Sequence\" = 3000;");
+        await AssertScansAgreeAsync(database, (3000, AuditBreakKind.EntryMissing), 2999);
+        await AssertScansAgreeAsync(database, (3000, AuditBreakKind.EntryMissing), 499, after: (2500, entry2500.Hash));
+        await database.TamperAsync("UPDATE \"AuditEntries\" SET \"PreviousHash\" = \"Hash\" WHERE \"Sequence\" = 100;");
+        await AssertScansAgreeAsync(database, (100, AuditBreakKind.Reordered), 99);
+    }
+
+    /// <summary>The engine's fast path and the walk over materialized entries give the same break, count and head.</summary>
+    private static async Task AssertScansAgreeAsync(
+        AuditDatabase database, (long Sequence, AuditBreakKind Kind)? expected, long expectedChecked, (long Sequence, string Hash)? after = null)
+    {
+        var (afterSequence, startHash) = after ?? (0, AuditChain.GenesisHash);
+        await using var db = database.CreateDbContext();
+        var fast = await PortalDatabaseDialect.Of(db.Database).TryScanAuditChainAsync(db, database.Key, afterSequence, startHash, default);
+        var entities = await AuditVerifier.ScanEntitiesAsync(db, database.Key, afterSequence, startHash, default);
+
+        Assert.NotNull(fast);
+        Assert.Equal(entities, fast);
+        Assert.Equal(expected, fast.Broken is { } broken ? (broken.BrokenAtSequence!.Value, broken.Break!.Value) : null);
+        Assert.Equal(expectedChecked, fast.Checked);
+    }
+
+    [Theory, OnSqlite, OnPostgreSql]
     public async Task VerifyAndRecord_Intact_RecordsAuditVerifiedShownAsLastResult(PortalDatabaseProvider provider)
     {
         await using var database = await AuditDatabase.CreateAsync(provider);
