@@ -138,8 +138,7 @@ internal static class PostgreSqlChainScanner
                         AuditChain.WriteUtf8(canonical, ref at, scratch[..numberLength]);
                         break;
                     case AuditColumnType.Time:
-                        var time = Time(BinaryPrimitives.ReadInt64BigEndian(Field(data, column, 8)));
-                        time.TryFormat(scratch, out var timeLength, AuditChain.TimeFormat, CultureInfo.InvariantCulture);
+                        var timeLength = AuditChain.WriteTime(Time(BinaryPrimitives.ReadInt64BigEndian(Field(data, column, 8))), scratch);
                         AuditChain.WriteUtf8(canonical, ref at, scratch[..timeLength]);
                         break;
                     default:

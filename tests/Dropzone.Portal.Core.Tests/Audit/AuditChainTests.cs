@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Dropzone.Portal.Core.Tests.Audit;
 
 public sealed class AuditChainTests
@@ -29,6 +31,20 @@ public sealed class AuditChainTests
 
         Assert.StartsWith("dropzone-audit/2\n1:7;27:2026-11-27T10:00:00.123456Z;4:User;5:oid-1;15:ada@contoso.com;3:Ada;12:Member.Added;7:mailbox;17:phish@contoso.com;-;3:g-1;9:Succeeded;", text);
         Assert.EndsWith("2:ok;-;-;-;-;-;64:" + AuditChain.GenesisHash + ";", text);
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(638_000_000_001_234_567L)]
+    [InlineData(3_155_378_975_999_999_999L)]
+    public void WriteTime_AnyTime_WritesWhatTheTimeFormatGives(long ticks)
+    {
+        var time = new DateTime(ticks, DateTimeKind.Utc);
+        Span<byte> written = stackalloc byte[32];
+
+        var length = AuditChain.WriteTime(time, written);
+
+        Assert.Equal(time.ToString(AuditChain.TimeFormat, CultureInfo.InvariantCulture), Encoding.UTF8.GetString(written[..length]));
     }
 
     [Fact]
