@@ -9,7 +9,7 @@ namespace Dropzone.Portal.Core.Audit;
 /// straight from the bytes on the wire, so no strings or entities are created. Text arrives as UTF-8 (the client
 /// encoding Npgsql sets, and the form the canonical encoding uses), the time as microseconds since 2000 UTC, which
 /// formats exactly as the timestamp Npgsql would read. The tests check the result against the entity path;
-/// <see cref="AuditChainWalk"/> checks the rows. About 3x faster than materializing.
+/// <see cref="AuditChainWalk"/> checks the rows. About 2.5x less CPU per entry than materializing.
 /// </summary>
 internal static class PostgreSqlChainScanner
 {
