@@ -115,16 +115,6 @@ public sealed class CmdletReferenceBindingTests : EmulatorHostTest
     }
 
     [Fact]
-    public async Task InvokeCommand_PreferWithSpaces_HonoursThePageSize()
-    {
-        using var response = await Host.InvokeAsync("Get-Recipient", new { ResultSize = "Unlimited" }, prefer: "odata.maxpagesize = 2; odata.continue-on-error");
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-
-        Assert.Equal(2, body["value"]!.AsArray().Count);
-        Assert.NotNull(body["@odata.nextLink"]);
-    }
-
-    [Fact]
     public async Task RecipientAdministratorRole_LacksThePolicyCmdlets_401UserIsNotAllowedToCall()
     {
         Host.State.SetExchangeRole(DemoTenant.PortalClientId, ExchangeRoles.RecipientAdministrator);

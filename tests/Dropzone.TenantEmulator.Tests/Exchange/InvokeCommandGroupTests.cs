@@ -2,6 +2,10 @@ namespace Dropzone.TenantEmulator.Tests.Exchange;
 
 public sealed class InvokeCommandGroupTests : EmulatorHostTest
 {
+    /// <summary>New-DistributionGroup with these parameters is refused with 400 naming an exception of this type.</summary>
+    private async Task AssertNewGroupRefusedAsync(object parameters, string exceptionType) =>
+        Assert.EndsWith(exceptionType, ExchangeErrorBody.ExceptionType(await Host.InvokeBadRequestAsync("New-DistributionGroup", parameters)));
+
     [Fact]
     public async Task NewDistributionGroup_Security_ReturnsMesgShape()
     {
@@ -37,9 +41,7 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     public async Task NewDistributionGroup_SameAddressTwice_400ProxyAddressExists()
     {
         await Host.NewSecurityGroupAsync("First");
-        var error = await Host.InvokeBadRequestAsync("New-DistributionGroup", new { Name = "Second", Alias = "second", PrimarySmtpAddress = "first@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
-
-        Assert.EndsWith("ProxyAddressExistsException", ExchangeErrorBody.ExceptionType(error));
+        await AssertNewGroupRefusedAsync(new { Name = "Second", Alias = "second", PrimarySmtpAddress = "first@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } }, "ProxyAddressExistsException");
     }
 
     [Fact]
@@ -58,9 +60,7 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     [Fact]
     public async Task NewDistributionGroup_SameAlias_400AlreadyExists()
     {
-        var error = await Host.InvokeBadRequestAsync("New-DistributionGroup", new { Name = "Alias clash", Alias = "pat.plain", PrimarySmtpAddress = "other@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
-
-        Assert.EndsWith("ADObjectAlreadyExistsException", ExchangeErrorBody.ExceptionType(error));
+        await AssertNewGroupRefusedAsync(new { Name = "Alias clash", Alias = "pat.plain", PrimarySmtpAddress = "other@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } }, "ADObjectAlreadyExistsException");
     }
 
     [Fact]
@@ -77,9 +77,7 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     [Fact]
     public async Task NewDistributionGroup_OpenJoinOnSecurityGroup_400()
     {
-        var error = await Host.InvokeBadRequestAsync("New-DistributionGroup", new { Name = "Open", Type = "Security", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } });
-
-        Assert.EndsWith("RecipientTaskException", ExchangeErrorBody.ExceptionType(error));
+        await AssertNewGroupRefusedAsync(new { Name = "Open", Type = "Security", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } }, "RecipientTaskException");
     }
 
     [Fact]
@@ -114,9 +112,7 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     [Fact]
     public async Task NewDistributionGroup_AddressOutsideAcceptedDomains_400()
     {
-        var error = await Host.InvokeBadRequestAsync("New-DistributionGroup", new { Name = "Foreign", PrimarySmtpAddress = "foreign@example.org", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
-
-        Assert.EndsWith("NotAcceptedDomainException", ExchangeErrorBody.ExceptionType(error));
+        await AssertNewGroupRefusedAsync(new { Name = "Foreign", PrimarySmtpAddress = "foreign@example.org", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } }, "NotAcceptedDomainException");
     }
 
     [Fact]

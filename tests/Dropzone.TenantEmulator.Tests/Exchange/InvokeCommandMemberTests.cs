@@ -175,13 +175,20 @@ public sealed class InvokeCommandMemberTests : EmulatorHostTest
         Assert.Equal(2500, seen.Count);
     }
 
+    /// <summary>Fills the scope group with 1,001 members and reads the first page; returns the group's id and the link to the second page.</summary>
+    private async Task<(Guid GroupId, string NextLink)> FirstPageOfAThousandAndOneMembersAsync()
+    {
+        var group = (await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Scope" }))["value"]![0]!;
+        var groupId = Guid.Parse(group["ExternalDirectoryObjectId"]!.GetValue<string>());
+        Host.State.ReplaceGroupMembers(groupId, Host.State.AddBulkMailboxUsers(1001));
+        var first = await Host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Scope" });
+        return (groupId, new Uri(first["@odata.nextLink"]!.GetValue<string>()).PathAndQuery);
+    }
+
     [Fact]
     public async Task NextLink_AfterExpiry_400()
     {
-        var group = (await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Scope" }))["value"]![0]!;
-        Host.State.ReplaceGroupMembers(Guid.Parse(group["ExternalDirectoryObjectId"]!.GetValue<string>()), Host.State.AddBulkMailboxUsers(1001));
-        var first = await Host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Scope" });
-        var link = new Uri(first["@odata.nextLink"]!.GetValue<string>()).PathAndQuery;
+        var (_, link) = await FirstPageOfAThousandAndOneMembersAsync();
         Host.Time.Advance(TimeSpan.FromMinutes(11));
 
         using var expired = await Host.InvokeAsync("Get-DistributionGroupMember", new { Identity = "Scope" }, path: link);
@@ -192,12 +199,9 @@ public sealed class InvokeCommandMemberTests : EmulatorHostTest
     [Fact]
     public async Task NextLink_ServesTheOutputComputedForTheFirstPage()
     {
-        var group = (await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Scope" }))["value"]![0]!;
-        Host.State.ReplaceGroupMembers(Guid.Parse(group["ExternalDirectoryObjectId"]!.GetValue<string>()), Host.State.AddBulkMailboxUsers(1001));
-        var first = await Host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Scope" });
-        var link = new Uri(first["@odata.nextLink"]!.GetValue<string>()).PathAndQuery;
+        var (groupId, link) = await FirstPageOfAThousandAndOneMembersAsync();
         // A change after the first page does not shift the pages already promised by the link.
-        Host.State.ReplaceGroupMembers(Guid.Parse(group["ExternalDirectoryObjectId"]!.GetValue<string>()), []);
+        Host.State.ReplaceGroupMembers(groupId, []);
 
         using var second = await Host.InvokeAsync("Get-DistributionGroupMember", new { Identity = "Scope" }, path: link);
         var body = JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
@@ -207,13 +211,15 @@ public sealed class InvokeCommandMemberTests : EmulatorHostTest
         Assert.Null(body["@odata.nextLink"]);
     }
 
-    [Fact]
-    public async Task PreferMaxPageSize_Smaller_PagesAtThatSize()
+    [Theory]
+    [InlineData("Get-Mailbox", "odata.maxpagesize=10", 10)]
+    [InlineData("Get-Recipient", "odata.maxpagesize = 2; odata.continue-on-error", 2)] // with spaces, as a widely used client sends it
+    public async Task PreferMaxPageSize_Smaller_PagesAtThatSize(string cmdlet, string prefer, int pageSize)
     {
-        using var response = await Host.InvokeAsync("Get-Mailbox", new { ResultSize = "Unlimited" }, prefer: "odata.maxpagesize=10");
+        using var response = await Host.InvokeAsync(cmdlet, new { ResultSize = "Unlimited" }, prefer: prefer);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
-        Assert.Equal(10, body["value"]!.AsArray().Count);
+        Assert.Equal(pageSize, body["value"]!.AsArray().Count);
         Assert.NotNull(body["@odata.nextLink"]);
     }
 
