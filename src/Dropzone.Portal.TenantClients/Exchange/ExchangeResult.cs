@@ -21,6 +21,12 @@ public sealed record ExchangeResult(
     public JsonElement? FirstRow => Rows.Count > 0 ? Rows[0] : null;
 
     /// <summary>
+    /// The service answered that it did not take the call (429 too many requests, 503 unavailable): the command did
+    /// not run, unlike a timeout or a gateway error, after which it may have run, or may be running still.
+    /// </summary>
+    public bool RefusedBeforeRunning => StatusCode is 429 or 503;
+
+    /// <summary>
     /// Requests this answer needed one after another beyond its first: further pages, or, for a part of a batch, the
     /// requests sent after the batch (its next pages, or the command resent alone). Callers that count the calls on
     /// their critical path add these.

@@ -58,7 +58,7 @@ public static class PortalSettingsValidation
     [
         (o => o.WorkerCount >= 1, "Jobs:WorkerCount must be at least 1."),
         (o => o.QueuePollInterval > TimeSpan.Zero, "Jobs:QueuePollInterval must be a positive duration such as 00:00:01."),
-        (o => o.InvisibilityTimeout > TimeSpan.Zero, "Jobs:InvisibilityTimeout must be a positive duration such as 00:05:00."),
+        (o => o.InvisibilityTimeout is null || o.InvisibilityTimeout > TimeSpan.Zero, "Jobs:InvisibilityTimeout must be a positive duration such as 00:05:00."),
     ];
 
     private static bool IsHttpUrl(string value) =>

@@ -66,8 +66,13 @@ public static class PortalJobs
                 : PortalDatabase.ResolvePostgreSqlConnectionString(configuration);
             var storageOptions = new PostgreSqlStorageOptions
             {
-                // A job whose worker died (process killed) becomes visible again after this long.
-                InvisibilityTimeout = options.InvisibilityTimeout,
+                // A live worker keeps its job's fetch time fresh (every fifth of the timeout), so the timeout bounds
+                // only how long the job of a killed instance stays invisible, not how long a job may run.
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = options.InvisibilityTimeout ?? JobsOptions.SharedInvisibilityTimeout,
+                // Hangfire's locks (the scheduler's, a job's state lock) are rows; one a killed instance held is
+                // removed once this old. Held for milliseconds by a live instance; Hangfire's default is 10 min.
+                DistributedLockTimeout = JobsOptions.SharedLockTimeout,
                 QueuePollInterval = options.QueuePollInterval,
                 // Creates or upgrades the schema under Hangfire's own lock, so instances starting together are safe.
                 PrepareSchemaIfNecessary = true,
@@ -76,7 +81,9 @@ public static class PortalJobs
         }
         return new SQLiteStorage(ResolveDatabasePath(configuration, contentRoot), new SQLiteStorageOptions
         {
-            InvisibilityTimeout = options.InvisibilityTimeout,
+            // No sliding timeout in this storage: a job is invisible for this long whether its worker lives or not,
+            // so it must outlast the longest run step (the lease, not Hangfire, keeps a step from running twice).
+            InvisibilityTimeout = options.InvisibilityTimeout ?? JobsOptions.EmbeddedInvisibilityTimeout,
             QueuePollInterval = options.QueuePollInterval,
         });
     }
@@ -137,8 +144,20 @@ public sealed class JobsOptions
     /// <summary>How often idle workers look for new jobs; small so a run starts promptly after Apply.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a job taken by a worker that died stays invisible before another worker retries it.</summary>
-    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>On SQLite: a fetched job's invisibility, whether its worker lives or died.</summary>
+    public static readonly TimeSpan EmbeddedInvisibilityTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// On PostgreSQL: how long after its instance died a fetched job is retried elsewhere. Runs the dead instance
+    /// held are taken over sooner by the instance registry; this covers a job fetched but not yet started.
+    /// </summary>
+    public static readonly TimeSpan SharedInvisibilityTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>On PostgreSQL: the age at which a Hangfire lock left by a dead instance is removed.</summary>
+    public static readonly TimeSpan SharedLockTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a job taken by a worker that died stays invisible before another worker retries it (default per storage, above).</summary>
+    public TimeSpan? InvisibilityTimeout { get; set; }
 }
 
 public static class PortalJobsDashboard

@@ -114,4 +114,23 @@ public sealed class MembershipSyncTests
         Assert.Equal(60, reconcile.Added);
         Assert.Equal(60, (await bed.GroupMembersAsync(Group)).Count);
     }
+
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task SyncAsync_BulkAnsweredUnavailable_NotTakenSoTheStepRetriesInsteadOfWaitingOutTheOperationLimit(PortalDatabaseProvider provider)
+    {
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
+        var users = await SetUpAsync(bed, 5);
+        var current = await bed.Exchange.GetMembersAsync(Group) ?? throw new InvalidOperationException("Group not found.");
+        bed.SetFaults(f => f with { UnavailableRate = 1 });
+        var calls = new TenantCallLog(bed.Exchange, bed.Directory, concurrency: 4);
+
+        var result = await MembershipSync.SyncAsync(calls, Group, users, current, 100, CancellationToken.None);
+
+        // 503: Exchange did not take the call, so nothing can still be applying; the caller retries as after any refusal.
+        Assert.False(result.MayStillBeApplying);
+        Assert.True(result.Stopped is { RefusedBeforeRunning: true, Outcome.IsTransient: true }, result.Stopped?.Outcome.ToString());
+        Assert.Equal(0, Sent(bed, "Add-DistributionGroupMember"));
+        bed.SetFaults(f => f with { UnavailableRate = 0 });
+        Assert.Single(await bed.GroupMembersAsync(Group));
+    }
 }
