@@ -6,39 +6,17 @@ namespace Dropzone.Portal.Core.Requests;
 /// so a badge on any instance moves.
 /// </summary>
 public sealed class MemberRequestEvents(IEnumerable<IInstanceEventForwarder> forwarders)
+    : InstanceEventChannel<MemberRequestChange>(forwarders)
 {
-    private readonly IInstanceEventForwarder[] _forwarders = [.. forwarders];
-
     public MemberRequestEvents()
         : this([])
     {
     }
 
-    public event Action<MemberRequestChange>? Changed;
-
-    public void Publish(MemberRequestChange change)
+    public event Action<MemberRequestChange>? Changed
     {
-        Raise(change);
-        foreach (var forwarder in _forwarders) forwarder.Forward(change);
-    }
-
-    /// <summary>Tells this instance's subscribers only (a change forwarded from another instance).</summary>
-    public void Raise(MemberRequestChange change)
-    {
-        // A subscriber that throws (a disposed circuit) must not break the action that raised the event.
-        foreach (var handler in Changed?.GetInvocationList() ?? [])
-        {
-            try
-            {
-                ((Action<MemberRequestChange>)handler)(change);
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-            catch (InvalidOperationException)
-            {
-            }
-        }
+        add => Subscribe(value);
+        remove => Unsubscribe(value);
     }
 }
 

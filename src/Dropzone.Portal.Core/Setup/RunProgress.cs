@@ -22,43 +22,18 @@ public interface IRunProgressNotifier
     void Publish(RunProgress progress);
 }
 
-public sealed class RunProgressNotifier(IEnumerable<IInstanceEventForwarder> forwarders) : IRunProgressNotifier
+public sealed class RunProgressNotifier(IEnumerable<IInstanceEventForwarder> forwarders)
+    : InstanceEventChannel<RunProgress>(forwarders), IRunProgressNotifier
 {
-    private readonly IInstanceEventForwarder[] _forwarders = [.. forwarders];
-
     public RunProgressNotifier()
         : this([])
     {
     }
 
-    public event Action<RunProgress>? Progress;
-
-    public void Publish(RunProgress progress)
+    public event Action<RunProgress>? Progress
     {
-        Raise(progress);
-        foreach (var forwarder in _forwarders) forwarder.Forward(progress);
-    }
-
-    /// <summary>Tells this instance's subscribers only (a transition forwarded from another instance).</summary>
-    public void Raise(RunProgress progress)
-    {
-        var handlers = Progress;
-        if (handlers is null)
-        {
-            return;
-        }
-
-        // One failing subscriber (a disposed circuit) must not stop the others or the run.
-        foreach (var handler in handlers.GetInvocationList().Cast<Action<RunProgress>>())
-        {
-            try
-            {
-                handler(progress);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
-            {
-            }
-        }
+        add => Subscribe(value);
+        remove => Unsubscribe(value);
     }
 }
 

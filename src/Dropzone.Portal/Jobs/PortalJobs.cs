@@ -74,6 +74,9 @@ public static class PortalJobs
                 // removed once this old. Held for milliseconds by a live instance; Hangfire's default is 10 min.
                 DistributedLockTimeout = JobsOptions.SharedLockTimeout,
                 QueuePollInterval = options.QueuePollInterval,
+                // An enqueue sends NOTIFY and idle workers on every instance LISTEN, so a run starts at once after
+                // Apply or a takeover instead of at the next poll.
+                EnableLongPolling = true,
                 // Creates or upgrades the schema under Hangfire's own lock, so instances starting together are safe.
                 PrepareSchemaIfNecessary = true,
             };

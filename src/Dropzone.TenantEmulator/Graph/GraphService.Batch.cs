@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Dropzone.TenantEmulator.Hosting;
 using Dropzone.TenantEmulator.State;
 using Microsoft.AspNetCore.WebUtilities;

@@ -1,3 +1,5 @@
+using static Dropzone.Portal.BrowserTests.Setup.WizardDriver;
+
 namespace Dropzone.Portal.BrowserTests.Setup;
 
 [Collection(PortalBrowserCollection.Name)]
@@ -9,12 +11,7 @@ public sealed class SetupWizardTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task Wizard_TwoOwnersFivePickedTwentyFromCsv_Apply_RunGrantsMembersAndDeniesAnOutsider()
     {
-        var page = await fixture.SignedInPageAsync(DemoTenant.AdminUpn, "/setup");
-        await Assertions.Expect(page.GetByTestId("wizard-next")).ToBeVisibleAsync();
-        if (await page.GetByTestId("discard-draft").CountAsync() > 0)
-        {
-            await page.GetByTestId("discard-draft").ClickAsync();
-        }
+        var page = await OpenFreshAsync(fixture);
 
         // 1. Application: the configured default (the demo tenant's Dropzone AI), looked up.
         await Assertions.Expect(Field(page, "app-client-id")).ToHaveValueAsync(DemoTenant.RestrictedAppId);
@@ -25,10 +22,7 @@ public sealed class SetupWizardTests(PortalBrowserFixture fixture)
 
         // 2. Group.
         var alias = $"wizard-{Guid.NewGuid().ToString("N")[..8]}";
-        await Field(page, "group-name").FillAsync("Dropzone mailboxes (wizard)");
-        await Field(page, "group-alias").FillAsync(alias);
-        await Field(page, "group-alias").PressAsync("Tab");
-        await Assertions.Expect(page.GetByTestId("group-address")).ToContainTextAsync($"{alias}@{DemoTenant.Domain}");
+        await FillGroupAsync(page, "Dropzone mailboxes (wizard)", alias);
         await Field(page, "group-description", "textarea").FillAsync("Mailboxes Dropzone may read");
         await PortalBrowserFixture.ScreenshotAsync(page, "wizard-2-group");
         await page.GetByTestId("wizard-next").ClickAsync();
@@ -79,18 +73,5 @@ public sealed class SetupWizardTests(PortalBrowserFixture fixture)
         await Assertions.Expect(rows.Filter(new() { HasText = $"ann.archer@{DemoTenant.Domain}" }).GetByTestId("verification-actual")).ToHaveTextAsync("Granted");
         Assert.Equal(0, await rows.Filter(new() { HasText = "Yes" }).GetByTestId("verification-actual").Filter(new() { HasNotText = "Granted" }).CountAsync());
         await PortalBrowserFixture.ScreenshotAsync(page, "setup-run-verification");
-    }
-
-    /// <summary>MudBlazor puts a test id either on the input itself or on its wrapper; both are accepted.</summary>
-    private static ILocator Field(IPage page, string testId, string element = "input") =>
-        page.Locator($"{element}[data-testid={testId}], [data-testid={testId}] {element}").First;
-
-    private static async Task PickAsync(IPage page, string picker, string displayName)
-    {
-        var box = Field(page, picker);
-        await box.FillAsync(displayName);
-        var option = page.Locator(".mud-popover-open .mud-list-item", new() { HasText = displayName }).First;
-        await option.ClickAsync();
-        await Assertions.Expect(box).ToHaveValueAsync("");
     }
 }

@@ -4,6 +4,15 @@ namespace Dropzone.Portal.BrowserTests.Setup;
 [Collection(PortalBrowserCollection.Name)]
 public sealed class WizardDraftTests(PortalBrowserFixture fixture)
 {
+    /// <summary>A draft saved at the owners step under this group name, open at its group step in one tab, and in a second tab.</summary>
+    private async Task<(IPage First, IPage Second)> OneDraftInTwoTabsAsync(string groupName)
+    {
+        var first = await WizardDriver.OpenFreshAsync(fixture);
+        await WizardDriver.ToOwnersStepAsync(first, groupName);
+        await first.GetByTestId("wizard-back").ClickAsync();
+        return (first, await WizardDriver.OpenAnotherTabAsync(first));
+    }
+
     [BrowserFact]
     public async Task ReopenedWizard_ComesBackAtTheStepTheAdminLeft()
     {
@@ -23,18 +32,11 @@ public sealed class WizardDraftTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task TwoTabsEditingOneDraft_TheLaterSaveIsRefusedWithAChoice_NeitherTabBreaks()
     {
-        var tabA = await WizardDriver.OpenFreshAsync(fixture);
-        await WizardDriver.ToOwnersStepAsync(tabA, "Phishing Triage Mailboxes");
-        await tabA.GetByTestId("wizard-back").ClickAsync();
-
-        var tabB = await tabA.Context.NewPageAsync();
-        await tabB.GotoAsync("/setup");
-        await tabB.WaitForInteractivityAsync();
+        var (tabA, tabB) = await OneDraftInTwoTabsAsync("Phishing Triage Mailboxes");
         await Assertions.Expect(WizardDriver.Field(tabB, "group-name")).ToHaveValueAsync("Phishing Triage Mailboxes");
 
         // A saves first; B, still on the values it loaded, then saves too.
-        await WizardDriver.Field(tabA, "group-description", "textarea").FillAsync("Saved by tab A");
-        await WizardDriver.Field(tabA, "group-description", "textarea").PressAsync("Tab");
+        await WizardDriver.TypeAsync(tabA, "group-description", "Saved by tab A", element: "textarea");
         await Assertions.Expect(tabA.GetByTestId("draft-conflict")).ToHaveCountAsync(0);
         await WizardDriver.Field(tabB, "group-name").FillAsync("Typed in tab B");
         await WizardDriver.Field(tabB, "group-name").PressAsync("Tab");
@@ -49,15 +51,12 @@ public sealed class WizardDraftTests(PortalBrowserFixture fixture)
         // Tab A is still live and its next save (now stale in turn) is refused the same way, not thrown.
         await WizardDriver.Field(tabB, "group-name").FillAsync("Dropzone Phishing Reports");
         await WizardDriver.Field(tabB, "group-name").PressAsync("Tab");
-        await WizardDriver.Field(tabA, "group-description", "textarea").FillAsync("Tab A again");
-        await WizardDriver.Field(tabA, "group-description", "textarea").PressAsync("Tab");
+        await WizardDriver.TypeAsync(tabA, "group-description", "Tab A again", element: "textarea");
         await Assertions.Expect(tabA.GetByTestId("draft-conflict")).ToBeVisibleAsync();
         await tabA.GetByTestId("draft-keep").ClickAsync();
         await Assertions.Expect(tabA.GetByTestId("draft-conflict")).ToHaveCountAsync(0);
 
-        var tabC = await tabA.Context.NewPageAsync();
-        await tabC.GotoAsync("/setup");
-        await tabC.WaitForInteractivityAsync();
+        var tabC = await WizardDriver.OpenAnotherTabAsync(tabA);
         // Tab A chose its own values: its whole state, not a mix of the two tabs.
         await Assertions.Expect(WizardDriver.Field(tabC, "group-name")).ToHaveValueAsync("Phishing Triage Mailboxes");
         await Assertions.Expect(WizardDriver.Field(tabC, "group-description", "textarea")).ToHaveValueAsync("Tab A again");
@@ -66,27 +65,18 @@ public sealed class WizardDraftTests(PortalBrowserFixture fixture)
     [BrowserFact]
     public async Task StaleTab_AfterTheDraftWasDiscarded_DoesNotBringItBack_EvenWhenClosedMidEdit()
     {
-        var stale = await WizardDriver.OpenFreshAsync(fixture);
-        await WizardDriver.ToOwnersStepAsync(stale, "Old draft values");
-        await stale.GetByTestId("wizard-back").ClickAsync();
-
-        var other = await stale.Context.NewPageAsync();
-        await other.GotoAsync("/setup");
-        await other.WaitForInteractivityAsync();
+        var (stale, other) = await OneDraftInTwoTabsAsync("Old draft values");
         await other.GetByTestId("discard-draft").ClickAsync();
         await Assertions.Expect(other.GetByTestId("draft-restored")).ToHaveCountAsync(0);
 
         // The stale tab saves its old values: refused, and it says so.
-        await WizardDriver.Field(stale, "group-description", "textarea").FillAsync("Typed after the discard");
-        await WizardDriver.Field(stale, "group-description", "textarea").PressAsync("Tab");
+        await WizardDriver.TypeAsync(stale, "group-description", "Typed after the discard", element: "textarea");
         await Assertions.Expect(stale.GetByTestId("draft-conflict")).ToContainTextAsync("applied or discarded");
         // Then it is closed in the middle of an edit, without a clean shutdown of its circuit.
         await WizardDriver.Field(stale, "group-name").FillAsync("Old draft values, edited");
         await stale.CloseAsync(new() { RunBeforeUnload = false });
 
-        var fresh = await other.Context.NewPageAsync();
-        await fresh.GotoAsync("/setup");
-        await fresh.WaitForInteractivityAsync();
+        var fresh = await WizardDriver.OpenAnotherTabAsync(other);
         await Assertions.Expect(fresh.GetByTestId("wizard-next")).ToBeVisibleAsync();
         await Assertions.Expect(fresh.GetByTestId("draft-restored")).ToHaveCountAsync(0);
         await fresh.GetByTestId("wizard-next").ClickAsync();

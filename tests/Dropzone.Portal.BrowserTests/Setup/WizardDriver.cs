@@ -45,6 +45,22 @@ public static class WizardDriver
         await Assertions.Expect(page.GetByTestId("group-address")).ToContainTextAsync($"{alias}@{DemoTenant.Domain}");
     }
 
+    /// <summary>A second tab of the same browser (the same signed-in admin) on the wizard, with its draft.</summary>
+    public static async Task<IPage> OpenAnotherTabAsync(IPage page)
+    {
+        var tab = await page.Context.NewPageAsync();
+        await tab.GotoAsync("/setup");
+        await tab.WaitForInteractivityAsync();
+        return tab;
+    }
+
+    /// <summary>Types the value and leaves the field, which is when the wizard takes (and saves) it.</summary>
+    public static async Task TypeAsync(IPage page, string testId, string value, string element = "input")
+    {
+        await Field(page, testId, element).FillAsync(value);
+        await Field(page, testId, element).PressAsync("Tab");
+    }
+
     /// <summary>MudBlazor puts a test id either on the input itself or on its wrapper; both are accepted.</summary>
     public static ILocator Field(IPage page, string testId, string element = "input") =>
         page.Locator($"{element}[data-testid={testId}], [data-testid={testId}] {element}").First;

@@ -23,8 +23,7 @@ public sealed class GroupOwnershipTests
     {
         await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
-        var changed = await h.Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [Riley.UserPrincipalName]));
-        Assert.True(changed.IsSuccess, changed.Outcome.ToString());
+        await h.ReplaceOwnersInExchangeAsync(Riley);
         var ownership = h.Services.GetRequiredService<GroupOwnership>();
         Assert.True(GroupOwnership.IsListedOwner(group, Owner.ObjectId)); // the copy still says Olivia
 
@@ -78,10 +77,8 @@ public sealed class GroupOwnershipTests
     {
         await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
-        var changed = await h.Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [Riley.UserPrincipalName]));
-        Assert.True(changed.IsSuccess, changed.Outcome.ToString());
-        var published = new List<MemberRequestChange>();
-        h.Events.Changed += published.Add;
+        await h.ReplaceOwnersInExchangeAsync(Riley);
+        var published = h.RecordAnnouncedChanges();
 
         var refreshed = await h.Services.GetRequiredService<GroupOwnership>().RefreshAllAsync();
 
@@ -96,8 +93,7 @@ public sealed class GroupOwnershipTests
     {
         await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
-        var published = new List<MemberRequestChange>();
-        h.Events.Changed += published.Add;
+        var published = h.RecordAnnouncedChanges();
 
         var owners = await h.Services.GetRequiredService<GroupOwnership>().RefreshAsync(group);
 

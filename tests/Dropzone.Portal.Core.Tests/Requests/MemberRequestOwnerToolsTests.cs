@@ -5,9 +5,6 @@ namespace Dropzone.Portal.Core.Tests.Requests;
 /// <summary>Direct member changes, removal, failure and retry, members paging and mail settings.</summary>
 public sealed class MemberRequestOwnerToolsTests
 {
-    private static SubmitMemberRequest AskToJoin(Guid groupId, string? mailbox = null) =>
-        new(groupId, MembershipChange.Add, mailbox, "I triage phishing reports for my team.");
-
     [Theory, OnSqlite, OnPostgreSql]
     public async Task ChangeMemberDirectlyAsync_OwnerAdds_RecordedAsDecidedByOwnerAndApplied(PortalDatabaseProvider provider)
     {
@@ -129,9 +126,7 @@ public sealed class MemberRequestOwnerToolsTests
     public async Task ApplyAsync_SameJobTwice_SecondDoesNothing(PortalDatabaseProvider provider)
     {
         await using var h = await CreateAsync(provider: provider);
-        var group = await h.CreateGroupAsync();
-        var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
-        await h.Requests.DecideAsync(As(Owner), [request.Id], RequestDecision.Approve, null);
+        var request = await h.ApprovedRequestToJoinAsync();
         var applier = h.Services.GetRequiredService<MemberRequestApplier>();
 
         await applier.ApplyAsync(request.Id);
@@ -146,9 +141,7 @@ public sealed class MemberRequestOwnerToolsTests
     public async Task ApplyAsync_MemberAddedInExchangeMeanwhile_CountsAsApplied(PortalDatabaseProvider provider)
     {
         await using var h = await CreateAsync(provider: provider);
-        var group = await h.CreateGroupAsync();
-        var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
-        await h.Requests.DecideAsync(As(Owner), [request.Id], RequestDecision.Approve, null);
+        var request = await h.ApprovedRequestToJoinAsync();
         await h.Exchange.InvokeAsync(ExchangeCommands.AddDistributionGroupMember(GroupAddress, Plain.UserPrincipalName));
 
         await h.ApplyQueuedAsync();

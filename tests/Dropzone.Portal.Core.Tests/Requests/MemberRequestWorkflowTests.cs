@@ -5,9 +5,6 @@ namespace Dropzone.Portal.Core.Tests.Requests;
 /// <summary>The request workflow end to end against the emulated tenant: Exchange is the source of truth.</summary>
 public sealed class MemberRequestWorkflowTests
 {
-    private static SubmitMemberRequest AskToJoin(Guid groupId, string? mailbox = null) =>
-        new(groupId, MembershipChange.Add, mailbox, "I triage phishing reports for my team.");
-
     [Theory, OnSqlite, OnPostgreSql]
     public async Task DecideAsync_OwnerApprovesOwnMailboxRequest_MemberPresentInEmulatorAndVerified(PortalDatabaseProvider provider)
     {
@@ -124,8 +121,7 @@ public sealed class MemberRequestWorkflowTests
         await using var h = await CreateAsync(provider: provider);
         var group = await h.CreateGroupAsync(storedOwners: [Owner]);
         var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
-        var changed = await h.Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [Riley.UserPrincipalName]));
-        Assert.True(changed.IsSuccess, changed.Outcome.ToString());
+        await h.ReplaceOwnersInExchangeAsync(Riley);
 
         var removedOwner = Assert.Single(await h.Requests.DecideAsync(As(Owner), [request.Id], RequestDecision.Approve, null));
         var newOwner = Assert.Single(await h.Requests.DecideAsync(As(Riley), [request.Id], RequestDecision.Approve, null));
@@ -325,9 +321,7 @@ public sealed class MemberRequestWorkflowTests
     public async Task SweepAsync_ApprovedButNeverApplied_QueuedAgain()
     {
         await using var h = await CreateAsync(freshTokens: true);
-        var group = await h.CreateGroupAsync();
-        var request = await h.Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
-        await h.Requests.DecideAsync(As(Owner), [request.Id], RequestDecision.Approve, null);
+        var request = await h.ApprovedRequestToJoinAsync();
         h.Queue.TryTake(out _); // the enqueue was lost (process stopped)
         h.Time.Advance(TimeSpan.FromMinutes(11));
 

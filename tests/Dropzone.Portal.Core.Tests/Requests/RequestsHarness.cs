@@ -42,6 +42,10 @@ public sealed class RequestsHarness : IAsyncDisposable
 
     public static RequestCaller As(PortalUser user, bool isAdmin = false) => new(user, isAdmin, ClientIp: "203.0.113.7");
 
+    /// <summary>A request to add a mailbox to the group (the requester's own when <paramref name="mailbox"/> is null).</summary>
+    public static SubmitMemberRequest AskToJoin(Guid groupId, string? mailbox = null) =>
+        new(groupId, MembershipChange.Add, mailbox, "I triage phishing reports for my team.");
+
     public static async Task<RequestsHarness> CreateAsync(
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, bool freshTokens = false,
         PortalDatabaseProvider provider = PortalDatabaseProvider.Sqlite)
@@ -105,6 +109,31 @@ public sealed class RequestsHarness : IAsyncDisposable
         db.ManagedGroups.Add(group);
         await db.SaveChangesAsync();
         return group;
+    }
+
+    /// <summary>Creates the group and Pat's request to join it, approved by Olivia; the apply job waits in <see cref="Queue"/>.</summary>
+    public async Task<MemberRequest> ApprovedRequestToJoinAsync()
+    {
+        var group = await CreateGroupAsync();
+        var request = await Requests.SubmitAsync(As(Plain), AskToJoin(group.Id));
+        var decided = Assert.Single(await Requests.DecideAsync(As(Owner), [request.Id], RequestDecision.Approve, null));
+        Assert.True(decided.Succeeded, decided.Message);
+        return request;
+    }
+
+    /// <summary>Sets the group's owners in Exchange to <paramref name="owners"/>, behind the portal's back.</summary>
+    public async Task ReplaceOwnersInExchangeAsync(params PortalUser[] owners)
+    {
+        var changed = await Exchange.InvokeAsync(ExchangeCommands.SetDistributionGroup(GroupAddress, managedBy: [.. owners.Select(o => o.UserPrincipalName)]));
+        Assert.True(changed.IsSuccess, changed.Outcome.ToString());
+    }
+
+    /// <summary>Collects every change <see cref="Events"/> announces from now on.</summary>
+    public List<MemberRequestChange> RecordAnnouncedChanges()
+    {
+        var announced = new List<MemberRequestChange>();
+        Events.Changed += announced.Add;
+        return announced;
     }
 
     /// <summary>Runs every queued apply job, as the Hangfire worker would.</summary>

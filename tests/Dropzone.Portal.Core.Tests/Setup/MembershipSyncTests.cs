@@ -25,6 +25,23 @@ public sealed class MembershipSyncTests
         return (await MembershipSync.SyncAsync(calls, Group, desired, current, bulkThreshold, CancellationToken.None), calls);
     }
 
+    /// <summary>
+    /// Syncs 60 new mailboxes in one bulk call that times out, Exchange applying it above <paramref name="appliedAbove"/> members
+    /// and dropping it above <paramref name="droppedAbove"/>; the sync must stop, as Exchange may still be applying it.
+    /// </summary>
+    private static async Task<(IReadOnlyList<string> Users, MembershipSyncResult Result, TenantCallLog Calls)> SyncSixtyInABulkCallThatTimesOutAsync(
+        SetupTestBed bed, int appliedAbove, int droppedAbove)
+    {
+        var users = await SetUpAsync(bed, 60);
+        bed.SetFaults(f => f with { BulkTimeoutAppliedThreshold = appliedAbove, BulkTimeoutDroppedThreshold = droppedAbove });
+
+        var (result, calls) = await SyncAsync(bed, users, 100);
+
+        Assert.True(result.BulkTimedOut);
+        Assert.True(result.MayStillBeApplying);
+        return (users, result, calls);
+    }
+
     private static int Sent(SetupTestBed bed, string cmdlet) => bed.Tenant.Calls.Count(c => c.Operation == cmdlet);
 
     [Theory, OnSqlite, OnPostgreSql]
@@ -75,16 +92,11 @@ public sealed class MembershipSyncTests
     public async Task SyncAsync_BulkTimesOutButApplied_StopsAndTheReadBackFindsItDone(PortalDatabaseProvider provider)
     {
         await using var bed = await SetupTestBed.CreateAsync(provider: provider);
-        var users = await SetUpAsync(bed, 60);
         // The emulator's measured trap, scaled down: above 50 the call times out although it was applied.
-        bed.SetFaults(f => f with { BulkTimeoutAppliedThreshold = 50, BulkTimeoutDroppedThreshold = 4000 });
-
-        var (result, calls) = await SyncAsync(bed, users, 100);
+        var (users, result, calls) = await SyncSixtyInABulkCallThatTimesOutAsync(bed, appliedAbove: 50, droppedAbove: 4000);
 
         // Nothing more is sent while Exchange may still be applying the bulk call.
-        Assert.True(result.MayStillBeApplying);
         Assert.True(result.UsedBulk);
-        Assert.True(result.BulkTimedOut);
         Assert.Equal(1, calls.Calls);
 
         // The caller's read-back, once the operation has settled: one member at a time, and here nothing is left to do.
@@ -100,12 +112,7 @@ public sealed class MembershipSyncTests
     public async Task SyncAsync_BulkTimesOutAndDropped_ReadBackFallsBackToSingleCalls(PortalDatabaseProvider provider)
     {
         await using var bed = await SetupTestBed.CreateAsync(provider: provider);
-        var users = await SetUpAsync(bed, 60);
-        bed.SetFaults(f => f with { BulkTimeoutAppliedThreshold = 30, BulkTimeoutDroppedThreshold = 50 });
-
-        var (result, _) = await SyncAsync(bed, users, 100);
-        Assert.True(result.MayStillBeApplying);
-        Assert.True(result.BulkTimedOut);
+        var (users, _, _) = await SyncSixtyInABulkCallThatTimesOutAsync(bed, appliedAbove: 30, droppedAbove: 50);
         Assert.Equal(0, Sent(bed, "Add-DistributionGroupMember"));
 
         var (reconcile, _) = await SyncAsync(bed, users, 0);

@@ -93,14 +93,21 @@ public sealed class SetupIdempotencyTests
         Assert.True(creates <= 2, $"{creates} New-DistributionGroup calls");
     }
 
-    [Theory, OnSqlite, OnPostgreSql]
-    public async Task RecheckAsync_PolicyRemovedAndMemberAddedOutsidePortal_DriftRecordedAndAudited(PortalDatabaseProvider provider)
+    /// <summary>Sets up a group of the first three demo mailboxes to its end; answers the demo mailboxes, the request and the group's id.</summary>
+    private static async Task<(IReadOnlyList<string> Mailboxes, SetupRequest Request, Guid GroupId)> SetUpFirstThreeDemoMailboxesAsync(SetupTestBed bed)
     {
-        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var mailboxes = bed.DemoMailboxes();
         var request = SetupTestBed.Request(mailboxes.Take(3).ToList());
         var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
         Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(runId));
+        return (mailboxes, request, (await bed.Reader.ListGroupsAsync()).Single().Id);
+    }
+
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task RecheckAsync_PolicyRemovedAndMemberAddedOutsidePortal_DriftRecordedAndAudited(PortalDatabaseProvider provider)
+    {
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
+        var (mailboxes, request, groupId) = await SetUpFirstThreeDemoMailboxesAsync(bed);
         var rechecker = bed.NewRechecker();
         await using (var db = bed.CreateDbContext())
         {
@@ -121,7 +128,6 @@ public sealed class SetupIdempotencyTests
         await bed.Exchange.InvokeAsync(ExchangeCommands.AddDistributionGroupMember(request.GroupAddress, mailboxes[10]));
         // Asked directly rather than at the next due time: the emulator's tokens live an hour of its (fake) time.
         bed.Clock.Advance(TimeSpan.FromMinutes(1));
-        var groupId = (await bed.Reader.ListGroupsAsync()).Single().Id;
         Assert.Equal(ManagedGroupStatus.Drifted, (await rechecker.RecheckAsync(groupId))!.Status);
 
         await using (var db = bed.CreateDbContext())
@@ -139,11 +145,7 @@ public sealed class SetupIdempotencyTests
     public async Task RecheckAsync_MemberAddedByAnAppliedRequest_IsNotDrift(PortalDatabaseProvider provider)
     {
         await using var bed = await SetupTestBed.CreateAsync(provider: provider);
-        var mailboxes = bed.DemoMailboxes();
-        var request = SetupTestBed.Request(mailboxes.Take(3).ToList());
-        var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
-        Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(runId));
-        var groupId = (await bed.Reader.ListGroupsAsync()).Single().Id;
+        var (mailboxes, request, groupId) = await SetUpFirstThreeDemoMailboxesAsync(bed);
 
         // What the approvals feature does: the member goes into Exchange and an applied request records it.
         bed.Clock.Advance(TimeSpan.FromMinutes(1));

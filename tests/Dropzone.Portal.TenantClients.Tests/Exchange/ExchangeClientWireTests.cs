@@ -9,6 +9,19 @@ public class ExchangeClientWireTests
 
     private static HttpResponseMessage Status(int status) => StubTenant.Json((HttpStatusCode)status, """{"error":{"code":"x","message":"fault"}}""");
 
+    /// <summary>Answers the first call 429 with the Retry-After given (read when it is sent), every later call 200.</summary>
+    private static Func<SeenRequest, int, HttpResponseMessage> ThrottledOnceThenOk(Func<RetryConditionHeaderValue> retryAfter) => (_, n) =>
+    {
+        if (n > 1)
+        {
+            return StubTenant.Ok();
+        }
+
+        var throttled = Status(429);
+        throttled.Headers.RetryAfter = retryAfter();
+        return throttled;
+    };
+
     [Fact]
     public async Task InvokeAsync_AnyCommand_SendsTheModulesHeadersAndBody()
     {
@@ -82,17 +95,7 @@ public class ExchangeClientWireTests
     [Fact]
     public async Task InvokeAsync_429WithRetryAfterSeconds_WaitsThatLongThenSucceeds()
     {
-        using var tenant = StubTenant.Create((_, n) =>
-        {
-            if (n > 1)
-            {
-                return StubTenant.Ok();
-            }
-
-            var throttled = Status(429);
-            throttled.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
-            return throttled;
-        });
+        using var tenant = StubTenant.Create(ThrottledOnceThenOk(() => new(TimeSpan.FromSeconds(7))));
 
         var result = await tenant.Exchange.InvokeAsync(ExchangeCommands.GetMailbox("m"));
 
@@ -105,17 +108,7 @@ public class ExchangeClientWireTests
     public async Task InvokeAsync_429WithRetryAfterDate_WaitsUntilThatTime()
     {
         StubTenant? self = null;
-        using var tenant = StubTenant.Create((_, n) =>
-        {
-            if (n > 1)
-            {
-                return StubTenant.Ok();
-            }
-
-            var throttled = Status(429);
-            throttled.Headers.RetryAfter = new RetryConditionHeaderValue(self!.Time.GetUtcNow().AddSeconds(20));
-            return throttled;
-        });
+        using var tenant = StubTenant.Create(ThrottledOnceThenOk(() => new(self!.Time.GetUtcNow().AddSeconds(20))));
         self = tenant;
 
         var result = await tenant.Exchange.InvokeAsync(ExchangeCommands.GetMailbox("m"));
@@ -127,17 +120,7 @@ public class ExchangeClientWireTests
     [Fact]
     public async Task InvokeAsync_RetryAfterBeyondCap_IsCut()
     {
-        using var tenant = StubTenant.Create((_, n) =>
-        {
-            if (n > 1)
-            {
-                return StubTenant.Ok();
-            }
-
-            var throttled = Status(429);
-            throttled.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromHours(3));
-            return throttled;
-        }, new Dictionary<string, string?> { ["TenantClients:MaxRetryAfter"] = "00:00:25" });
+        using var tenant = StubTenant.Create(ThrottledOnceThenOk(() => new(TimeSpan.FromHours(3))), new Dictionary<string, string?> { ["TenantClients:MaxRetryAfter"] = "00:00:25" });
 
         await tenant.Exchange.InvokeAsync(ExchangeCommands.GetMailbox("m"));
 

@@ -99,6 +99,18 @@ public sealed class AuditPageTests : BunitContext, IAsyncLifetime
     }
 
     [Theory, OnSqlite, OnPostgreSql]
+    public void Navigate_ToRunOnTheSamePage_ListsOnlyThatRunsEntries(PortalDatabaseProvider provider)
+    {
+        var page = RenderPage(provider);
+
+        // What an entry's run link does: the same page, another query string.
+        page.InvokeAsync(() => Services.GetRequiredService<NavigationManager>().NavigateTo("/audit?run=run-1"));
+
+        page.WaitForAssertion(() => Assert.Equal("10 entries", page.Find("[data-testid=audit-count]").TextContent), Patience);
+        page.WaitForAssertion(() => Assert.Equal(Enumerable.Range(11, 10).Reverse().Select(i => i.ToString()), Sequences(page)), Patience);
+    }
+
+    [Theory, OnSqlite, OnPostgreSql]
     public void Apply_GroupAndText_FiltersGridAndExportLinks(PortalDatabaseProvider provider)
     {
         var page = RenderPage(provider);

@@ -11,11 +11,25 @@ public sealed class EmulatorControlAccessTests
 {
     private const string State = "/_emulator/_control/state";
     private const string Faults = "/_emulator/_control/faults";
+    private const string AnotherMachine = "203.0.113.9";
+    private const string Loopback = "127.0.0.1";
+
+    private static PortalApplicationFactory PortalCalledFrom(string clientAddress) =>
+        new PortalApplicationFactory().WithTestServices(RemoteClient.From(clientAddress));
+
+    /// <summary>The user, signed in from another machine, asks for the tenant's state; returns the answer.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> StateFromAnotherMachineAsync(string userPrincipalName)
+    {
+        await using var factory = PortalCalledFrom(AnotherMachine);
+        using var user = await factory.SignInAsync(userPrincipalName);
+        using var state = await user.GetAsync(State);
+        return (state.StatusCode, await state.Content.ReadAsStringAsync());
+    }
 
     [Fact]
     public async Task State_AnonymousFromAnotherMachine_Refused()
     {
-        await using var factory = new PortalApplicationFactory().WithTestServices(RemoteClient.From("203.0.113.9"));
+        await using var factory = PortalCalledFrom(AnotherMachine);
         using var client = factory.CreateAnonymousClient();
 
         using var state = await client.GetAsync(State);
@@ -29,30 +43,24 @@ public sealed class EmulatorControlAccessTests
     [Fact]
     public async Task State_PlainUserFromAnotherMachine_Refused()
     {
-        await using var factory = new PortalApplicationFactory().WithTestServices(RemoteClient.From("203.0.113.9"));
-        using var user = await factory.SignInAsync(DemoTenant.PlainUserUpn);
+        var (status, _) = await StateFromAnotherMachineAsync(DemoTenant.PlainUserUpn);
 
-        using var state = await user.GetAsync(State);
-
-        Assert.Equal(HttpStatusCode.Forbidden, state.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
     }
 
     [Fact]
     public async Task State_PortalAdminFromAnotherMachine_Answered()
     {
-        await using var factory = new PortalApplicationFactory().WithTestServices(RemoteClient.From("203.0.113.9"));
-        using var admin = await factory.SignInAsync(DemoTenant.AdminUpn);
+        var (status, body) = await StateFromAnotherMachineAsync(DemoTenant.AdminUpn);
 
-        using var state = await admin.GetAsync(State);
-
-        Assert.Equal(HttpStatusCode.OK, state.StatusCode);
-        Assert.Equal(DemoTenant.TenantId, (await state.Content.ReadFromJsonAsync<JsonObject>())!["tenantId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(DemoTenant.TenantId, JsonNode.Parse(body)!["tenantId"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task State_FromLoopback_Answered()
     {
-        await using var factory = new PortalApplicationFactory().WithTestServices(RemoteClient.From("127.0.0.1"));
+        await using var factory = PortalCalledFrom(Loopback);
         using var client = factory.CreateAnonymousClient();
 
         using var state = await client.GetAsync(State);
@@ -66,7 +74,7 @@ public sealed class EmulatorControlAccessTests
     [InlineData("Origin", "https://attacker.example")]
     public async Task Post_CrossSiteFromLoopback_RefusedAndNothingChanged(string header, string value)
     {
-        await using var factory = new PortalApplicationFactory().WithTestServices(RemoteClient.From("127.0.0.1"));
+        await using var factory = PortalCalledFrom(Loopback);
         using var client = factory.CreateAnonymousClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, Faults) { Content = JsonContent.Create(new { throttleRate = 1.0 }) };
         request.Headers.Add(header, value);
@@ -81,7 +89,7 @@ public sealed class EmulatorControlAccessTests
     [Fact]
     public async Task Post_SameOrigin_Accepted()
     {
-        await using var factory = new PortalApplicationFactory().WithTestServices(RemoteClient.From("127.0.0.1"));
+        await using var factory = PortalCalledFrom(Loopback);
         using var client = factory.CreateAnonymousClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, Faults) { Content = JsonContent.Create(new { latencyMs = 5 }) };
         request.Headers.Add("Origin", client.BaseAddress!.GetLeftPart(UriPartial.Authority));

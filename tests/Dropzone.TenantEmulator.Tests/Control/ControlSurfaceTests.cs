@@ -91,26 +91,17 @@ public sealed class ControlSurfaceTests : EmulatorHostTest
         Assert.Matches("(DCOverloaded|ServerInMM|SuitabilityDirectory|ADServerSettingsChanged|StorageTransient|ServerBusy|Transient)Exception$", type);
     }
 
-    [Fact]
-    public async Task Faults_UnavailableRateOne_503()
+    [Theory]
+    [InlineData("unavailableRate", HttpStatusCode.ServiceUnavailable)]
+    [InlineData("timeoutRate", HttpStatusCode.GatewayTimeout)]
+    public async Task Faults_RateOne_EveryCallAnswersTheFaultsStatus(string rate, HttpStatusCode expected)
     {
         var token = await Host.AppTokenAsync();
-        await SetFaultsAsync(new { unavailableRate = 1.0 });
+        await SetFaultsAsync(new Dictionary<string, double> { [rate] = 1.0 });
 
         using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task Faults_TimeoutRateOne_504()
-    {
-        var token = await Host.AppTokenAsync();
-        await SetFaultsAsync(new { timeoutRate = 1.0 });
-
-        using var response = await Host.InvokeAsync("Get-AcceptedDomain", token: token);
-
-        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]

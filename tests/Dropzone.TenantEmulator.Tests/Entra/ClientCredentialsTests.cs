@@ -2,8 +2,18 @@ namespace Dropzone.TenantEmulator.Tests.Entra;
 
 public sealed class ClientCredentialsTests : EmulatorHostTest
 {
-    private Task<HttpResponseMessage> RequestAsync(Dictionary<string, string> form) =>
-        Host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(form));
+    /// <summary>Posts a token request as a client would, by default the portal's client-credentials request with its secret.</summary>
+    private Task<HttpResponseMessage> RequestAsync(string? scope, string clientId = DemoTenant.PortalClientId, string secret = DemoTenant.PortalClientSecret,
+        string grantType = "client_credentials")
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = grantType, ["client_id"] = clientId, ["client_secret"] = secret };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+
+        return Host.Client.PostAsync(EmulatorHost.Token, new FormUrlEncodedContent(form));
+    }
 
     [Fact]
     public async Task Token_ExchangeScopeWithSecret_AppTokenWithManageAsAppRole()
@@ -35,13 +45,7 @@ public sealed class ClientCredentialsTests : EmulatorHostTest
     [Fact]
     public async Task Token_ResponseShape_HasExpiresAndBearerType()
     {
-        using var response = await RequestAsync(new()
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["scope"] = "https://outlook.office365.com/.default",
-        });
+        using var response = await RequestAsync("https://outlook.office365.com/.default");
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Equal("Bearer", body!["token_type"]!.GetValue<string>());
@@ -53,13 +57,7 @@ public sealed class ClientCredentialsTests : EmulatorHostTest
     [Fact]
     public async Task Token_WrongSecret_401InvalidClient()
     {
-        using var response = await RequestAsync(new()
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = "wrong",
-            ["scope"] = "https://outlook.office365.com/.default",
-        });
+        using var response = await RequestAsync("https://outlook.office365.com/.default", secret: "wrong");
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -85,13 +83,7 @@ public sealed class ClientCredentialsTests : EmulatorHostTest
     [Fact]
     public async Task Token_UnknownClient_400UnauthorizedClient()
     {
-        using var response = await RequestAsync(new()
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = Guid.Empty.ToString(),
-            ["client_secret"] = "x",
-            ["scope"] = "https://graph.microsoft.com/.default",
-        });
+        using var response = await RequestAsync("https://graph.microsoft.com/.default", clientId: Guid.Empty.ToString(), secret: "x");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("AADSTS700016", await response.Content.ReadAsStringAsync());
@@ -100,13 +92,7 @@ public sealed class ClientCredentialsTests : EmulatorHostTest
     [Fact]
     public async Task Token_ScopeWithoutDefaultSuffix_400InvalidScope()
     {
-        using var response = await RequestAsync(new()
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["scope"] = "https://graph.microsoft.com/User.Read.All",
-        });
+        using var response = await RequestAsync("https://graph.microsoft.com/User.Read.All");
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -116,13 +102,7 @@ public sealed class ClientCredentialsTests : EmulatorHostTest
     [Fact]
     public async Task Token_UnknownResource_400InvalidResource()
     {
-        using var response = await RequestAsync(new()
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = DemoTenant.PortalClientSecret,
-            ["scope"] = "https://unknown.example/.default",
-        });
+        using var response = await RequestAsync("https://unknown.example/.default");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("AADSTS500011", await response.Content.ReadAsStringAsync());
@@ -131,12 +111,7 @@ public sealed class ClientCredentialsTests : EmulatorHostTest
     [Fact]
     public async Task Token_UnsupportedGrant_400()
     {
-        using var response = await RequestAsync(new()
-        {
-            ["grant_type"] = "password",
-            ["client_id"] = DemoTenant.PortalClientId,
-            ["client_secret"] = DemoTenant.PortalClientSecret,
-        });
+        using var response = await RequestAsync(scope: null, grantType: "password");
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 
         Assert.Equal("unsupported_grant_type", body!["error"]!.GetValue<string>());

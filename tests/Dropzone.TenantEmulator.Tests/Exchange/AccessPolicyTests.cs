@@ -1,24 +1,20 @@
 namespace Dropzone.TenantEmulator.Tests.Exchange;
 
-public sealed class AccessPolicyTests : IAsyncLifetime
+public sealed class AccessPolicyTests : EmulatorHostTest
 {
     private const string Group = "dropzonemailboxes@contoso.example";
-    private EmulatorHost _host = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task ArrangeAsync()
     {
-        _host = await EmulatorHost.StartAsync();
-        await _host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
+        await Host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
     }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     private Task NewPolicyAsync(string accessRight, string scope = Group) =>
-        _host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = scope, AccessRight = accessRight, Description = "Dropzone" });
+        Host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = scope, AccessRight = accessRight, Description = "Dropzone" });
 
     private async Task<string> TestAsync(string mailbox)
     {
-        var body = await _host.InvokeOkAsync("Test-ApplicationAccessPolicy", new { Identity = mailbox, AppId = DemoTenant.RestrictedAppId });
+        var body = await Host.InvokeOkAsync("Test-ApplicationAccessPolicy", new { Identity = mailbox, AppId = DemoTenant.RestrictedAppId });
         return body["value"]![0]!["AccessCheckResult"]!.GetValue<string>();
     }
 
@@ -28,13 +24,15 @@ public sealed class AccessPolicyTests : IAsyncLifetime
         Assert.Equal("Granted", await TestAsync(DemoTenant.AdminUpn));
     }
 
-    [Fact]
-    public async Task TestApplicationAccessPolicy_Restrict_GrantsOnlyScope()
+    [Theory]
+    [InlineData("RestrictAccess", "Granted", "Denied")] // restrict: grants only the scope
+    [InlineData("DenyAccess", "Denied", "Granted")] // deny only: everyone else granted
+    public async Task TestApplicationAccessPolicy_PolicyOnTheGroup_AnswersForMemberAndOutsider(string accessRight, string member, string outsider)
     {
-        await NewPolicyAsync("RestrictAccess");
+        await NewPolicyAsync(accessRight);
 
-        Assert.Equal("Granted", await TestAsync(DemoTenant.PhishingReportMailbox));
-        Assert.Equal("Denied", await TestAsync(DemoTenant.AdminUpn));
+        Assert.Equal(member, await TestAsync(DemoTenant.PhishingReportMailbox));
+        Assert.Equal(outsider, await TestAsync(DemoTenant.AdminUpn));
     }
 
     [Fact]
@@ -47,18 +45,9 @@ public sealed class AccessPolicyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TestApplicationAccessPolicy_DenyOnly_OthersGranted()
-    {
-        await NewPolicyAsync("DenyAccess");
-
-        Assert.Equal("Denied", await TestAsync(DemoTenant.PhishingReportMailbox));
-        Assert.Equal("Granted", await TestAsync(DemoTenant.AdminUpn));
-    }
-
-    [Fact]
     public async Task TestApplicationAccessPolicy_ResultShape()
     {
-        var row = (await _host.InvokeOkAsync("Test-ApplicationAccessPolicy", new { Identity = DemoTenant.PhishingReportMailbox, AppId = DemoTenant.RestrictedAppId }))["value"]![0]!;
+        var row = (await Host.InvokeOkAsync("Test-ApplicationAccessPolicy", new { Identity = DemoTenant.PhishingReportMailbox, AppId = DemoTenant.RestrictedAppId }))["value"]![0]!;
 
         Assert.Equal(DemoTenant.RestrictedAppId, row["AppId"]!.GetValue<string>());
         Assert.Equal("phishing-reports", row["Mailbox"]!.GetValue<string>());
@@ -70,11 +59,11 @@ public sealed class AccessPolicyTests : IAsyncLifetime
     public async Task TestApplicationAccessPolicy_DuringGraphEnforcementDelay_ReflectsTheChangeAtOnce()
     {
         // Microsoft: Test-ApplicationAccessPolicy shows the new result at once; Graph may keep the old one for an hour or more.
-        _host.State.SetFaults(_host.State.Faults with { GraphEnforcementDelay = TimeSpan.FromMinutes(30) });
+        Host.State.SetFaults(Host.State.Faults with { GraphEnforcementDelay = TimeSpan.FromMinutes(30) });
         await NewPolicyAsync("RestrictAccess");
 
         var before = await TestAsync(DemoTenant.AdminUpn);
-        _host.Time.Advance(TimeSpan.FromMinutes(31));
+        Host.Time.Advance(TimeSpan.FromMinutes(31));
         var after = await TestAsync(DemoTenant.AdminUpn);
 
         Assert.Equal("Denied", before);
@@ -84,7 +73,7 @@ public sealed class AccessPolicyTests : IAsyncLifetime
     [Fact]
     public async Task NewApplicationAccessPolicy_Output_HasDocumentedFieldsAndIdentityForm()
     {
-        var body = await _host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = Group, AccessRight = "RestrictAccess", Description = "d" });
+        var body = await Host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = Group, AccessRight = "RestrictAccess", Description = "d" });
         var row = body["value"]![0]!;
 
         Assert.Matches($@"^{DemoTenant.TenantId}\\{DemoTenant.RestrictedAppId}:S-1-5-21-[0-9-]+;[0-9a-f-]{{36}}$", row["Identity"]!.GetValue<string>());
@@ -98,17 +87,13 @@ public sealed class AccessPolicyTests : IAsyncLifetime
     [Fact]
     public async Task NewApplicationAccessPolicy_ScopeIsDistributionList_400()
     {
-        using var response = await _host.InvokeAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = DemoTenant.AllStaffDistributionList, AccessRight = "RestrictAccess" });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await Host.InvokeBadRequestAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = DemoTenant.AllStaffDistributionList, AccessRight = "RestrictAccess" });
     }
 
     [Fact]
     public async Task NewApplicationAccessPolicy_BadAccessRight_400()
     {
-        using var response = await _host.InvokeAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = Group, AccessRight = "AllowAccess" });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await Host.InvokeBadRequestAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = Group, AccessRight = "AllowAccess" });
     }
 
     [Fact]
@@ -116,7 +101,7 @@ public sealed class AccessPolicyTests : IAsyncLifetime
     {
         await NewPolicyAsync("RestrictAccess");
 
-        using var response = await _host.InvokeAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = Group, AccessRight = "RestrictAccess" });
+        using var response = await Host.InvokeAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = Group, AccessRight = "RestrictAccess" });
 
         Assert.EndsWith("ADObjectAlreadyExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
     }
@@ -125,10 +110,10 @@ public sealed class AccessPolicyTests : IAsyncLifetime
     public async Task SetApplicationAccessPolicy_Description_Changed()
     {
         await NewPolicyAsync("RestrictAccess");
-        var identity = (await _host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]![0]!["Identity"]!.GetValue<string>();
+        var identity = (await Host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]![0]!["Identity"]!.GetValue<string>();
 
-        await _host.InvokeOkAsync("Set-ApplicationAccessPolicy", new { Identity = identity, Description = "changed" });
-        var after = await _host.InvokeOkAsync("Get-ApplicationAccessPolicy", new { Identity = identity });
+        await Host.InvokeOkAsync("Set-ApplicationAccessPolicy", new { Identity = identity, Description = "changed" });
+        var after = await Host.InvokeOkAsync("Get-ApplicationAccessPolicy", new { Identity = identity });
 
         Assert.Equal("changed", after["value"]![0]!["Description"]!.GetValue<string>());
     }
@@ -137,33 +122,32 @@ public sealed class AccessPolicyTests : IAsyncLifetime
     public async Task SetApplicationAccessPolicy_AccessRight_400UnknownParameter()
     {
         await NewPolicyAsync("RestrictAccess");
-        var identity = (await _host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]![0]!["Identity"]!.GetValue<string>();
+        var identity = (await Host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]![0]!["Identity"]!.GetValue<string>();
 
-        using var response = await _host.InvokeAsync("Set-ApplicationAccessPolicy", new { Identity = identity, AccessRight = "DenyAccess" });
+        var error = await Host.InvokeBadRequestAsync("Set-ApplicationAccessPolicy", new { Identity = identity, AccessRight = "DenyAccess" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("System.Management.Automation.ParameterBindingException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+        Assert.Equal("System.Management.Automation.ParameterBindingException", ExchangeErrorBody.ExceptionType(error));
     }
 
     [Fact]
     public async Task RemoveApplicationAccessPolicy_ThenTest_GrantedAgain()
     {
         await NewPolicyAsync("RestrictAccess");
-        var identity = (await _host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]![0]!["Identity"]!.GetValue<string>();
+        var identity = (await Host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]![0]!["Identity"]!.GetValue<string>();
 
-        await _host.InvokeOkAsync("Remove-ApplicationAccessPolicy", new { Identity = identity, Confirm = false });
+        await Host.InvokeOkAsync("Remove-ApplicationAccessPolicy", new { Identity = identity, Confirm = false });
 
         Assert.Equal("Granted", await TestAsync(DemoTenant.AdminUpn));
-        Assert.Empty((await _host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]!.AsArray());
+        Assert.Empty((await Host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]!.AsArray());
     }
 
     [Fact]
     public async Task GetApplicationAccessPolicy_ScopeGroupRemoved_PolicyKeptButInvalid()
     {
         await NewPolicyAsync("RestrictAccess");
-        await _host.InvokeOkAsync("Remove-DistributionGroup", new { Identity = Group, BypassSecurityGroupManagerCheck = true, Confirm = false });
+        await Host.InvokeOkAsync("Remove-DistributionGroup", new { Identity = Group, BypassSecurityGroupManagerCheck = true, Confirm = false });
 
-        var policy = (await _host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]!.AsArray().Single()!;
+        var policy = (await Host.InvokeOkAsync("Get-ApplicationAccessPolicy"))["value"]!.AsArray().Single()!;
 
         Assert.False(policy["IsValid"]!.GetValue<bool>());
         Assert.Equal("Dropzone Mailboxes", policy["ScopeName"]!.GetValue<string>());
@@ -173,7 +157,7 @@ public sealed class AccessPolicyTests : IAsyncLifetime
     [Fact]
     public async Task RemoveApplicationAccessPolicy_Unknown_404()
     {
-        using var response = await _host.InvokeAsync("Remove-ApplicationAccessPolicy", new { Identity = "nope", Confirm = false });
+        using var response = await Host.InvokeAsync("Remove-ApplicationAccessPolicy", new { Identity = "nope", Confirm = false });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

@@ -2,6 +2,10 @@ namespace Dropzone.TenantEmulator.Tests.Exchange;
 
 public sealed class InvokeCommandGroupTests : EmulatorHostTest
 {
+    /// <summary>New-DistributionGroup with these parameters is refused with 400 naming an exception of this type.</summary>
+    private async Task AssertNewGroupRefusedAsync(object parameters, string exceptionType) =>
+        Assert.EndsWith(exceptionType, ExchangeErrorBody.ExceptionType(await Host.InvokeBadRequestAsync("New-DistributionGroup", parameters)));
+
     [Fact]
     public async Task NewDistributionGroup_Security_ReturnsMesgShape()
     {
@@ -37,20 +41,16 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     public async Task NewDistributionGroup_SameAddressTwice_400ProxyAddressExists()
     {
         await Host.NewSecurityGroupAsync("First");
-        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Second", Alias = "second", PrimarySmtpAddress = "first@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.EndsWith("ProxyAddressExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+        await AssertNewGroupRefusedAsync(new { Name = "Second", Alias = "second", PrimarySmtpAddress = "first@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } }, "ProxyAddressExistsException");
     }
 
     [Fact]
     public async Task NewDistributionGroup_SameName_400AlreadyExistsWithErrIdDetails()
     {
         await Host.NewSecurityGroupAsync("Twice");
-        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Twice", Alias = "twice2", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
+        var body = await Host.InvokeBadRequestAsync("New-DistributionGroup", new { Name = "Twice", Alias = "twice2", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        var error = JsonNode.Parse(body)!["error"]!;
         var detail = error["details"]![0]!["message"]!.GetValue<string>();
         // Exchange's short error id form, e.g. "Ex6F9304|Microsoft.Exchange...Exception|text" (timmcmic/DLConversionV2#130).
         Assert.Matches(@"^Ex[0-9A-F]{6}\|Microsoft\.Exchange\.Data\.Directory\.ADObjectAlreadyExistsException\|", detail);
@@ -60,10 +60,7 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     [Fact]
     public async Task NewDistributionGroup_SameAlias_400AlreadyExists()
     {
-        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Alias clash", Alias = "pat.plain", PrimarySmtpAddress = "other@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.EndsWith("ADObjectAlreadyExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+        await AssertNewGroupRefusedAsync(new { Name = "Alias clash", Alias = "pat.plain", PrimarySmtpAddress = "other@contoso.example", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } }, "ADObjectAlreadyExistsException");
     }
 
     [Fact]
@@ -80,10 +77,7 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     [Fact]
     public async Task NewDistributionGroup_OpenJoinOnSecurityGroup_400()
     {
-        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Open", Type = "Security", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.EndsWith("RecipientTaskException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+        await AssertNewGroupRefusedAsync(new { Name = "Open", Type = "Security", MemberJoinRestriction = "Open", ManagedBy = new[] { DemoTenant.OwnerUpn } }, "RecipientTaskException");
     }
 
     [Fact]
@@ -98,10 +92,9 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     [Fact]
     public async Task NewDistributionGroup_OwnerWithoutMailbox_400RecipientTask()
     {
-        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Bad owner", Type = "Security", ManagedBy = new[] { DemoTenant.UnlicensedUserUpn } });
+        var body = await Host.InvokeBadRequestAsync("New-DistributionGroup", new { Name = "Bad owner", Type = "Security", ManagedBy = new[] { DemoTenant.UnlicensedUserUpn } });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        var error = JsonNode.Parse(body)!["error"]!;
         // The JSON-string details form: {"Message":...,"TypeName":...}.
         var detail = JsonNode.Parse(error["details"]![0]!["message"]!.GetValue<string>())!;
         Assert.EndsWith("RecipientTaskException", detail["TypeName"]!.GetValue<string>());
@@ -119,18 +112,13 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     [Fact]
     public async Task NewDistributionGroup_AddressOutsideAcceptedDomains_400()
     {
-        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = "Foreign", PrimarySmtpAddress = "foreign@example.org", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.EndsWith("NotAcceptedDomainException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+        await AssertNewGroupRefusedAsync(new { Name = "Foreign", PrimarySmtpAddress = "foreign@example.org", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } }, "NotAcceptedDomainException");
     }
 
     [Fact]
     public async Task NewDistributionGroup_NameLongerThan64_400()
     {
-        using var response = await Host.InvokeAsync("New-DistributionGroup", new { Name = new string('n', 65), Alias = "long", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await Host.InvokeBadRequestAsync("New-DistributionGroup", new { Name = new string('n', 65), Alias = "long", Type = "Security", ManagedBy = new[] { DemoTenant.OwnerUpn } });
     }
 
     [Fact]
@@ -185,10 +173,9 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     {
         await Host.NewSecurityGroupAsync("Guarded");
 
-        using var response = await Host.InvokeAsync("Set-DistributionGroup", new { Identity = "Guarded", ManagedBy = new[] { DemoTenant.AdminUpn } });
+        var error = await Host.InvokeBadRequestAsync("Set-DistributionGroup", new { Identity = "Guarded", ManagedBy = new[] { DemoTenant.AdminUpn } });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("not in the current organization", await response.Content.ReadAsStringAsync());
+        Assert.Contains("not in the current organization", error);
     }
 
     [Fact]
@@ -222,10 +209,9 @@ public sealed class InvokeCommandGroupTests : EmulatorHostTest
     {
         await Host.NewSecurityGroupAsync("Clash");
 
-        using var response = await Host.InvokeAsync("Set-DistributionGroup", new { Identity = "Clash", PrimarySmtpAddress = DemoTenant.AdminUpn, BypassSecurityGroupManagerCheck = true });
+        var error = await Host.InvokeBadRequestAsync("Set-DistributionGroup", new { Identity = "Clash", PrimarySmtpAddress = DemoTenant.AdminUpn, BypassSecurityGroupManagerCheck = true });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.EndsWith("ProxyAddressExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
+        Assert.EndsWith("ProxyAddressExistsException", ExchangeErrorBody.ExceptionType(error));
     }
 
     [Fact]

@@ -1,28 +1,24 @@
 namespace Dropzone.TenantEmulator.Tests.Exchange;
 
-public sealed class RbacForApplicationsTests : IAsyncLifetime
+public sealed class RbacForApplicationsTests : EmulatorHostTest
 {
-    private EmulatorHost _host = null!;
     private string _groupDn = "";
 
-    public async Task InitializeAsync()
+    protected override async Task ArrangeAsync()
     {
-        _host = await EmulatorHost.StartAsync();
-        var group = await _host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
+        var group = await Host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
         _groupDn = group["value"]![0]!["DistinguishedName"]!.GetValue<string>();
     }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     private async Task SetUpAsync()
     {
-        await _host.InvokeOkAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedServicePrincipalId, DisplayName = "Dropzone AI" });
-        await _host.InvokeOkAsync("New-ManagementScope", new { Name = "Dropzone scope", RecipientRestrictionFilter = $"MemberOfGroup -eq '{_groupDn}'" });
-        await _host.InvokeOkAsync("New-ManagementRoleAssignment", new { Name = "Dropzone Mail.Read", Role = "Application Mail.Read", App = DemoTenant.RestrictedServicePrincipalId, CustomResourceScope = "Dropzone scope" });
+        await Host.InvokeOkAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedServicePrincipalId, DisplayName = "Dropzone AI" });
+        await Host.InvokeOkAsync("New-ManagementScope", new { Name = "Dropzone scope", RecipientRestrictionFilter = $"MemberOfGroup -eq '{_groupDn}'" });
+        await Host.InvokeOkAsync("New-ManagementRoleAssignment", new { Name = "Dropzone Mail.Read", Role = "Application Mail.Read", App = DemoTenant.RestrictedServicePrincipalId, CustomResourceScope = "Dropzone scope" });
     }
 
     private async Task<JsonNode> AuthorizationAsync(string mailbox) =>
-        (await _host.InvokeOkAsync("Test-ServicePrincipalAuthorization", new { Identity = DemoTenant.RestrictedServicePrincipalId, Resource = mailbox }))["value"]![0]!;
+        (await Host.InvokeOkAsync("Test-ServicePrincipalAuthorization", new { Identity = DemoTenant.RestrictedServicePrincipalId, Resource = mailbox }))["value"]![0]!;
 
     [Fact]
     public async Task TestServicePrincipalAuthorization_MemberOfScopeGroup_InScope()
@@ -50,7 +46,7 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     public async Task TestServicePrincipalAuthorization_DuringGraphEnforcementDelay_ReflectsTheAssignmentAtOnce()
     {
         // Test-ServicePrincipalAuthorization bypasses the cache that delays enforcement by 30 minutes to 2 hours.
-        _host.State.SetFaults(_host.State.Faults with { GraphEnforcementDelay = TimeSpan.FromMinutes(30) });
+        Host.State.SetFaults(Host.State.Faults with { GraphEnforcementDelay = TimeSpan.FromMinutes(30) });
         await SetUpAsync();
 
         var before = await AuthorizationAsync(DemoTenant.PhishingReportMailbox);
@@ -61,9 +57,7 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     [Fact]
     public async Task NewServicePrincipal_AppRegistrationObjectIdInsteadOfEnterpriseApp_400()
     {
-        using var response = await _host.InvokeAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedAppId });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await Host.InvokeBadRequestAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedAppId });
     }
 
     [Fact]
@@ -71,7 +65,7 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     {
         await SetUpAsync();
 
-        using var response = await _host.InvokeAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedServicePrincipalId });
+        using var response = await Host.InvokeAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedServicePrincipalId });
 
         Assert.EndsWith("ADObjectAlreadyExistsException", await ExchangeErrorBody.ExceptionTypeAsync(response));
     }
@@ -81,7 +75,7 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     {
         await SetUpAsync();
 
-        var row = (await _host.InvokeOkAsync("Get-ServicePrincipal", new { Identity = DemoTenant.RestrictedAppId }))["value"]![0]!;
+        var row = (await Host.InvokeOkAsync("Get-ServicePrincipal", new { Identity = DemoTenant.RestrictedAppId }))["value"]![0]!;
 
         Assert.Equal(DemoTenant.RestrictedServicePrincipalId, row["ObjectId"]!.GetValue<string>());
         Assert.Equal(DemoTenant.RestrictedAppId, row["AppId"]!.GetValue<string>());
@@ -90,17 +84,13 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     [Fact]
     public async Task NewManagementScope_UnsupportedFilter_400()
     {
-        using var response = await _host.InvokeAsync("New-ManagementScope", new { Name = "Bad", RecipientRestrictionFilter = "Department -eq 'Sales'" });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await Host.InvokeBadRequestAsync("New-ManagementScope", new { Name = "Bad", RecipientRestrictionFilter = "Department -eq 'Sales'" });
     }
 
     [Fact]
     public async Task NewManagementScope_UnknownGroupDn_400()
     {
-        using var response = await _host.InvokeAsync("New-ManagementScope", new { Name = "Bad", RecipientRestrictionFilter = "MemberOfGroup -eq 'CN=Nope,DC=x'" });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await Host.InvokeBadRequestAsync("New-ManagementScope", new { Name = "Bad", RecipientRestrictionFilter = "MemberOfGroup -eq 'CN=Nope,DC=x'" });
     }
 
     [Fact]
@@ -108,7 +98,7 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     {
         await SetUpAsync();
 
-        var row = (await _host.InvokeOkAsync("Get-ManagementScope", new { Identity = "Dropzone scope" }))["value"]![0]!;
+        var row = (await Host.InvokeOkAsync("Get-ManagementScope", new { Identity = "Dropzone scope" }))["value"]![0]!;
 
         Assert.Equal($"MemberOfGroup -eq '{_groupDn}'", row["RecipientRestrictionFilter"]!.GetValue<string>());
         Assert.Equal("RecipientScope", row["ScopeRestrictionType"]!.GetValue<string>());
@@ -119,7 +109,7 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     {
         await SetUpAsync();
 
-        using var response = await _host.InvokeAsync("New-ManagementRoleAssignment", new { Role = "Application Teleport", App = DemoTenant.RestrictedServicePrincipalId, CustomResourceScope = "Dropzone scope" });
+        using var response = await Host.InvokeAsync("New-ManagementRoleAssignment", new { Role = "Application Teleport", App = DemoTenant.RestrictedServicePrincipalId, CustomResourceScope = "Dropzone scope" });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -127,7 +117,7 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     [Fact]
     public async Task NewManagementRoleAssignment_UnknownServicePrincipal_404()
     {
-        using var response = await _host.InvokeAsync("New-ManagementRoleAssignment", new { Role = "Application Mail.Read", App = Guid.NewGuid().ToString() });
+        using var response = await Host.InvokeAsync("New-ManagementRoleAssignment", new { Role = "Application Mail.Read", App = Guid.NewGuid().ToString() });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -137,7 +127,7 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     {
         await SetUpAsync();
 
-        var rows = (await _host.InvokeOkAsync("Get-ManagementRoleAssignment", new { RoleAssignee = DemoTenant.RestrictedServicePrincipalId }))["value"]!.AsArray();
+        var rows = (await Host.InvokeOkAsync("Get-ManagementRoleAssignment", new { RoleAssignee = DemoTenant.RestrictedServicePrincipalId }))["value"]!.AsArray();
 
         Assert.Equal("Dropzone scope", rows.Single()!["CustomResourceScope"]!.GetValue<string>());
         Assert.Equal("ServicePrincipal", rows.Single()!["RoleAssigneeType"]!.GetValue<string>());
@@ -148,10 +138,10 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     {
         await SetUpAsync();
 
-        using var inUse = await _host.InvokeAsync("Remove-ManagementScope", new { Identity = "Dropzone scope", Confirm = false });
-        await _host.InvokeOkAsync("Remove-ManagementRoleAssignment", new { Identity = "Dropzone Mail.Read", Confirm = false });
-        await _host.InvokeOkAsync("Remove-ManagementScope", new { Identity = "Dropzone scope", Confirm = false });
-        using var gone = await _host.InvokeAsync("Get-ManagementScope", new { Identity = "Dropzone scope" });
+        using var inUse = await Host.InvokeAsync("Remove-ManagementScope", new { Identity = "Dropzone scope", Confirm = false });
+        await Host.InvokeOkAsync("Remove-ManagementRoleAssignment", new { Identity = "Dropzone Mail.Read", Confirm = false });
+        await Host.InvokeOkAsync("Remove-ManagementScope", new { Identity = "Dropzone scope", Confirm = false });
+        using var gone = await Host.InvokeAsync("Get-ManagementScope", new { Identity = "Dropzone scope" });
 
         Assert.Equal(HttpStatusCode.BadRequest, inUse.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
@@ -162,9 +152,9 @@ public sealed class RbacForApplicationsTests : IAsyncLifetime
     {
         await SetUpAsync();
 
-        await _host.InvokeOkAsync("Remove-ServicePrincipal", new { Identity = DemoTenant.RestrictedServicePrincipalId, Confirm = false });
+        await Host.InvokeOkAsync("Remove-ServicePrincipal", new { Identity = DemoTenant.RestrictedServicePrincipalId, Confirm = false });
 
-        Assert.Empty((await _host.InvokeOkAsync("Get-ManagementRoleAssignment"))["value"]!.AsArray());
-        Assert.Empty((await _host.InvokeOkAsync("Get-ServicePrincipal"))["value"]!.AsArray());
+        Assert.Empty((await Host.InvokeOkAsync("Get-ManagementRoleAssignment"))["value"]!.AsArray());
+        Assert.Empty((await Host.InvokeOkAsync("Get-ServicePrincipal"))["value"]!.AsArray());
     }
 }

@@ -4,21 +4,17 @@ namespace Dropzone.TenantEmulator.Tests.Exchange;
 /// Timing a real tenant shows: operations that outlive the caller's patience and finish later, and throttling by a
 /// per-tenant budget that answers 429 with the time until the budget is back.
 /// </summary>
-public sealed class ServerTimingTests : IAsyncLifetime
+public sealed class ServerTimingTests : EmulatorHostTest
 {
-    private EmulatorHost _host = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task ArrangeAsync()
     {
-        _host = await EmulatorHost.StartAsync();
-        await _host.NewSecurityGroupAsync("Scope", DemoTenant.PhishingReportMailbox);
+        await Host.NewSecurityGroupAsync("Scope", DemoTenant.PhishingReportMailbox);
     }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private async Task<int> MemberCountAsync()
     {
-        var body = await _host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Scope", ResultSize = "Unlimited" });
+        var body = await Host.InvokeOkAsync("Get-DistributionGroupMember", new { Identity = "Scope", ResultSize = "Unlimited" });
         return body["value"]!.AsArray().Count;
     }
 
@@ -34,35 +30,35 @@ public sealed class ServerTimingTests : IAsyncLifetime
     [Fact]
     public async Task UpdateDistributionGroupMember_CallerGivesUpBeforeTheLongOperationEnds_ChangeAppearsWhenItEnds()
     {
-        _host.State.SetFaults(_host.State.Faults with { LongOperationDuration = TimeSpan.FromMinutes(10), LongOperationMemberThreshold = 20 });
-        var users = _host.State.AddBulkMailboxUsers(30).Select(id => id.ToString()).ToArray();
+        Host.State.SetFaults(Host.State.Faults with { LongOperationDuration = TimeSpan.FromMinutes(10), LongOperationMemberThreshold = 20 });
+        var users = Host.State.AddBulkMailboxUsers(30).Select(id => id.ToString()).ToArray();
         using var giveUp = new CancellationTokenSource();
 
-        var call = _host.InvokeAsync("Update-DistributionGroupMember", new { Identity = "Scope", Members = users, BypassSecurityGroupManagerCheck = true },
+        var call = Host.InvokeAsync("Update-DistributionGroupMember", new { Identity = "Scope", Members = users, BypassSecurityGroupManagerCheck = true },
             cancellationToken: giveUp.Token);
-        await UntilAsync(() => _host.State.LongOperationsRunning == 1);
+        await UntilAsync(() => Host.State.LongOperationsRunning == 1);
         await giveUp.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(1, await MemberCountAsync());
-        Assert.Contains(_host.State.Calls, c => c.Operation == "Update-DistributionGroupMember" && c.Status == 499);
+        Assert.Contains(Host.State.Calls, c => c.Operation == "Update-DistributionGroupMember" && c.Status == 499);
 
-        _host.Time.Advance(TimeSpan.FromMinutes(10));
+        Host.Time.Advance(TimeSpan.FromMinutes(10));
 
-        Assert.Equal(0, _host.State.LongOperationsRunning);
+        Assert.Equal(0, Host.State.LongOperationsRunning);
         Assert.Equal(30, await MemberCountAsync());
     }
 
     [Fact]
     public async Task UpdateDistributionGroupMember_CallerWaitsForTheLongOperation_AnsweredWhenItEnds()
     {
-        _host.State.SetFaults(_host.State.Faults with { LongOperationDuration = TimeSpan.FromMinutes(3), LongOperationMemberThreshold = 20 });
-        var users = _host.State.AddBulkMailboxUsers(25).Select(id => id.ToString()).ToArray();
+        Host.State.SetFaults(Host.State.Faults with { LongOperationDuration = TimeSpan.FromMinutes(3), LongOperationMemberThreshold = 20 });
+        var users = Host.State.AddBulkMailboxUsers(25).Select(id => id.ToString()).ToArray();
 
-        var call = _host.InvokeAsync("Update-DistributionGroupMember", new { Identity = "Scope", Members = users, BypassSecurityGroupManagerCheck = true });
-        await UntilAsync(() => _host.State.LongOperationsRunning == 1);
+        var call = Host.InvokeAsync("Update-DistributionGroupMember", new { Identity = "Scope", Members = users, BypassSecurityGroupManagerCheck = true });
+        await UntilAsync(() => Host.State.LongOperationsRunning == 1);
         Assert.False(call.IsCompleted);
-        _host.Time.Advance(TimeSpan.FromMinutes(3));
+        Host.Time.Advance(TimeSpan.FromMinutes(3));
         using var response = await call;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -72,10 +68,10 @@ public sealed class ServerTimingTests : IAsyncLifetime
     [Fact]
     public async Task UpdateDistributionGroupMember_ArrayAtTheThreshold_FinishesAtOnce()
     {
-        _host.State.SetFaults(_host.State.Faults with { LongOperationDuration = TimeSpan.FromMinutes(3), LongOperationMemberThreshold = 20 });
-        var users = _host.State.AddBulkMailboxUsers(20).Select(id => id.ToString()).ToArray();
+        Host.State.SetFaults(Host.State.Faults with { LongOperationDuration = TimeSpan.FromMinutes(3), LongOperationMemberThreshold = 20 });
+        var users = Host.State.AddBulkMailboxUsers(20).Select(id => id.ToString()).ToArray();
 
-        await _host.InvokeOkAsync("Update-DistributionGroupMember", new { Identity = "Scope", Members = users, BypassSecurityGroupManagerCheck = true });
+        await Host.InvokeOkAsync("Update-DistributionGroupMember", new { Identity = "Scope", Members = users, BypassSecurityGroupManagerCheck = true });
 
         Assert.Equal(20, await MemberCountAsync());
     }
@@ -83,17 +79,17 @@ public sealed class ServerTimingTests : IAsyncLifetime
     [Fact]
     public async Task InvokeCommand_BudgetSpent_429WithRetryAfterUntilTheWindowEnds()
     {
-        _host.State.SetFaults(_host.State.Faults with { ThrottleBudget = 3, ThrottleBudgetWindow = TimeSpan.FromSeconds(60) });
+        Host.State.SetFaults(Host.State.Faults with { ThrottleBudget = 3, ThrottleBudgetWindow = TimeSpan.FromSeconds(60) });
         for (var i = 0; i < 3; i++)
         {
-            await _host.InvokeOkAsync("Get-AcceptedDomain");
+            await Host.InvokeOkAsync("Get-AcceptedDomain");
         }
 
-        using var spent = await _host.InvokeAsync("Get-AcceptedDomain");
-        _host.Time.Advance(TimeSpan.FromSeconds(45));
-        using var stillSpent = await _host.InvokeAsync("Get-AcceptedDomain");
-        _host.Time.Advance(TimeSpan.FromSeconds(15));
-        using var renewed = await _host.InvokeAsync("Get-AcceptedDomain");
+        using var spent = await Host.InvokeAsync("Get-AcceptedDomain");
+        Host.Time.Advance(TimeSpan.FromSeconds(45));
+        using var stillSpent = await Host.InvokeAsync("Get-AcceptedDomain");
+        Host.Time.Advance(TimeSpan.FromSeconds(15));
+        using var renewed = await Host.InvokeAsync("Get-AcceptedDomain");
 
         Assert.Equal(HttpStatusCode.TooManyRequests, spent.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(60), spent.Headers.RetryAfter?.Delta);
@@ -104,13 +100,13 @@ public sealed class ServerTimingTests : IAsyncLifetime
     [Fact]
     public async Task Graph_ExchangeBudgetSpent_GraphHasItsOwn()
     {
-        _host.State.SetFaults(_host.State.Faults with { ThrottleBudget = 1 });
-        await _host.InvokeOkAsync("Get-AcceptedDomain");
-        using var exchange = await _host.InvokeAsync("Get-AcceptedDomain");
+        Host.State.SetFaults(Host.State.Faults with { ThrottleBudget = 1 });
+        await Host.InvokeOkAsync("Get-AcceptedDomain");
+        using var exchange = await Host.InvokeAsync("Get-AcceptedDomain");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/_emulator/graph/v1.0/users?$top=1");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _host.AppTokenAsync("https://graph.microsoft.com/.default"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await Host.AppTokenAsync("https://graph.microsoft.com/.default"));
 
-        using var graph = await _host.Client.SendAsync(request);
+        using var graph = await Host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, exchange.StatusCode);
         Assert.Equal(HttpStatusCode.OK, graph.StatusCode);
@@ -119,13 +115,13 @@ public sealed class ServerTimingTests : IAsyncLifetime
     [Fact]
     public async Task ControlSurface_LongOperationAndBudgetFields_SetAndReported()
     {
-        using var response = await _host.Client.PostAsJsonAsync("/_emulator/_control/faults",
+        using var response = await Host.Client.PostAsJsonAsync("/_emulator/_control/faults",
             new { longOperationSeconds = 600, longOperationMemberThreshold = 2000, throttleBudget = 100, throttleBudgetWindowSeconds = 10 });
-        using var bad = await _host.Client.PostAsJsonAsync("/_emulator/_control/faults", new { throttleBudgetWindowSeconds = 0 });
+        using var bad = await Host.Client.PostAsJsonAsync("/_emulator/_control/faults", new { throttleBudgetWindowSeconds = 0 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal((TimeSpan.FromMinutes(10), 2000, 100, TimeSpan.FromSeconds(10)),
-            (_host.State.Faults.LongOperationDuration, _host.State.Faults.LongOperationMemberThreshold, _host.State.Faults.ThrottleBudget, _host.State.Faults.ThrottleBudgetWindow));
+            (Host.State.Faults.LongOperationDuration, Host.State.Faults.LongOperationMemberThreshold, Host.State.Faults.ThrottleBudget, Host.State.Faults.ThrottleBudgetWindow));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("throttleBudgetWindowSeconds", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -133,19 +129,19 @@ public sealed class ServerTimingTests : IAsyncLifetime
     [Fact]
     public async Task GetRecipient_AmbiguousIdentitiesOn_DemoNameMatchesTwo()
     {
-        var name = (await _host.InvokeOkAsync("Get-Recipient", new { Identity = DemoTenant.PlainUserUpn }))["value"]![0]!["Name"]!.GetValue<string>();
-        using var before = await _host.InvokeAsync("Get-Recipient", new { Identity = name });
-        _host.State.SetFaults(_host.State.Faults with { AmbiguousIdentities = true });
-        _host.State.SetFaults(_host.State.Faults with { Seed = 2 });
+        var name = (await Host.InvokeOkAsync("Get-Recipient", new { Identity = DemoTenant.PlainUserUpn }))["value"]![0]!["Name"]!.GetValue<string>();
+        using var before = await Host.InvokeAsync("Get-Recipient", new { Identity = name });
+        Host.State.SetFaults(Host.State.Faults with { AmbiguousIdentities = true });
+        Host.State.SetFaults(Host.State.Faults with { Seed = 2 });
 
-        using var after = await _host.InvokeAsync("Get-Recipient", new { Identity = name });
-        var byAddress = await _host.InvokeOkAsync("Get-Recipient", new { Identity = DemoTenant.PlainUserUpn });
+        using var after = await Host.InvokeAsync("Get-Recipient", new { Identity = name });
+        var byAddress = await Host.InvokeOkAsync("Get-Recipient", new { Identity = DemoTenant.PlainUserUpn });
 
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, after.StatusCode);
         Assert.Contains($"'{name}' matches multiple entries", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Single(byAddress["value"]!.AsArray());
         // Setting the faults again does not add a third.
-        Assert.Equal(2, _host.State.ResolveAllVisible(name).Count);
+        Assert.Equal(2, Host.State.ResolveAllVisible(name).Count);
     }
 }

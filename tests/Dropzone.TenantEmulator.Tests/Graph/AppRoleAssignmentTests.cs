@@ -5,21 +5,16 @@ namespace Dropzone.TenantEmulator.Tests.Graph;
 /// DELETE with 204, 404 Request_ResourceNotFound for an unknown id, 403 Authorization_RequestDenied without
 /// AppRoleAssignment.ReadWrite.All; and the removal seen by Graph's mail enforcement.
 /// </summary>
-public sealed class AppRoleAssignmentTests : IAsyncLifetime
+public sealed class AppRoleAssignmentTests : EmulatorHostTest
 {
     private const string Graph = "/_emulator/graph/v1.0";
     private const string RemoveGrantPermission = "AppRoleAssignment.ReadWrite.All";
-    private EmulatorHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await EmulatorHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string url, string? token = null)
     {
         using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? await _host.AppTokenAsync("https://graph.microsoft.com/.default"));
-        using var response = await _host.Client.SendAsync(request);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? await Host.AppTokenAsync("https://graph.microsoft.com/.default"));
+        using var response = await Host.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null);
     }
@@ -35,7 +30,7 @@ public sealed class AppRoleAssignmentTests : IAsyncLifetime
 
     private async Task<HttpStatusCode> ReadMailAsRestrictedAppAsync()
     {
-        var token = await _host.AppTokenAsync("https://graph.microsoft.com/.default", DemoTenant.RestrictedAppId, DemoTenant.RestrictedAppClientSecret);
+        var token = await Host.AppTokenAsync("https://graph.microsoft.com/.default", DemoTenant.RestrictedAppId, DemoTenant.RestrictedAppClientSecret);
         return (await SendAsync(HttpMethod.Get, $"{Graph}/users/{DemoTenant.AdminUpn}/messages", token)).Status;
     }
 
@@ -68,7 +63,7 @@ public sealed class AppRoleAssignmentTests : IAsyncLifetime
     [Fact]
     public async Task Delete_WithThePermission_204ThenGoneAndGraphNoLongerGrantsMail()
     {
-        _host.State.SetApplicationPermission(DemoTenant.PortalClientId, RemoveGrantPermission, granted: true);
+        Host.State.SetApplicationPermission(DemoTenant.PortalClientId, RemoveGrantPermission, granted: true);
         var grant = await RestrictedAppMailReadAsync();
         Assert.Equal(HttpStatusCode.OK, await ReadMailAsRestrictedAppAsync());
 
@@ -86,7 +81,7 @@ public sealed class AppRoleAssignmentTests : IAsyncLifetime
     [Fact]
     public async Task Delete_UnknownIdOrOtherResource_404RequestResourceNotFound()
     {
-        _host.State.SetApplicationPermission(DemoTenant.PortalClientId, RemoveGrantPermission, granted: true);
+        Host.State.SetApplicationPermission(DemoTenant.PortalClientId, RemoveGrantPermission, granted: true);
         var grant = await RestrictedAppMailReadAsync();
         var exchangeResource = (await SendAsync(HttpMethod.Get, $"{Graph}/servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')")).Body!["id"]!.GetValue<string>();
 

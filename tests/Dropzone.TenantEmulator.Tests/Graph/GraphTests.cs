@@ -1,17 +1,13 @@
 namespace Dropzone.TenantEmulator.Tests.Graph;
 
-public sealed class GraphTests : IAsyncLifetime
+public sealed class GraphTests : EmulatorHostTest
 {
     private const string Graph = "/_emulator/graph/v1.0";
-    private EmulatorHost _host = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task ArrangeAsync()
     {
-        _host = await EmulatorHost.StartAsync();
-        _host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _host.AppTokenAsync("https://graph.microsoft.com/.default"));
+        Host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Host.AppTokenAsync("https://graph.microsoft.com/.default"));
     }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private async Task<(HttpStatusCode Status, JsonNode? Body)> GetAsync(string url, string? consistency = null)
     {
@@ -20,22 +16,13 @@ public sealed class GraphTests : IAsyncLifetime
         {
             request.Headers.Add("ConsistencyLevel", consistency);
         }
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null);
     }
 
     private async Task<string> NewGroupIdAsync() =>
-        (await _host.NewSecurityGroupAsync("Graph Group", DemoTenant.PhishingReportMailbox, DemoTenant.PlainUserUpn))["value"]![0]!["ExternalDirectoryObjectId"]!.GetValue<string>();
-
-    [Fact]
-    public async Task Users_SearchWithoutConsistencyLevel_400UnsupportedQuery()
-    {
-        var (status, body) = await GetAsync($"{Graph}/users?$search=\"displayName:ann\"");
-
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("Request_UnsupportedQuery", body!["error"]!["code"]!.GetValue<string>());
-    }
+        (await Host.NewSecurityGroupAsync("Graph Group", DemoTenant.PhishingReportMailbox, DemoTenant.PlainUserUpn))["value"]![0]!["ExternalDirectoryObjectId"]!.GetValue<string>();
 
     [Fact]
     public async Task Users_SearchDisplayNameOrMail_FindsByWordPrefix()
@@ -76,12 +63,17 @@ public sealed class GraphTests : IAsyncLifetime
         Assert.Equal(DemoTenant.AuditorUpn, body!["value"]!.AsArray().Single()!["userPrincipalName"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task Users_UnsupportedFilter_400()
+    [Theory]
+    [InlineData("/users?$search=\"displayName:ann\"", HttpStatusCode.BadRequest, "Request_UnsupportedQuery")] // $search without ConsistencyLevel
+    [InlineData("/users?$filter=startswith(jobTitle,'x')", HttpStatusCode.BadRequest, "Request_UnsupportedQuery")] // a filter Graph does not support
+    [InlineData("/users/00000000-0000-0000-0000-000000000000", HttpStatusCode.NotFound, "Request_ResourceNotFound")] // an unknown user
+    [InlineData("/servicePrincipals(appId='00000000-0000-0000-0000-000000000000')", HttpStatusCode.NotFound, "Request_ResourceNotFound")] // an unknown app
+    public async Task Get_QueryGraphRefuses_AnswersItsStatusAndErrorCode(string query, HttpStatusCode expected, string code)
     {
-        var (status, _) = await GetAsync($"{Graph}/users?$filter=startswith(jobTitle,'x')");
+        var (status, body) = await GetAsync(Graph + query);
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(expected, status);
+        Assert.Equal(code, body!["error"]!["code"]!.GetValue<string>());
     }
 
     [Fact]
@@ -96,15 +88,6 @@ public sealed class GraphTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UserById_Unknown_404ResourceNotFound()
-    {
-        var (status, body) = await GetAsync($"{Graph}/users/{Guid.Empty}");
-
-        Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Equal("Request_ResourceNotFound", body!["error"]!["code"]!.GetValue<string>());
-    }
-
-    [Fact]
     public async Task ServicePrincipalByAppId_RestrictedApp_IdAndDisplayName()
     {
         var (status, body) = await GetAsync($"{Graph}/servicePrincipals(appId='{DemoTenant.RestrictedAppId}')");
@@ -113,14 +96,6 @@ public sealed class GraphTests : IAsyncLifetime
         Assert.Equal(DemoTenant.RestrictedServicePrincipalId, body!["id"]!.GetValue<string>());
         Assert.Equal("Dropzone AI", body["displayName"]!.GetValue<string>());
         Assert.Equal(DemoTenant.RestrictedAppId, body["appId"]!.GetValue<string>());
-    }
-
-    [Fact]
-    public async Task ServicePrincipalByAppId_Unknown_404()
-    {
-        var (status, _) = await GetAsync($"{Graph}/servicePrincipals(appId='{Guid.Empty}')");
-
-        Assert.Equal(HttpStatusCode.NotFound, status);
     }
 
     [Fact]
@@ -151,7 +126,7 @@ public sealed class GraphTests : IAsyncLifetime
     [Fact]
     public async Task Group_DuringReplicationDelay_404()
     {
-        _host.State.SetFaults(_host.State.Faults with { ReplicationDelay = TimeSpan.FromMinutes(1) });
+        Host.State.SetFaults(Host.State.Faults with { ReplicationDelay = TimeSpan.FromMinutes(1) });
         var id = await NewGroupIdAsync();
 
         var (status, _) = await GetAsync($"{Graph}/groups/{id}");
@@ -176,7 +151,7 @@ public sealed class GraphTests : IAsyncLifetime
     {
         var id = await NewGroupIdAsync();
 
-        using var response = await _host.Client.PostAsync($"{Graph}/groups/{id}/members/$ref",
+        using var response = await Host.Client.PostAsync($"{Graph}/groups/{id}/members/$ref",
             JsonContent.Create(new Dictionary<string, string> { ["@odata.id"] = $"https://graph.microsoft.com/v1.0/directoryObjects/{DemoTenant.UserId(1)}" }));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
@@ -189,7 +164,7 @@ public sealed class GraphTests : IAsyncLifetime
     {
         var id = await NewGroupIdAsync();
 
-        using var response = await _host.Client.DeleteAsync($"{Graph}/groups/{id}/members/{DemoTenant.UserId(4)}/$ref");
+        using var response = await Host.Client.DeleteAsync($"{Graph}/groups/{id}/members/{DemoTenant.UserId(4)}/$ref");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -197,7 +172,7 @@ public sealed class GraphTests : IAsyncLifetime
     [Fact]
     public async Task CreateGroup_MailEnabledSecurity_400Refused()
     {
-        using var response = await _host.Client.PostAsync($"{Graph}/groups",
+        using var response = await Host.Client.PostAsync($"{Graph}/groups",
             JsonContent.Create(new { displayName = "x", mailEnabled = true, securityEnabled = true, mailNickname = "x", groupTypes = Array.Empty<string>() }));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -215,14 +190,14 @@ public sealed class GraphTests : IAsyncLifetime
     [Fact]
     public async Task SendMail_Recorded_202()
     {
-        using var response = await _host.Client.PostAsJsonAsync($"{Graph}/users/{DemoTenant.AdminUpn}/sendMail", new
+        using var response = await Host.Client.PostAsJsonAsync($"{Graph}/users/{DemoTenant.AdminUpn}/sendMail", new
         {
             message = new { subject = "Approve request", body = new { contentType = "Text", content = "Please approve." }, toRecipients = new[] { new { emailAddress = new { address = DemoTenant.OwnerUpn } } } },
             saveToSentItems = false,
         });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var mail = _host.State.SentMail.Single();
+        var mail = Host.State.SentMail.Single();
         Assert.Equal("Approve request", mail.Subject);
         Assert.Equal([DemoTenant.OwnerUpn], mail.To);
         Assert.Equal(DemoTenant.AdminUpn, mail.From);
@@ -231,16 +206,16 @@ public sealed class GraphTests : IAsyncLifetime
     [Fact]
     public async Task SendMail_NoRecipients_400()
     {
-        using var response = await _host.Client.PostAsJsonAsync($"{Graph}/users/{DemoTenant.AdminUpn}/sendMail", new { message = new { subject = "x" } });
+        using var response = await Host.Client.PostAsJsonAsync($"{Graph}/users/{DemoTenant.AdminUpn}/sendMail", new { message = new { subject = "x" } });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(_host.State.SentMail);
+        Assert.Empty(Host.State.SentMail);
     }
 
     [Fact]
     public async Task Graph_NoToken_401InvalidAuthenticationToken()
     {
-        _host.Client.DefaultRequestHeaders.Authorization = null;
+        Host.Client.DefaultRequestHeaders.Authorization = null;
 
         var (status, body) = await GetAsync($"{Graph}/users");
 
@@ -251,7 +226,7 @@ public sealed class GraphTests : IAsyncLifetime
     [Fact]
     public async Task Graph_ExchangeToken_401()
     {
-        _host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await _host.AppTokenAsync());
+        Host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Host.AppTokenAsync());
 
         var (status, _) = await GetAsync($"{Graph}/users");
 
@@ -261,8 +236,8 @@ public sealed class GraphTests : IAsyncLifetime
     [Fact]
     public async Task Graph_AppWithoutUserReadAll_403AuthorizationRequestDenied()
     {
-        _host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            await _host.AppTokenAsync("https://graph.microsoft.com/.default", DemoTenant.RestrictedAppId, DemoTenant.RestrictedAppClientSecret));
+        Host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await Host.AppTokenAsync("https://graph.microsoft.com/.default", DemoTenant.RestrictedAppId, DemoTenant.RestrictedAppClientSecret));
 
         var (status, body) = await GetAsync($"{Graph}/users");
 
@@ -277,7 +252,7 @@ public sealed class GraphTests : IAsyncLifetime
         {
             requests.Add(new JsonObject { ["id"] = $"{i}", ["method"] = "GET", ["url"] = i == 0 ? $"/users/{Guid.Empty}" : "/domains" });
         }
-        return await _host.Client.PostAsync($"{Graph}/$batch", new StringContent(new JsonObject { ["requests"] = requests }.ToJsonString(), Encoding.UTF8, "application/json"));
+        return await Host.Client.PostAsync($"{Graph}/$batch", new StringContent(new JsonObject { ["requests"] = requests }.ToJsonString(), Encoding.UTF8, "application/json"));
     }
 
     [Fact]

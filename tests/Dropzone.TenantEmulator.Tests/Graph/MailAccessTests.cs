@@ -1,25 +1,29 @@
 namespace Dropzone.TenantEmulator.Tests.Graph;
 
 /// <summary>The restricted app reading mail through Graph: Entra consent, RBAC scopes and access policies combined.</summary>
-public sealed class MailAccessTests : IAsyncLifetime
+public sealed class MailAccessTests : EmulatorHostTest
 {
-    private EmulatorHost _host = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task ArrangeAsync()
     {
-        _host = await EmulatorHost.StartAsync();
-        await _host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
+        await Host.NewSecurityGroupAsync("Dropzone Mailboxes", DemoTenant.PhishingReportMailbox);
     }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private async Task<(HttpStatusCode Status, JsonNode? Body)> ReadAsRestrictedAppAsync(string mailbox)
     {
-        var token = await _host.AppTokenAsync("https://graph.microsoft.com/.default", DemoTenant.RestrictedAppId, DemoTenant.RestrictedAppClientSecret);
+        var token = await Host.AppTokenAsync("https://graph.microsoft.com/.default", DemoTenant.RestrictedAppId, DemoTenant.RestrictedAppClientSecret);
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/_emulator/graph/v1.0/users/{mailbox}/messages");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await _host.Client.SendAsync(request);
+        using var response = await Host.Client.SendAsync(request);
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>RBAC for Applications: Mail.Read for the restricted app, scoped to the members of the group.</summary>
+    private async Task AssignMailReadScopedToTheGroupAsync()
+    {
+        var dn = (await Host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Dropzone Mailboxes" }))["value"]![0]!["DistinguishedName"]!.GetValue<string>();
+        await Host.InvokeOkAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedServicePrincipalId });
+        await Host.InvokeOkAsync("New-ManagementScope", new { Name = "Scope", RecipientRestrictionFilter = $"MemberOfGroup -eq '{dn}'" });
+        await Host.InvokeOkAsync("New-ManagementRoleAssignment", new { Role = "Application Mail.Read", App = DemoTenant.RestrictedServicePrincipalId, CustomResourceScope = "Scope" });
     }
 
     [Fact]
@@ -34,7 +38,7 @@ public sealed class MailAccessTests : IAsyncLifetime
     [Fact]
     public async Task Messages_RestrictAccessPolicy_OutsideScope403ErrorAccessDenied()
     {
-        await _host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = "dropzonemailboxes@contoso.example", AccessRight = "RestrictAccess" });
+        await Host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = "dropzonemailboxes@contoso.example", AccessRight = "RestrictAccess" });
 
         var (outside, body) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
         var (inside, _) = await ReadAsRestrictedAppAsync(DemoTenant.PhishingReportMailbox);
@@ -48,10 +52,7 @@ public sealed class MailAccessTests : IAsyncLifetime
     [Fact]
     public async Task Messages_RbacScopeWhileEntraGrantRemains_ScopeRestrictsNothing()
     {
-        var dn = (await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Dropzone Mailboxes" }))["value"]![0]!["DistinguishedName"]!.GetValue<string>();
-        await _host.InvokeOkAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedServicePrincipalId });
-        await _host.InvokeOkAsync("New-ManagementScope", new { Name = "Scope", RecipientRestrictionFilter = $"MemberOfGroup -eq '{dn}'" });
-        await _host.InvokeOkAsync("New-ManagementRoleAssignment", new { Role = "Application Mail.Read", App = DemoTenant.RestrictedServicePrincipalId, CustomResourceScope = "Scope" });
+        await AssignMailReadScopedToTheGroupAsync();
 
         var (status, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
 
@@ -61,11 +62,8 @@ public sealed class MailAccessTests : IAsyncLifetime
     [Fact]
     public async Task Messages_RbacScopeAfterEntraGrantRevoked_OnlyScopeReadable()
     {
-        var dn = (await _host.InvokeOkAsync("Get-DistributionGroup", new { Identity = "Dropzone Mailboxes" }))["value"]![0]!["DistinguishedName"]!.GetValue<string>();
-        await _host.InvokeOkAsync("New-ServicePrincipal", new { AppId = DemoTenant.RestrictedAppId, ObjectId = DemoTenant.RestrictedServicePrincipalId });
-        await _host.InvokeOkAsync("New-ManagementScope", new { Name = "Scope", RecipientRestrictionFilter = $"MemberOfGroup -eq '{dn}'" });
-        await _host.InvokeOkAsync("New-ManagementRoleAssignment", new { Role = "Application Mail.Read", App = DemoTenant.RestrictedServicePrincipalId, CustomResourceScope = "Scope" });
-        using var revoke = await _host.Client.PostAsync($"/_emulator/_control/apps/{DemoTenant.RestrictedAppId}/permissions",
+        await AssignMailReadScopedToTheGroupAsync();
+        using var revoke = await Host.Client.PostAsync($"/_emulator/_control/apps/{DemoTenant.RestrictedAppId}/permissions",
             new StringContent("""{"permission":"Mail.Read","granted":false}""", System.Text.Encoding.UTF8, "application/json"));
 
         var (outside, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
@@ -79,12 +77,12 @@ public sealed class MailAccessTests : IAsyncLifetime
     [Fact]
     public async Task Messages_PolicyDuringPropagationDelay_StillReadable()
     {
-        _host.State.SetFaults(_host.State.Faults with { GraphEnforcementDelay = TimeSpan.FromHours(1) });
-        await _host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = "dropzonemailboxes@contoso.example", AccessRight = "RestrictAccess" });
+        Host.State.SetFaults(Host.State.Faults with { GraphEnforcementDelay = TimeSpan.FromHours(1) });
+        await Host.InvokeOkAsync("New-ApplicationAccessPolicy", new { AppId = DemoTenant.RestrictedAppId, PolicyScopeGroupId = "dropzonemailboxes@contoso.example", AccessRight = "RestrictAccess" });
 
         var (before, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
-        var exchangeSays = (await _host.InvokeOkAsync("Test-ApplicationAccessPolicy", new { Identity = DemoTenant.AdminUpn, AppId = DemoTenant.RestrictedAppId }))["value"]![0]!["AccessCheckResult"]!.GetValue<string>();
-        _host.Time.Advance(TimeSpan.FromMinutes(61));
+        var exchangeSays = (await Host.InvokeOkAsync("Test-ApplicationAccessPolicy", new { Identity = DemoTenant.AdminUpn, AppId = DemoTenant.RestrictedAppId }))["value"]![0]!["AccessCheckResult"]!.GetValue<string>();
+        Host.Time.Advance(TimeSpan.FromMinutes(61));
         var (after, _) = await ReadAsRestrictedAppAsync(DemoTenant.AdminUpn);
 
         Assert.Equal(HttpStatusCode.OK, before);

@@ -87,6 +87,14 @@ public sealed class EmulatorHost : IAsyncDisposable
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    /// <summary>Invokes a command Exchange must refuse with 400 Bad Request; returns the error body.</summary>
+    public async Task<string> InvokeBadRequestAsync(string cmdlet, object parameters)
+    {
+        using var response = await InvokeAsync(cmdlet, parameters);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     public Task<JsonObject> NewSecurityGroupAsync(string name, params string[] members) =>
         InvokeOkAsync("New-DistributionGroup", new
         {
@@ -108,9 +116,8 @@ public sealed class EmulatorHost : IAsyncDisposable
 /// <summary>Reads the admin API's error body the way EXCHANGE.md tells clients to.</summary>
 public static class ExchangeErrorBody
 {
-    public static async Task<string> ExceptionTypeAsync(HttpResponseMessage response)
-    {
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        return body["error"]!["innererror"]!["internalexception"]!["type"]!.GetValue<string>();
-    }
+    public static async Task<string> ExceptionTypeAsync(HttpResponseMessage response) => ExceptionType(await response.Content.ReadAsStringAsync());
+
+    public static string ExceptionType(string body) =>
+        JsonNode.Parse(body)!["error"]!["innererror"]!["internalexception"]!["type"]!.GetValue<string>();
 }

@@ -8,7 +8,14 @@ public abstract class EmulatorHostTest : IAsyncLifetime
 {
     protected EmulatorHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await EmulatorHost.StartAsync();
+    public async Task InitializeAsync()
+    {
+        Host = await EmulatorHost.StartAsync();
+        await ArrangeAsync();
+    }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
+
+    /// <summary>What every test of the class starts from, on top of the seeded demo tenant (e.g. the scope group).</summary>
+    protected virtual Task ArrangeAsync() => Task.CompletedTask;
 }
