@@ -55,6 +55,24 @@ public abstract class PortalDatabaseDialect
     internal virtual Task<AuditChainScan?> TryScanAuditChainAsync(
         PortalDbContext db, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken) =>
         Task.FromResult<AuditChainScan?>(null);
+
+    /// <summary>Runs an engine's raw scan on the context's own connection, opened for it and closed after.</summary>
+    private protected static async Task<AuditChainScan?> ScanOnConnectionAsync<TConnection>(
+        PortalDbContext db, Func<TConnection, Task<AuditChainScan>> scan, CancellationToken cancellationToken)
+        where TConnection : System.Data.Common.DbConnection
+    {
+        var connection = (TConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            // Off the caller's context: the rows are checked between reads and a Blazor circuit must stay responsive.
+            return await Task.Run(() => scan(connection), cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 }
 
 /// <summary>The first break (or null), the number of intact entries before it, and the last link checked.</summary>

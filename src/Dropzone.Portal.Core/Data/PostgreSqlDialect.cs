@@ -41,21 +41,9 @@ public sealed class PostgreSqlDialect : PortalDatabaseDialect
 
     internal override IAuditBatchWriter CreateAuditBatchWriter(DbContext db) => new PostgreSqlAuditCopy(db);
 
-    internal override async Task<AuditChainScan?> TryScanAuditChainAsync(
-        PortalDbContext db, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            // Off the caller's context: the rows are checked between reads and a Blazor circuit must stay responsive.
-            return await Task.Run(() => PostgreSqlChainScanner.ScanAsync(connection, key, afterSequence, startHash, cancellationToken), cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    internal override Task<AuditChainScan?> TryScanAuditChainAsync(
+        PortalDbContext db, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken) =>
+        ScanOnConnectionAsync<NpgsqlConnection>(db, connection => PostgreSqlChainScanner.ScanAsync(connection, key, afterSequence, startHash, cancellationToken), cancellationToken);
 }
 
 /// <summary>

@@ -39,19 +39,7 @@ public sealed class SqliteDialect : PortalDatabaseDialect
         PortalDbContext db, IQueryable<AuditEntry> ordered, AuditExportFormat format, Stream output, CancellationToken cancellationToken) =>
         SqliteAuditExport.WriteAsync(db, ordered, format, output, cancellationToken);
 
-    internal override async Task<AuditChainScan?> TryScanAuditChainAsync(
-        PortalDbContext db, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken)
-    {
-        var sqlite = (SqliteConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            // Off the caller's thread: the scan is synchronous and a Blazor circuit must stay responsive.
-            return await Task.Run(() => SqliteChainScanner.ScanAsync(sqlite, key, afterSequence, startHash, cancellationToken), cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+    internal override Task<AuditChainScan?> TryScanAuditChainAsync(
+        PortalDbContext db, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken) =>
+        ScanOnConnectionAsync<SqliteConnection>(db, connection => SqliteChainScanner.ScanAsync(connection, key, afterSequence, startHash, cancellationToken), cancellationToken);
 }
