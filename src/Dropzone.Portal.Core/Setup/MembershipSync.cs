@@ -10,8 +10,9 @@ public sealed record MembershipSyncResult(int Added, int Removed, bool UsedBulk,
     public ExchangeResult? Stopped { get; init; }
 
     /// <summary>
-    /// The bulk update got no clear answer (a timeout, a gateway error, a lost connection; not a 503, which says the
-    /// call was not taken): Exchange may be applying it still, so nothing
+    /// The bulk update got no clear answer (a timeout, a gateway error, a lost connection; not a declining 429 or 503,
+    /// after which nothing is left running and the next attempt reads the membership back first): Exchange may be
+    /// applying it still, so nothing
     /// else was sent; the caller reads the membership back once the server's operation limit has passed.
     /// </summary>
     public bool MayStillBeApplying { get; init; }
@@ -42,7 +43,7 @@ public static class MembershipSync
         if (plan.BulkReplacement is { } bulk)
         {
             var update = await calls.InvokeAsync(SetupCommands.ReplaceMembers(group, bulk), ct);
-            if (update.Outcome is ExchangeOutcome.Timeout or ExchangeOutcome.Transient && !update.RefusedBeforeRunning)
+            if (update.Outcome is ExchangeOutcome.Timeout or ExchangeOutcome.Transient && !update.Declined)
             {
                 calls.Note("Update-DistributionGroupMember got no clear answer; Exchange may still be applying it, so no single member change is sent now.");
                 return new(0, 0, true, true, 0, []) { MayStillBeApplying = true };

@@ -21,10 +21,11 @@ public sealed record ExchangeResult(
     public JsonElement? FirstRow => Rows.Count > 0 ? Rows[0] : null;
 
     /// <summary>
-    /// The service answered that it did not take the call (429 too many requests, 503 unavailable): the command did
-    /// not run, unlike a timeout or a gateway error, after which it may have run, or may be running still.
+    /// The service declined the call (429 too many requests, 503 unavailable) rather than running out of time on it
+    /// (a timeout, a gateway error): whatever it did, nothing is left running. Not a promise that nothing ran; a
+    /// creation still looks up before it is sent again (see the client's replay rules).
     /// </summary>
-    public bool RefusedBeforeRunning => StatusCode is 429 or 503;
+    public bool Declined => StatusCode is 429 or 503;
 
     /// <summary>
     /// Requests this answer needed one after another beyond its first: further pages, or, for a part of a batch, the

@@ -123,7 +123,7 @@ public sealed class MembershipSyncTests
     }
 
     [Theory, OnSqlite, OnPostgreSql]
-    public async Task SyncAsync_BulkAnsweredUnavailable_NotTakenSoTheStepRetriesInsteadOfWaitingOutTheOperationLimit(PortalDatabaseProvider provider)
+    public async Task SyncAsync_BulkAnsweredUnavailable_DeclinedSoTheStepRetriesInsteadOfWaitingOutTheOperationLimit(PortalDatabaseProvider provider)
     {
         await using var bed = await SetupTestBed.CreateAsync(provider: provider);
         var users = await SetUpAsync(bed, 5);
@@ -133,9 +133,9 @@ public sealed class MembershipSyncTests
 
         var result = await MembershipSync.SyncAsync(calls, Group, users, current, 100, CancellationToken.None);
 
-        // 503: Exchange did not take the call, so nothing can still be applying; the caller retries as after any refusal.
+        // 503: Exchange declined the call, so nothing is left applying; the caller retries as after any refusal, reading back first.
         Assert.False(result.MayStillBeApplying);
-        Assert.True(result.Stopped is { RefusedBeforeRunning: true, Outcome.IsTransient: true }, result.Stopped?.Outcome.ToString());
+        Assert.True(result.Stopped is { Declined: true, Outcome.IsTransient: true }, result.Stopped?.Outcome.ToString());
         Assert.Equal(0, Sent(bed, "Add-DistributionGroupMember"));
         bed.SetFaults(f => f with { UnavailableRate = 0 });
         Assert.Single(await bed.GroupMembersAsync(Group));
