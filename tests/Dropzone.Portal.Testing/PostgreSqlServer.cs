@@ -100,9 +100,10 @@ public sealed class PostgreSqlServer
             $"PostgreSQL is required (CI=true) but its server binaries were not found; install Debian's postgresql package or set {BinEnvironmentVariable}.");
         StopAbandonedClusters(bin);
         var runAs = Environment.UserName == "root" ? "postgres" : null;
-        var folder = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("N")[..12]);
+        // The owner's PID is in the name, so no other test process ever sees this folder without an owner.
+        var folder = Path.Combine(Path.GetTempPath(),
+            $"{FolderPrefix}{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, "owner.pid"), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         if (runAs is not null) await RunAsync("chown", null, "-R", runAs, folder);
         var data = Path.Combine(folder, "data");
         await RunAsync(Path.Combine(bin, "initdb"), runAs, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
@@ -155,18 +156,45 @@ public sealed class PostgreSqlServer
     {
         foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
         {
-            var owner = Path.Combine(folder, "owner.pid");
-            if (File.Exists(owner) && int.TryParse(File.ReadAllText(owner), CultureInfo.InvariantCulture, out var pid) && IsRunning(pid)) continue;
-            try
+            var owner = Path.GetFileName(folder)[FolderPrefix.Length..].Split('-')[0];
+            if (!int.TryParse(owner, CultureInfo.InvariantCulture, out var pid) || IsRunning(pid)) continue;
+            var data = Path.Combine(folder, "data");
+            if (PostmasterRunsOn(data))
             {
-                Run(Path.Combine(bin, "pg_ctl"), Environment.UserName == "root" ? "postgres" : null,
-                    "-D", Path.Combine(folder, "data"), "-m", "immediate", "-w", "stop");
-            }
-            catch (InvalidOperationException)
-            {
-                // Not running (or never started).
+                try
+                {
+                    Run(Path.Combine(bin, "pg_ctl"), Environment.UserName == "root" ? "postgres" : null, "-D", data, "-m", "immediate", "-w", "stop");
+                }
+                catch (InvalidOperationException)
+                {
+                    // Stopped in the meantime.
+                }
             }
             TestFolder.TryDelete(folder);
+        }
+    }
+
+    /// <summary>
+    /// Whether the PID in the cluster's lock file is a postgres process on <paramref name="data"/>. pg_ctl stop signals
+    /// whatever process holds that PID, and PIDs come round quickly on a test machine (32,768 of them, and every
+    /// PostgreSQL connection is a process): a stale lock file must never get another process killed.
+    /// </summary>
+    private static bool PostmasterRunsOn(string data)
+    {
+        try
+        {
+            var lockFile = File.ReadAllLines(Path.Combine(data, "postmaster.pid"));
+            if (lockFile.Length == 0 || !int.TryParse(lockFile[0], CultureInfo.InvariantCulture, out var pid)) return false;
+            var commandLine = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Replace('\0', ' ');
+            return commandLine.Contains("postgres", StringComparison.Ordinal) && commandLine.Contains(data, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
