@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Dropzone.Portal.TenantClients;
@@ -13,13 +14,23 @@ namespace Dropzone.Portal.Core.Data;
 /// (tenant key, <c>i</c>); a call holds one on a connection of its own while it is on the wire. A killed instance's
 /// connections close and free their slots. The process's own semaphore is taken first, so an instance never asks
 /// the database for more slots than the limit, and waiting callers of one instance queue in memory.
+/// <para>
+/// A caller that finds every slot held LISTENs on the tenant's channel; a release NOTIFYs it with the freed slot, so
+/// the slot is taken again within a round trip rather than at the next poll (a call lasts about as long as a poll
+/// would wait, so polling left slots idle a quarter of the time with two instances). A look at every slot every
+/// <see cref="LongestRetry"/> stays, for a notification that never comes (its sender died between unlock and notify).
+/// </para>
 /// </summary>
 public sealed class PostgreSqlTenantConcurrencyLimiter(string connectionString, IOptions<TenantClientsOptions> options)
     : ITenantConcurrencyLimiter
 {
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromMilliseconds(200);
     private readonly TenantConcurrencyGate _local = new(options);
+
+    /// <summary>How long a waiting caller waits for a release to be announced before it looks at every slot again.</summary>
+    internal TimeSpan LongestRetry { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Called each time a caller, listening, starts waiting for a release (tests wait for this moment).</summary>
+    internal Action? WaitingForRelease { get; init; }
 
     public async ValueTask<IAsyncDisposable> AcquireAsync(string tenant, CancellationToken cancellationToken)
     {
@@ -33,15 +44,32 @@ public sealed class PostgreSqlTenantConcurrencyLimiter(string connectionString, 
             var slots = Math.Max(1, options.Value.MaxConcurrencyPerTenant);
             // Starting at a random slot spreads instances over the slots instead of all contending for slot 0.
             var first = Random.Shared.Next(slots);
-            for (var wait = FirstRetry; ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestRetry.Ticks)))
+            if (await TryAnyAsync(connection, key, first, slots, cancellationToken) is { } free) return new Slot(connection, key, free, local);
+
+            // Every slot is held by other instances: listen for releases, then look once more (a slot freed before the
+            // LISTEN took effect sent its notification to nobody). The handler runs while this connection reads (a
+            // command's answer or the wait below), never concurrently with this method.
+            var announced = new List<int>();
+            connection.Notification += (_, e) =>
             {
-                for (var i = 0; i < slots; i++)
+                if (int.TryParse(e.Payload, CultureInfo.InvariantCulture, out var slot)) announced.Add(slot);
+            };
+            await ExecuteAsync(connection, $"LISTEN {Channel(key)}", cancellationToken);
+            while (true)
+            {
+                int[] freed = [.. announced];
+                announced.Clear();
+                var taken = freed.Length == 0
+                    ? await TryAnyAsync(connection, key, first, slots, cancellationToken)
+                    : await TryEachAsync(connection, key, freed, cancellationToken);
+                if (taken is { } slot)
                 {
-                    var slot = (first + i) % slots;
-                    if (await TryLockAsync(connection, key, slot, cancellationToken)) return new Slot(connection, key, slot, local);
+                    await ExecuteAsync(connection, $"UNLISTEN {Channel(key)}", cancellationToken);
+                    return new Slot(connection, key, slot, local);
                 }
-                // Backing off while other instances hold every slot; real time, not the portal's clock.
-                await Task.Delay(wait, cancellationToken);
+                // Real time, not the portal's clock; a notification ends the wait at once.
+                WaitingForRelease?.Invoke();
+                await connection.WaitAsync(LongestRetry, cancellationToken);
             }
         }
         catch
@@ -55,6 +83,34 @@ public sealed class PostgreSqlTenantConcurrencyLimiter(string connectionString, 
     /// <summary>A stable 32-bit key per tenant (the advisory lock's first half; the slot is the second).</summary>
     internal static int TenantKey(string tenant) =>
         BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes("dropzone-tenant:" + tenant.ToUpperInvariant())));
+
+    /// <summary>The tenant's release channel (an identifier, so the key is written in hex).</summary>
+    internal static string Channel(int key) => $"dropzone_tenant_slots_{(uint)key:x8}";
+
+    private static async Task<int?> TryAnyAsync(NpgsqlConnection connection, int key, int first, int slots, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < slots; i++)
+        {
+            var slot = (first + i) % slots;
+            if (await TryLockAsync(connection, key, slot, cancellationToken)) return slot;
+        }
+        return null;
+    }
+
+    private static async Task<int?> TryEachAsync(NpgsqlConnection connection, int key, int[] slots, CancellationToken cancellationToken)
+    {
+        foreach (var slot in slots)
+        {
+            if (await TryLockAsync(connection, key, slot, cancellationToken)) return slot;
+        }
+        return null;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, int key, int slot, CancellationToken cancellationToken)
     {
@@ -70,9 +126,12 @@ public sealed class PostgreSqlTenantConcurrencyLimiter(string connectionString, 
         {
             try
             {
-                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1, $2)", connection);
+                // One round trip: the unlock, and the news of it to every instance waiting for this tenant's slots.
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1, $2), pg_notify($3, $4)", connection);
                 command.Parameters.Add(new NpgsqlParameter { Value = key });
                 command.Parameters.Add(new NpgsqlParameter { Value = slot });
+                command.Parameters.Add(new NpgsqlParameter { Value = Channel(key) });
+                command.Parameters.Add(new NpgsqlParameter { Value = slot.ToString(CultureInfo.InvariantCulture) });
                 await command.ExecuteScalarAsync(CancellationToken.None);
             }
             finally

@@ -102,6 +102,29 @@ public sealed class PostgreSqlInstancesTests
         await held[1].DisposeAsync();
     }
 
+    [Theory, OnPostgreSql]
+    public async Task TenantLimit_ReleaseOnOneInstance_WakesTheOtherInstancesWaiterWithoutWaitingForItsPoll(PortalDatabaseProvider provider)
+    {
+        await using var database = await TempDatabase.CreateAsync("dropzone-host-tests", provider: provider);
+        var options = Options.Create(new TenantClientsOptions { MaxConcurrencyPerTenant = 1 });
+        var first = new PostgreSqlTenantConcurrencyLimiter(database.ConnectionString, options);
+        // The waiter looks at the slots on its own only once an hour: only the release's notification can let it in.
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = new PostgreSqlTenantConcurrencyLimiter(database.ConnectionString, options)
+        {
+            LongestRetry = TimeSpan.FromHours(1),
+            WaitingForRelease = () => listening.TrySetResult(),
+        };
+        var held = await first.AcquireAsync("contoso", CancellationToken.None);
+        var waiting = second.AcquireAsync("contoso", CancellationToken.None).AsTask();
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(waiting.IsCompleted);
+
+        await held.DisposeAsync();
+
+        await (await waiting.WaitAsync(TimeSpan.FromSeconds(60))).DisposeAsync();
+    }
+
     private static ServiceProvider Instance(string connectionString)
     {
         var services = new ServiceCollection();
