@@ -42,5 +42,11 @@ public interface ISetupRunScheduler
 {
     void Enqueue(Guid runId);
 
+    /// <summary>
+    /// A run just applied: queued as by <see cref="Enqueue"/>, and begun at once where the host can, so Apply does not
+    /// wait for a worker to poll the queue. The queued job then finds the run leased or done, and ends.
+    /// </summary>
+    void Start(Guid runId) => Enqueue(runId);
+
     void Schedule(Guid runId, DateTimeOffset at);
 }

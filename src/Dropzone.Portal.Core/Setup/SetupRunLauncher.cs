@@ -6,7 +6,7 @@ namespace Dropzone.Portal.Core.Setup;
 /// <summary>The wizard's Apply: records the group, the run and its steps, then queues the run.</summary>
 public interface ISetupRunLauncher
 {
-    /// <summary>Creates the managed group (or reuses the portal's record of it), the run and its steps in one transaction, then enqueues "advance run". Returns the run id.</summary>
+    /// <summary>Creates the managed group (or reuses the portal's record of it), the run and its steps in one transaction, then starts "advance run" (<see cref="ISetupRunScheduler.Start"/>). Returns the run id.</summary>
     Task<Guid> StartAsync(SetupRequest request, PortalUser actor, CancellationToken cancellationToken = default);
 }
 
@@ -61,9 +61,10 @@ public sealed class SetupRunLauncher(
         await transaction.CommitAsync(cancellationToken);
 
         // After the commit: a job must never look for a run that is not there yet. If the process stops in
-        // between, start-up recovery finds the pending run and queues it.
-        scheduler.Enqueue(run.Id);
+        // between, start-up recovery finds the pending run and queues it. "Queued" is told first: the run's own
+        // progress may follow at once.
         notifier.Publish(new RunProgress(run.Id, group.Id, run.State, 0, null, null, "Queued"));
+        scheduler.Start(run.Id);
         return run.Id;
     }
 

@@ -45,6 +45,8 @@ public static class PortalJobs
                 server.ServerName = $"portal-{Environment.MachineName}";
                 server.Queues = RecurringJobs.Queues;
             });
+            builder.Services.AddSingleton<ImmediateRunStart>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<ImmediateRunStart>());
         }
         builder.Services.AddOptions<RecurringJobsOptions>().Bind(builder.Configuration.GetSection(RecurringJobsOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<RecurringJobsOptions>, RecurringJobsOptionsValidation>();

@@ -4,10 +4,18 @@ using Hangfire;
 
 namespace Dropzone.Portal.Jobs;
 
-/// <summary>"Advance run X" and "advance it at T", as Hangfire jobs.</summary>
-public sealed class HangfireSetupRunScheduler(IBackgroundJobClient jobs) : ISetupRunScheduler
+/// <summary>"Advance run X" and "advance it at T", as Hangfire jobs; a run just applied also begins at once here.</summary>
+public sealed class HangfireSetupRunScheduler(IBackgroundJobClient jobs, ImmediateRunStart? immediate = null) : ISetupRunScheduler
 {
     public void Enqueue(Guid runId) => jobs.Enqueue<SetupRunJob>(j => j.AdvanceAsync(runId, CancellationToken.None));
+
+    public void Start(Guid runId)
+    {
+        // Begun before it is queued, so the two overlap: the run row, already committed, is what survives this
+        // process (start-up recovery queues it); the job carries the run on if this start stops or does not happen.
+        immediate?.TryStart(runId);
+        Enqueue(runId);
+    }
 
     public void Schedule(Guid runId, DateTimeOffset at) => jobs.Schedule<SetupRunJob>(j => j.AdvanceAsync(runId, CancellationToken.None), at);
 }
