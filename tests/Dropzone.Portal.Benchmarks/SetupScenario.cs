@@ -56,7 +56,7 @@ internal sealed class SetupScenario : Dropzone.Portal.Benchmarks.IBenchmarkScena
             // Apply: one unmeasured run of the same shape (another group) brings the process to that state.
             var launcher = host.Services.GetRequiredService<ISetupRunLauncher>();
             var notifier = host.Services.GetRequiredService<IRunProgressNotifier>();
-            var admin = new PortalUser(DemoTenant.UserId(1).ToString(), DemoTenant.AdminUpn, "Adele Admin");
+            var admin = DemoSetups.Admin;
             await RunToEndAsync(launcher, notifier, Request(addresses, mode.Name, "dropzone-warmup"), admin);
 
             tenant.SetFaults(tenant.Faults with { Latency = TimeSpan.FromMilliseconds(latencyMs) });

@@ -2,8 +2,6 @@ namespace Dropzone.Portal.Tests.Setup;
 
 public sealed class SetupRunRecoveryTests
 {
-    private static readonly PortalUser Admin = new(DemoTenant.UserId(1).ToString(), DemoTenant.AdminUpn, "Adele Admin");
-
     [Fact]
     public async Task StartAsync_HostStoppedMidStep_RunCompletesAfterRestartWithoutDuplicates()
     {
@@ -23,7 +21,7 @@ public sealed class SetupRunRecoveryTests
             }
         };
         var request = DemoSetups.Request("crash-scope", [DemoTenant.OwnerUpn, DemoTenant.PlainUserUpn], displayName: "Crash test scope");
-        var runId = await first.Services.GetRequiredService<ISetupRunLauncher>().StartAsync(request, Admin);
+        var runId = await first.Services.GetRequiredService<ISetupRunLauncher>().StartAsync(request, DemoSetups.Admin);
         if (await Task.WhenAny(inGroupStep.Task, Task.Delay(TimeSpan.FromSeconds(20))) != inGroupStep.Task)
         {
             await using var probe = await first.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
