@@ -100,26 +100,42 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
 
     /// <summary>
     /// Waits until a run leased by <paramref name="process"/> has its member step running, then kills the process
-    /// with SIGKILL. Returns that run.
+    /// with SIGKILL. Returns that run. The process is frozen (SIGSTOP) and the database looked at twice before the
+    /// kill: an attempt that ended between one look and the kill (a 429 answered, the step's retry scheduled) would
+    /// leave nothing interrupted to resume.
     /// </summary>
     private static async Task<Guid> KillInMemberStepAsync(PortalCluster cluster, AppProcess process, string instanceId, IReadOnlyList<Guid> runIds)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (DateTime.UtcNow < deadline)
         {
-            await using (var db = cluster.Database.CreateDbContext())
+            if (await InMemberStepAsync(cluster, instanceId, runIds) is not null)
             {
-                var leased = await db.SetupRuns.AsNoTracking().Include(r => r.Steps)
-                    .Where(r => runIds.Contains(r.Id) && r.LeaseInstanceId == instanceId).ToListAsync();
-                if (leased.FirstOrDefault(r => r.Steps.Any(s => s.Kind == SetupStepKind.EnsureMembers && s.State == SetupStepState.Running)) is { } run)
+                await process.FreezeAsync();
+                // What the frozen process had already sent lands within moments; two equal looks say it has.
+                var look = await InMemberStepAsync(cluster, instanceId, runIds);
+                await Task.Delay(200);
+                if (look is { } run && await InMemberStepAsync(cluster, instanceId, runIds) == run)
                 {
                     await process.KillAsync();
-                    return run.Id;
+                    return run;
                 }
+                await process.ThawAsync();
             }
             Assert.False(process.HasExited, process.Output);
             await Task.Delay(50);
         }
         throw new TimeoutException($"No run of {process.Name} reached its member step within {Patience}.\n{cluster.Output()}");
+    }
+
+    /// <summary>A run leased by the instance whose member step has an attempt running, or null.</summary>
+    private static async Task<Guid?> InMemberStepAsync(PortalCluster cluster, string instanceId, IReadOnlyList<Guid> runIds)
+    {
+        await using var db = cluster.Database.CreateDbContext();
+        return await db.StepAttempts.AsNoTracking()
+            .Where(a => runIds.Contains(a.RunId) && a.Outcome == StepAttemptOutcome.Running
+                && db.SetupRuns.Any(r => r.Id == a.RunId && r.LeaseInstanceId == instanceId)
+                && db.SetupSteps.Any(s => s.Id == a.StepId && s.Kind == SetupStepKind.EnsureMembers))
+            .OrderBy(a => a.RunId).Select(a => (Guid?)a.RunId).FirstOrDefaultAsync();
     }
 }
