@@ -26,33 +26,74 @@ public sealed class GroupRechecker(
 {
     private readonly SetupOptions _options = options.Value;
 
-    /// <summary>Re-checks every group whose <see cref="ManagedGroup.NextCheckAt"/> has come. Returns how many were checked.</summary>
-    public async Task<int> CheckDueAsync(CancellationToken cancellationToken = default)
+    /// <summary>How long a re-check holds a group it claimed; a re-check cut short (its process died) is due again after this.</summary>
+    internal static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Re-checks every group whose <see cref="ManagedGroup.NextCheckAt"/> has come and that it can claim. Returns how
+    /// many it claimed. Two re-checks at once (on two instances, or a run of the recurring job that outlived its lock)
+    /// never check one group twice: each group goes to whichever claims it first.
+    /// </summary>
+    public async Task<int> CheckDueAsync(CancellationToken cancellationToken = default) =>
+        await CheckAsync(await DueAsync(cancellationToken), cancellationToken);
+
+    /// <summary>The groups due now, each with the due time read (what a claim must still find).</summary>
+    internal async Task<IReadOnlyList<(Guid Id, DateTimeOffset DueAt)>> DueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        List<Guid> due;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            // Filtered in memory: SQLite cannot compare DateTimeOffset columns, and managed groups number in the dozens.
-            due = [.. (await db.ManagedGroups.AsNoTracking().Where(g => g.NextCheckAt != null)
-                    .Select(g => new { g.Id, g.NextCheckAt, g.Status }).ToListAsync(cancellationToken))
-                .Where(g => g.NextCheckAt <= now && g.Status is not (ManagedGroupStatus.Configuring or ManagedGroupStatus.Failed))
-                .Select(g => g.Id)];
-        }
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Filtered in memory: SQLite cannot order DateTimeOffset columns, and managed groups number in the dozens.
+        return [.. (await db.ManagedGroups.AsNoTracking().Where(g => g.NextCheckAt != null)
+                .Select(g => new { g.Id, g.NextCheckAt, g.Status }).ToListAsync(cancellationToken))
+            .Where(g => g.NextCheckAt <= now && g.Status is not (ManagedGroupStatus.Configuring or ManagedGroupStatus.Failed))
+            .Select(g => (g.Id, g.NextCheckAt!.Value))];
+    }
 
-        foreach (var id in due)
+    /// <summary>Claims and re-checks each of <paramref name="due"/> that no other re-check claimed since it was read.</summary>
+    internal async Task<int> CheckAsync(IReadOnlyList<(Guid Id, DateTimeOffset DueAt)> due, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var claimed = 0;
+        foreach (var (id, dueAt) in due)
         {
+            var until = now + ClaimDuration;
+            if (!await MoveNextCheckAsync(id, dueAt, until, cancellationToken))
+            {
+                continue;
+            }
+
+            claimed++;
+            RecheckOutcome? outcome = null;
             try
             {
-                await RecheckAsync(id, cancellationToken);
+                outcome = await RecheckAsync(id, cancellationToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutException or DirectoryException)
             {
                 logger.LogWarning(ex, "Re-check of group {GroupId} could not reach the tenant; it stays due", id);
             }
+            finally
+            {
+                if (outcome is null)
+                {
+                    // Nothing was recorded (the tenant could not be asked): the group is due again, as it was.
+                    await MoveNextCheckAsync(id, until, dueAt, CancellationToken.None);
+                }
+            }
         }
 
-        return due.Count;
+        return claimed;
+    }
+
+    /// <summary>
+    /// One conditional UPDATE of the group's next check, from <paramref name="from"/> to <paramref name="to"/>: of two
+    /// re-checks that read the same due time, exactly one changes the row (an equality, which SQLite compares too).
+    /// </summary>
+    private async Task<bool> MoveNextCheckAsync(Guid groupId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ManagedGroups.Where(g => g.Id == groupId && g.NextCheckAt == from)
+            .ExecuteUpdateAsync(s => s.SetProperty(g => g.NextCheckAt, to), cancellationToken) == 1;
     }
 
     public async Task<RecheckOutcome?> RecheckAsync(Guid groupId, CancellationToken cancellationToken = default)

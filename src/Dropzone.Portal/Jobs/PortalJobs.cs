@@ -75,8 +75,8 @@ public static class PortalJobs
                 // Hangfire's locks (the scheduler's, a job's state lock) are rows; one a killed instance held is
                 // removed once this old (Hangfire's default, 10 min, stalled every scheduled retry that long). Those
                 // are held for milliseconds; the recurring jobs' no-overlap locks are held for the whole job, so a
-                // re-check running longer than this may be started beside itself (it reads the tenant and records what it
-                // found: a second one records twice but changes nothing in the tenant).
+                // re-check running longer than this may be started beside itself: it claims each group before checking
+                // it (GroupRechecker), so no group is checked twice.
                 DistributedLockTimeout = JobsOptions.SharedLockTimeout,
                 QueuePollInterval = options.QueuePollInterval,
                 // An enqueue sends NOTIFY and idle workers on every instance LISTEN, so a run starts at once after

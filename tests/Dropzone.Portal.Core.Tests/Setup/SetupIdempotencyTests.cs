@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dropzone.Portal.Core.Restriction.AccessPolicy;
 
 namespace Dropzone.Portal.Core.Tests.Setup;
@@ -101,6 +102,79 @@ public sealed class SetupIdempotencyTests
         var runId = await bed.Launcher.StartAsync(request, SetupTestBed.Admin);
         Assert.Equal(AdvanceOutcome.Succeeded, await bed.DriveAsync(runId));
         return (mailboxes, request, (await bed.Reader.ListGroupsAsync()).Single().Id);
+    }
+
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task CheckDueAsync_TwoAtOnce_TheDueGroupIsCheckedOnce(PortalDatabaseProvider provider)
+    {
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
+        var (_, _, groupId) = await SetUpFirstThreeDemoMailboxesAsync(bed);
+        bed.Clock.Advance(TimeSpan.FromMinutes(16));
+        var checksBefore = await VerificationAuditCountAsync(bed);
+        // Both re-checks have read the group as due (two instances, or a job that outlived its lock)…
+        var (first, second) = (bed.NewRechecker(), bed.NewRechecker());
+        var (dueForFirst, dueForSecond) = (await first.DueAsync(default), await second.DueAsync(default));
+        Assert.Single(dueForFirst);
+        Assert.Equal(dueForFirst, dueForSecond);
+        // …and every tenant call now waits a second of the fake clock, so the first holds the group until it moves.
+        bed.SetFaults(f => f with { Latency = TimeSpan.FromSeconds(1) });
+
+        var firstChecks = first.CheckAsync(dueForFirst, default);
+        var claimed = Stopwatch.StartNew();
+        while (await NextCheckAsync(bed, groupId) == dueForFirst[0].DueAt)
+        {
+            Assert.True(claimed.Elapsed < TimeSpan.FromSeconds(60), "The first re-check never claimed the due group.");
+            await Task.Delay(20);
+        }
+        var secondChecks = second.CheckAsync(dueForSecond, default);
+        var released = Stopwatch.StartNew();
+        while (!(firstChecks.IsCompleted && secondChecks.IsCompleted))
+        {
+            Assert.True(released.Elapsed < TimeSpan.FromSeconds(60), "The re-checks did not finish.");
+            bed.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, await firstChecks);
+        Assert.Equal(0, await secondChecks);
+        Assert.Equal(checksBefore + 1, await VerificationAuditCountAsync(bed));
+        Assert.True(await NextCheckAsync(bed, groupId) > bed.Clock.GetUtcNow());
+    }
+
+    [Theory, OnSqlite, OnPostgreSql]
+    public async Task CheckDueAsync_TenantUnavailable_ClaimReleasedAndTheGroupStaysDue(PortalDatabaseProvider provider)
+    {
+        await using var bed = await SetupTestBed.CreateAsync(provider: provider);
+        var (_, _, groupId) = await SetUpFirstThreeDemoMailboxesAsync(bed);
+        bed.Clock.Advance(TimeSpan.FromMinutes(16));
+        var dueAt = await NextCheckAsync(bed, groupId);
+        var checksBefore = await VerificationAuditCountAsync(bed);
+        bed.SetFaults(f => f with { UnavailableRate = 1 });
+
+        var checking = bed.NewRechecker().CheckDueAsync();
+        var patience = Stopwatch.StartNew();
+        while (!checking.IsCompleted)
+        {
+            Assert.True(patience.Elapsed < TimeSpan.FromSeconds(60), "The re-check did not give up.");
+            bed.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, await checking);
+        Assert.Equal(dueAt, await NextCheckAsync(bed, groupId));
+        Assert.Equal(checksBefore, await VerificationAuditCountAsync(bed));
+    }
+
+    private static async Task<int> VerificationAuditCountAsync(SetupTestBed bed)
+    {
+        await using var db = bed.CreateDbContext();
+        return await db.AuditEntries.CountAsync(e => e.Action == AuditActions.VerificationCompleted);
+    }
+
+    private static async Task<DateTimeOffset?> NextCheckAsync(SetupTestBed bed, Guid groupId)
+    {
+        await using var db = bed.CreateDbContext();
+        return await db.ManagedGroups.Where(g => g.Id == groupId).Select(g => g.NextCheckAt).SingleAsync();
     }
 
     [Theory, OnSqlite, OnPostgreSql]
