@@ -22,6 +22,22 @@ public sealed class HostHardeningTests(PortalApplicationFactory factory) : IClas
     }
 
     [Fact]
+    public async Task DefaultIcon_AskedForRightAfterSignIn_ServedAsAnIconWithoutAPageOrAnAntiforgeryCookie()
+    {
+        // Chromium asks for /favicon.ico for a page that names no icon (the sign-in pages) while the sign-in lands.
+        // Answered with the not-found page, that request set a fresh antiforgery cookie beside the one of the page
+        // being signed in to, and the sign-out form's token then matched a cookie the browser no longer held.
+        using var client = await factory.SignInAsync(DemoTenant.AdminUpn);
+
+        using var response = await client.GetAsync("/favicon.ico");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/x-icon", response.Content.Headers.ContentType?.MediaType);
+        var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        Assert.DoesNotContain(cookies, c => c.StartsWith("portal-af", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task DataProtection_KeyCreated_IsStoredInPortalDatabase()
     {
         var protector = factory.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
