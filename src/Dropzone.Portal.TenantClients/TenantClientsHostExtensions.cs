@@ -49,8 +49,6 @@ public static class TenantClientsHostExtensions
             .Validate(o => o.MaxRetryAfter > TimeSpan.Zero, "TenantClients:MaxRetryAfter must be a positive duration such as 00:02:00.")
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero, "TenantClients:AttemptTimeout must be a positive duration such as 00:02:30.")
             .Validate(o => o.TotalTimeout >= o.AttemptTimeout, "TenantClients:TotalTimeout must not be shorter than TenantClients:AttemptTimeout.")
-            .Validate(o => o.ReplicationPollInterval > TimeSpan.Zero, "TenantClients:ReplicationPollInterval must be a positive duration.")
-            .Validate(o => o.ReplicationTimeout > TimeSpan.Zero, "TenantClients:ReplicationTimeout must be a positive duration.")
             .Validate(o => o.HealthCacheDuration >= TimeSpan.Zero, "TenantClients:HealthCacheDuration must not be negative.")
             .ValidateOnStart();
 
@@ -90,7 +88,6 @@ public static class TenantClientsHostExtensions
         services.TryAddTransient<TenantConnectionCheck>();
         services.TryAddTransient<ExchangeModuleManifestClient>();
         services.TryAddTransient<ExchangePermissionPreflight>();
-        services.TryAddSingleton<ReplicationWait>();
         services.TryAddSingleton<TenantHealthCache>();
         services.AddHealthChecks().AddCheck<TenantHealthCheck>(TenantHealthCheck.Name, HealthStatus.Degraded, ["tenant"]);
         return builder;

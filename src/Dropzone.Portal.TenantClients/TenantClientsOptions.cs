@@ -38,10 +38,6 @@ public sealed class TenantClientsOptions
     /// <summary>All attempts of one call, backoff included.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    public TimeSpan ReplicationPollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    public TimeSpan ReplicationTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
     /// <summary>How long the "tenant" health check reuses its last connection report.</summary>
     public TimeSpan HealthCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -28,7 +28,6 @@ public class TenantClientsRegistrationTests
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<IExchangeClient>());
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<IDirectoryClient>());
         Assert.NotNull(scope.ServiceProvider.GetRequiredService<TenantConnectionCheck>());
-        Assert.NotNull(scope.ServiceProvider.GetRequiredService<ReplicationWait>());
     }
 
     [Fact]

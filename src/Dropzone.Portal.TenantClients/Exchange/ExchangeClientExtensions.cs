@@ -30,15 +30,10 @@ public static class ExchangeClientExtensions
     /// Get → New → (on an ambiguous or "already exists" answer) Get again. The New-* is sent at most once:
     /// whether a timed-out create happened is decided by looking, never by sending it again.
     /// </summary>
-    /// <remarks>
-    /// With <paramref name="replication"/>, an "already exists" answer is followed by polling the Get until the
-    /// object replicates: Exchange has said it exists, so it will become visible.
-    /// </remarks>
     public static async Task<CreateIfAbsentResult> CreateIfAbsentAsync(
         this IExchangeClient client,
         ExchangeCommand get,
         ExchangeCommand create,
-        ReplicationWait? replication = null,
         CancellationToken cancellationToken = default)
     {
         var before = await client.InvokeAsync(get, cancellationToken);
@@ -60,9 +55,9 @@ public static class ExchangeClientExtensions
 
         if (created.Outcome is ExchangeOutcome.Timeout or ExchangeOutcome.Transient or ExchangeOutcome.Throttled or ExchangeOutcome.AlreadyExists or ExchangeOutcome.Other)
         {
-            var after = created.Outcome is ExchangeOutcome.AlreadyExists && replication is not null
-                ? await replication.UntilFoundAsync(client, get, cancellationToken)
-                : await client.InvokeAsync(get, cancellationToken);
+            // An object Exchange says exists may not have replicated yet; a caller that must see it retries later, as
+            // the setup steps do with scheduled replication polls.
+            var after = await client.InvokeAsync(get, cancellationToken);
             if (after.IsSuccess && after.Rows.Count > 0)
             {
                 return new(CreateDisposition.FoundAfterAmbiguousCreate, after);
@@ -70,32 +65,6 @@ public static class ExchangeClientExtensions
         }
 
         return new(CreateDisposition.Failed, created);
-    }
-
-    /// <summary>
-    /// Polls <paramref name="command"/> while it answers NotFound (directory replication after a create),
-    /// until it answers anything else or <paramref name="timeout"/> passes. Time comes from
-    /// <paramref name="time"/>, so tests advance a fake clock instead of sleeping.
-    /// </summary>
-    public static async Task<ExchangeResult> WaitForReplicationAsync(
-        this IExchangeClient client,
-        ExchangeCommand command,
-        TimeProvider time,
-        TimeSpan pollInterval,
-        TimeSpan timeout,
-        CancellationToken cancellationToken = default)
-    {
-        var deadline = time.GetUtcNow() + timeout;
-        while (true)
-        {
-            var result = await client.InvokeAsync(command, cancellationToken);
-            if (result.Outcome is not ExchangeOutcome.NotFound || time.GetUtcNow() + pollInterval > deadline)
-            {
-                return result;
-            }
-
-            await Task.Delay(pollInterval, time, cancellationToken);
-        }
     }
 
     /// <summary>Reads a group's complete membership (all pages).</summary>

@@ -378,31 +378,6 @@ public class ExchangeClientWireTests
         Assert.Empty(tenant.Handler.Requests);
     }
 
-    [Fact]
-    public async Task WaitForReplicationAsync_NotFoundThenFound_PollsOnTheClock()
-    {
-        var notFound = """{"error":{"code":"NotFound","message":"x","details":[{"message":"|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|not yet"}]}}""";
-        using var tenant = StubTenant.Create((_, n) => n <= 3 ? StubTenant.Json(HttpStatusCode.NotFound, notFound) : StubTenant.Ok("""[{"Name":"g"}]"""));
-        var wait = tenant.Services.GetRequiredService<ReplicationWait>();
-
-        var result = await wait.UntilFoundAsync(tenant.Exchange, ExchangeCommands.GetDistributionGroup("g"));
-
-        Assert.True(result.IsSuccess);
-        Assert.Equal(TimeSpan.FromSeconds(15), tenant.Time.AutoAdvanced);
-    }
-
-    [Fact]
-    public async Task WaitForReplicationAsync_NeverFound_StopsAtTheDeadline()
-    {
-        var notFound = """{"error":{"code":"NotFound","message":"x","details":[{"message":"|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|not yet"}]}}""";
-        using var tenant = StubTenant.Create((_, _) => StubTenant.Json(HttpStatusCode.NotFound, notFound));
-
-        var result = await tenant.Exchange.WaitForReplicationAsync(ExchangeCommands.GetDistributionGroup("g"), tenant.Time, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1));
-
-        Assert.IsType<ExchangeOutcome.NotFound>(result.Outcome);
-        Assert.Equal(13, tenant.Handler.Requests.Count);
-    }
-
     private sealed class RefusingTokens : ITenantTokenProvider
     {
         public Task<string> GetAuthorizationHeaderAsync(string scope, CancellationToken cancellationToken) =>

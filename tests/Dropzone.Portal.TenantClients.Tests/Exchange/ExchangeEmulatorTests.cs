@@ -296,7 +296,7 @@ public class ExchangeEmulatorTests
         var get = ExchangeCommands.GetDistributionGroup(GroupAddress);
 
         var first = await tenant.Exchange.CreateIfAbsentAsync(get, NewGroup());
-        var second = await tenant.Exchange.CreateIfAbsentAsync(get, NewGroup(), tenant.Services.GetRequiredService<ReplicationWait>());
+        var second = await tenant.Exchange.CreateIfAbsentAsync(get, NewGroup());
 
         Assert.Equal(CreateDisposition.Created, first.Disposition);
         Assert.Equal(CreateDisposition.AlreadyPresent, second.Disposition);

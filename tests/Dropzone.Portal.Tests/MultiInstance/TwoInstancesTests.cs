@@ -24,7 +24,6 @@ public sealed class TwoInstancesTests(ITestOutputHelper output)
         ["Setup:MemberCallConcurrency"] = "1",
         ["Setup:ReplicationPollInterval"] = "00:00:00.500",
         ["Setup:RetryBaseDelay"] = "00:00:01",
-        ["TenantClients:ReplicationPollInterval"] = "00:00:00.500",
         ["TenantClients:RetryBaseDelay"] = "00:00:00.200",
         ["TenantClients:MaxConcurrencyPerTenant"] = "8",
     };
