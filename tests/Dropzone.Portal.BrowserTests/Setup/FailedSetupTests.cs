@@ -61,6 +61,8 @@ public sealed class FailedSetupTests(PortalBrowserFixture fixture)
         await page.GetByTestId("abandon").ClickAsync();
         await page.GetByTestId("abandon-confirm").ClickAsync();
 
+        // The portal's answer first: when it refuses, the failure says why instead of "no navigation".
+        await Assertions.Expect(page.Locator(".mud-snackbar").Last).ToContainTextAsync("was abandoned");
         await page.WaitForURLAsync("**/groups");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Groups" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".mud-main-content")).Not.ToContainTextAsync(alias);
