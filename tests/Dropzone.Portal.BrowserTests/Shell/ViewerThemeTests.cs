@@ -38,6 +38,7 @@ public sealed class ViewerThemeTests(PortalBrowserFixture fixture)
         await Assertions.Expect(page.Locator("body")).ToHaveCSSAsync("background-color", Light);
 
         await ChooseAsync(page, "theme-dark");
+        await Assertions.Expect(page.Locator("body")).ToHaveCSSAsync("background-color", Dark);
         await page.GotoAsync("/requests");
 
         await page.WaitForInteractivityAsync();
