@@ -44,7 +44,8 @@ public sealed class PostgreSqlTenantConcurrencyLimiter(string connectionString, 
             var slots = Math.Max(1, options.Value.MaxConcurrencyPerTenant);
             // Starting at a random slot spreads instances over the slots instead of all contending for slot 0.
             var first = Random.Shared.Next(slots);
-            if (await TryAnyAsync(connection, key, first, slots, cancellationToken) is { } free) return new Slot(connection, key, free, local);
+            int[] everySlot = [.. Enumerable.Range(0, slots).Select(i => (first + i) % slots)];
+            if (await TryEachAsync(connection, key, everySlot, cancellationToken) is { } free) return new Slot(connection, key, free, local);
 
             // Every slot is held by other instances: listen for releases, then look once more (a slot freed before the
             // LISTEN took effect sent its notification to nobody). The handler runs while this connection reads (a
@@ -59,9 +60,7 @@ public sealed class PostgreSqlTenantConcurrencyLimiter(string connectionString, 
             {
                 int[] freed = [.. announced];
                 announced.Clear();
-                var taken = freed.Length == 0
-                    ? await TryAnyAsync(connection, key, first, slots, cancellationToken)
-                    : await TryEachAsync(connection, key, freed, cancellationToken);
+                var taken = await TryEachAsync(connection, key, freed.Length == 0 ? everySlot : freed, cancellationToken);
                 if (taken is { } slot)
                 {
                     await ExecuteAsync(connection, $"UNLISTEN {Channel(key)}", cancellationToken);
@@ -86,16 +85,6 @@ public sealed class PostgreSqlTenantConcurrencyLimiter(string connectionString, 
 
     /// <summary>The tenant's release channel (an identifier, so the key is written in hex).</summary>
     internal static string Channel(int key) => $"dropzone_tenant_slots_{(uint)key:x8}";
-
-    private static async Task<int?> TryAnyAsync(NpgsqlConnection connection, int key, int first, int slots, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < slots; i++)
-        {
-            var slot = (first + i) % slots;
-            if (await TryLockAsync(connection, key, slot, cancellationToken)) return slot;
-        }
-        return null;
-    }
 
     private static async Task<int?> TryEachAsync(NpgsqlConnection connection, int key, int[] slots, CancellationToken cancellationToken)
     {

@@ -5,8 +5,9 @@ namespace Dropzone.Portal.Jobs;
 /// wait for a worker to poll the queue (up to <c>Jobs:QueuePollInterval</c>, a second by default on SQLite). It
 /// runs exactly what the job runs (<see cref="SetupRunJob"/>), and the run's lease decides which of the two does
 /// the work: the other finds the run leased or done and ends. One such run at a time per instance, and none on an
-/// instance that runs no jobs (<see cref="JobsOptions.RunServer"/> false: it is not registered there), so Apply never adds more than one run to the workers' load; beyond that the queue
-/// takes them. If the process stops, the queued job and start-up recovery carry the run on, as for any job.
+/// instance that runs no jobs (<see cref="JobsOptions.RunServer"/> false: it is not registered there), so Apply
+/// never adds more than one run to the workers' load; beyond that the queue takes them. If the process stops, the
+/// queued job and start-up recovery carry the run on, as for any job.
 /// </summary>
 public sealed class ImmediateRunStart(IServiceScopeFactory scopes, ILogger<ImmediateRunStart> logger) : IHostedService
 {
