@@ -1,7 +1,4 @@
-using Dropzone.Portal.TenantClients.Authentication;
 using Dropzone.Portal.TenantClients.Connection;
-using Dropzone.Portal.TenantClients.Diagnostics;
-using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

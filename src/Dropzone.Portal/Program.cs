@@ -1,4 +1,3 @@
-using Dropzone.Portal.Hosting;
 using Serilog;
 
 // An auditor's offline check of an audit export; runs without starting the portal.

@@ -1,5 +1,3 @@
-using Dropzone.TenantEmulator.Hosting;
-
 namespace Dropzone.TenantEmulator;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup;
-using Microsoft.Extensions.Options;
-
 namespace Dropzone.Portal.Core.Access;
 
 /// <summary>One establishment of the application's effective access: what was read, what it adds up to, and whether that is what was asked for.</summary>

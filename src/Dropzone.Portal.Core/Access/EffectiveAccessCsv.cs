@@ -1,6 +1,3 @@
-using System.Globalization;
-using CsvHelper;
-
 namespace Dropzone.Portal.Core.Access;
 
 /// <summary>

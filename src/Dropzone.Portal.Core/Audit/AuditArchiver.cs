@@ -1,9 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
-using Microsoft.Extensions.Hosting;
-
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>

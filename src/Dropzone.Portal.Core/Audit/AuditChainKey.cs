@@ -1,9 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Dropzone.Portal.Core.Security;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 
 namespace Dropzone.Portal.Core.Audit;
 

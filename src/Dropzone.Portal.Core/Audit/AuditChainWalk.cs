@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>

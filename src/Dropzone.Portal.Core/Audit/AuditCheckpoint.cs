@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>What an offline check of a JSON Lines export found.</summary>

@@ -1,9 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using CsvHelper;
-
 namespace Dropzone.Portal.Core.Audit;
 
 public enum AuditExportFormat

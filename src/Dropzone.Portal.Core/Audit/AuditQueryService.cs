@@ -1,4 +1,3 @@
-
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Dropzone.Portal.Core.Audit;
 
 /// <summary>How a column's value is stored and written: the sequence (a whole number), a UTC time, or text.</summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Data;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Dropzone.Portal.Core.Audit;

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
-using Npgsql;
 
 namespace Dropzone.Portal.Core.Audit;
 

@@ -1,8 +1,4 @@
-using System.Buffers;
 using System.Data.Common;
-using System.Text.Json;
-using CsvHelper;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Dropzone.Portal.Core.Audit;

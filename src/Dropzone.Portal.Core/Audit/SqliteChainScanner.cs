@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Dropzone.Portal.Core.Audit;

@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Audit;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Dropzone.Portal.Core.Data;

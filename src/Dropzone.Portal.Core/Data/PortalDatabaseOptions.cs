@@ -1,6 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-
 namespace Dropzone.Portal.Core.Data;
 
 /// <summary>Where the portal keeps its data when no connection string is configured.</summary>

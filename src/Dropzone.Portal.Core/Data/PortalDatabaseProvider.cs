@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-
 namespace Dropzone.Portal.Core.Data;
 
 /// <summary>The database engine the portal keeps its data in.</summary>

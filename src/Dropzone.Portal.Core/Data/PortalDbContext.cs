@@ -1,7 +1,4 @@
-using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.Core.Verification;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 
 namespace Dropzone.Portal.Core.Data;

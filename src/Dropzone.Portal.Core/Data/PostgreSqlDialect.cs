@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Npgsql;
-
 namespace Dropzone.Portal.Core.Data;
 
 /// <summary>The production engine: many instances, many connections, each append serialized by an advisory lock.</summary>

@@ -1,10 +1,5 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Dropzone.Portal.TenantClients;
 using Dropzone.Portal.TenantClients.Diagnostics;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Dropzone.Portal.Core.Data;
 

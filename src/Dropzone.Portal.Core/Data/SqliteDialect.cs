@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Microsoft.Data.Sqlite;
-
 namespace Dropzone.Portal.Core.Data;
 
 /// <summary>The embedded engine: one writer at a time by construction.</summary>

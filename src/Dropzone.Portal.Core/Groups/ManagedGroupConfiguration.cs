@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Dropzone.Portal.Core.Groups;
 
 internal sealed class ManagedGroupConfiguration() : PortalTableConfiguration<ManagedGroup>("ManagedGroups")

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dropzone.Portal.Core.Instances;
 

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Identity;
-
 namespace Dropzone.Portal.Core.Requests;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Requests.Notifications;
-using Dropzone.Portal.Core.Restriction;
-
 namespace Dropzone.Portal.Core.Requests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Dropzone.Portal.Core.Requests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Dropzone.Portal.Core.Requests;
 
 internal sealed class MemberRequestConfiguration() : PortalTableConfiguration<MemberRequest>("MemberRequests")

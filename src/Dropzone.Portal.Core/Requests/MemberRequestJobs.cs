@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Requests.Notifications;
 using Hangfire;
 
 namespace Dropzone.Portal.Core.Requests;

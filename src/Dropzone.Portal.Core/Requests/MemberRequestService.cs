@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Requests.Notifications;
-
 namespace Dropzone.Portal.Core.Requests;
 
 /// <summary>What a person asks for on the request form. An empty mailbox means "my own".</summary>

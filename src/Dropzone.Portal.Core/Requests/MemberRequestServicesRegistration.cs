@@ -1,9 +1,3 @@
-using Dropzone.Portal.Core.Requests.Notifications;
-using Dropzone.Portal.Core.Restriction;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-
 namespace Dropzone.Portal.Core.Requests;
 
 public static class MemberRequestServicesRegistration

@@ -1,8 +1,5 @@
 using Dropzone.Portal.Core.Restriction.AccessPolicy;
 using Dropzone.Portal.Core.Restriction.Rbac;
-using Dropzone.Portal.Core.Setup.Steps;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.Portal.Core.Restriction;
 

@@ -1,8 +1,3 @@
-using Dropzone.Portal.Core.Audit;
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>The answer to a change of a failed setup: done, or why not, in the admin's words.</summary>

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Verification;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>

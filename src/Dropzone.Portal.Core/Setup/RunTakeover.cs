@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Instances;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.TenantClients.Connection;
 
 namespace Dropzone.Portal.Core.Setup;

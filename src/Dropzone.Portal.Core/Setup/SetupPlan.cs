@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Restriction;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>One planned step: what it ensures, in words for the progress page.</summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Identity;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>What an admin does to a run: retry from a step, cancel.</summary>

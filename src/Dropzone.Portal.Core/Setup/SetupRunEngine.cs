@@ -1,7 +1,3 @@
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Instances;
-using Dropzone.Portal.Core.Setup.Steps;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>How one <see cref="SetupRunEngine.AdvanceAsync"/> call ended.</summary>

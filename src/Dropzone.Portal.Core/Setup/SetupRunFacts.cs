@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Identity;
-using Dropzone.Portal.Core.Restriction;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>The wizard's Apply: records the group, the run and its steps, then queues the run.</summary>

@@ -1,7 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Dropzone.Portal.Core.Verification;
 
 namespace Dropzone.Portal.Core.Setup;
 

@@ -1,7 +1,3 @@
-using System.Text;
-using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Verification;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Verification;
-
 namespace Dropzone.Portal.Core.Setup;
 
 /// <summary>How a step attempt ended.</summary>

@@ -1,6 +1,4 @@
 using Dropzone.Portal.Core.Access;
-using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Setup.Steps;
 
 namespace Dropzone.Portal.Core.Verification;
 

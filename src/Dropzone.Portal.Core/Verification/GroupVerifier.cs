@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Restriction;
-
 namespace Dropzone.Portal.Core.Verification;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Dropzone.Portal.Core.Verification;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Dropzone.Portal.Core.Groups;
-
 namespace Dropzone.Portal.Core.Verification;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.TenantClients.Exchange;
-
 namespace Dropzone.Portal.TenantClients.Connection;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using Dropzone.Portal.TenantClients.Authentication;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
 using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.TenantClients.Connection;
 

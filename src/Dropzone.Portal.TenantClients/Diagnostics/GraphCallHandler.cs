@@ -1,7 +1,3 @@
-using System.Text;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace Dropzone.Portal.TenantClients.Diagnostics;
 
 /// <summary>

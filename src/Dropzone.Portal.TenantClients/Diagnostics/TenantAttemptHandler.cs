@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.TenantClients.Diagnostics;
 

@@ -1,14 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Exchange;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Telemetry;
-using Polly.Timeout;
 
 namespace Dropzone.Portal.TenantClients.Diagnostics;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Dropzone.Portal.TenantClients.Commands;
-
 namespace Dropzone.Portal.TenantClients.Exchange;
 
 /// <summary>Reading the admin API's answers: a page's rows, warnings and next link; a batch's parts, each settled or left for a call of its own.</summary>

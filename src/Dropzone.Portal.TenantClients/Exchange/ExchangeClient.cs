@@ -1,12 +1,5 @@
 using System.Buffers;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using Dropzone.Portal.TenantClients.Authentication;
-using Dropzone.Portal.TenantClients.Commands;
-using Dropzone.Portal.TenantClients.Diagnostics;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Polly.Timeout;
 
 namespace Dropzone.Portal.TenantClients.Exchange;
 

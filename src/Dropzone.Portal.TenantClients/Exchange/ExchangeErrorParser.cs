@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-
 namespace Dropzone.Portal.TenantClients.Exchange;
 
 /// <summary>

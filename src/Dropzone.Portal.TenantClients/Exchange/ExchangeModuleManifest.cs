@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Dropzone.Portal.TenantClients.Authentication;
-using Dropzone.Portal.TenantClients.Diagnostics;
-using Microsoft.Extensions.Options;
-using Polly.Timeout;
-
 namespace Dropzone.Portal.TenantClients.Exchange;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Dropzone.Portal.TenantClients.Commands;
-
 namespace Dropzone.Portal.TenantClients.Exchange;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.TenantClients.Commands;
-
 namespace Dropzone.Portal.TenantClients.Exchange;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Net;
-using Dropzone.Portal.TenantClients.Authentication;
-using Dropzone.Portal.TenantClients.Exchange;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;

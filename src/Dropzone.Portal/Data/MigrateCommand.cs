@@ -1,5 +1,3 @@
-using Dropzone.Portal.Hosting;
-
 namespace Dropzone.Portal.Data;
 
 /// <summary>

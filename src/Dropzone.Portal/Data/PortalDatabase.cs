@@ -1,10 +1,8 @@
 using System.Data.Common;
 using Dropzone.Portal.Core;
 using Dropzone.Portal.TenantClients;
-using Dropzone.Portal.TenantClients.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Data;
 

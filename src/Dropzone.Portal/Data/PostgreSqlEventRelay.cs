@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Dropzone.Portal.Core;
-using Dropzone.Portal.Core.Requests;
-using Dropzone.Portal.Core.Setup;
 using Npgsql;
 
 namespace Dropzone.Portal.Data;

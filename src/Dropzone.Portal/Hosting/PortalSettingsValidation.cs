@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Requests;
 using Dropzone.Portal.Core.Requests.Notifications;
 
 namespace Dropzone.Portal.Hosting;

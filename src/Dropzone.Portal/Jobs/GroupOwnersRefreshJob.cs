@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Groups;
-using Hangfire;
-
 namespace Dropzone.Portal.Jobs;
 
 /// <summary>The recurring job: every group's owners read from Exchange again (decision 010 bounds the copy's age by it).</summary>

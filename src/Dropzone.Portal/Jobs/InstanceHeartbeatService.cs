@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Instances;
-using Microsoft.Extensions.Options;
-
 namespace Dropzone.Portal.Jobs;
 
 /// <summary>

@@ -1,9 +1,6 @@
 using System.Linq.Expressions;
 using System.Text.RegularExpressions;
-using Dropzone.Portal.Core.Requests;
-using Hangfire;
 using Hangfire.States;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Jobs;
 

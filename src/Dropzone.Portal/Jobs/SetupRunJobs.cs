@@ -1,7 +1,3 @@
-using Dropzone.Portal.Core.Instances;
-using Dropzone.Portal.Core.Verification;
-using Hangfire;
-
 namespace Dropzone.Portal.Jobs;
 
 /// <summary>"Advance run X" and "advance it at T", as Hangfire jobs; a run just applied also begins at once here.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Serilog.Context;
 
 namespace Dropzone.Portal.Logging;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Dropzone.Portal.Core.Identity;
 
 namespace Dropzone.Portal.Security;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Dropzone.Portal.Hosting;
 
 namespace Dropzone.Portal.Security;
 

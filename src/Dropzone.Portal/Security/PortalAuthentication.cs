@@ -1,5 +1,3 @@
-using Dropzone.TenantEmulator.Hosting;
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Identity.Web;
 
 namespace Dropzone.Portal.Security;

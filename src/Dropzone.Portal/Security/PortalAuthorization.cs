@@ -1,4 +1,3 @@
-using Dropzone.Portal.Core.Groups;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 
 namespace Dropzone.Portal.Security;

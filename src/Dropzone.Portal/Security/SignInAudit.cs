@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-
 namespace Dropzone.Portal.Security;
 
 /// <summary>Records <c>SignIn.Succeeded</c> in the audit history each time someone signs in.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Hangfire.Client;
 using Hangfire.Common;

@@ -1,4 +1,3 @@
-using Dropzone.Portal.TenantClients.Diagnostics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Dropzone.Portal.TenantClients.Diagnostics;
-
 namespace Dropzone.Portal.Telemetry;
 
 /// <summary>Tags an outgoing HTTP span to Exchange or Graph with the cmdlet (or Graph resource) and the attempt.</summary>

@@ -1,5 +1,3 @@
-using Dropzone.TenantEmulator.Hosting;
-
 namespace Dropzone.Portal.Tenant;
 
 /// <summary>

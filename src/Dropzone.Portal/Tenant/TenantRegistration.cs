@@ -1,5 +1,4 @@
 using Dropzone.TenantEmulator;
-using Dropzone.TenantEmulator.Hosting;
 
 namespace Dropzone.Portal.Tenant;
 

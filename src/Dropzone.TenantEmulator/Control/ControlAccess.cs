@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Hosting;
-
 namespace Dropzone.TenantEmulator.Control;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Hosting;
-
 namespace Dropzone.TenantEmulator.Control;
 
 /// <summary>Reading control-call bodies: a value that is missing or of the wrong kind is a 400 naming the field, never a 500.</summary>

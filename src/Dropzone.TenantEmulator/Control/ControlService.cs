@@ -1,11 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Exchange;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-
 namespace Dropzone.TenantEmulator.Control;
 
 /// <summary>

@@ -1,14 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Primitives;
-using Microsoft.IdentityModel.Tokens;
-
 namespace Dropzone.TenantEmulator.Entra;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Text;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-using Microsoft.Extensions.Primitives;
-
 namespace Dropzone.TenantEmulator.Entra;
 
 /// <summary>The emulator's sign-in page: every demo user is one button; there is no password.</summary>

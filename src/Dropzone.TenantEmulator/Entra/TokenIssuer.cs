@@ -1,8 +1,4 @@
-using System.Security.Claims;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Dropzone.TenantEmulator.Entra;
 

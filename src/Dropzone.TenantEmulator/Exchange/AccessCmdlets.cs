@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Dropzone.TenantEmulator.State;
-
 namespace Dropzone.TenantEmulator.Exchange;
 
 /// <summary>Application access policies and RBAC for Applications, with their evaluation computed from the state.</summary>

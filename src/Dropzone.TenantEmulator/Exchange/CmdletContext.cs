@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.State;
-
 namespace Dropzone.TenantEmulator.Exchange;
 
 /// <summary>What a cmdlet runs with; it runs entirely under the state's lock, so it sees and leaves a consistent tenant.</summary>

@@ -1,12 +1,4 @@
-using System.Globalization;
-using System.Security.Claims;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Entra;
 using Dropzone.TenantEmulator.Exchange.Reference;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Dropzone.TenantEmulator.Exchange;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Hosting;
-
 namespace Dropzone.TenantEmulator.Exchange;
 
 /// <summary>The three forms the live service uses in <c>details[0].message</c>; clients must read all of them.</summary>

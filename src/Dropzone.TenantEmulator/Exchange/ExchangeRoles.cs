@@ -1,5 +1,3 @@
-using Dropzone.TenantEmulator.State;
-
 namespace Dropzone.TenantEmulator.Exchange;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-
 namespace Dropzone.TenantEmulator.Exchange;
 
 /// <summary>Objects as the admin API returns them (the property names of the cmdlets' output types).</summary>

@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-
 namespace Dropzone.TenantEmulator.Exchange;
 
 /// <summary>Distribution group, membership and recipient cmdlets with Exchange's rules.</summary>

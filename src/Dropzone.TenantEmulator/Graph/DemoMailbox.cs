@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-
 namespace Dropzone.TenantEmulator.Graph;
 
 /// <summary>A few fixed messages per mailbox, so a demo of "Dropzone reads the phishing inbox" has something to read.</summary>

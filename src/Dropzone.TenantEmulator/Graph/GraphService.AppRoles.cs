@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-
 namespace Dropzone.TenantEmulator.Graph;
 
 /// <summary>

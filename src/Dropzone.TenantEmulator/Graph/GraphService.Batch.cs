@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Security.Claims;
-using System.Text.Json.Nodes;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace Dropzone.TenantEmulator.Graph;
 
 /// <summary>JSON <c>$batch</c> and Graph's error bodies.</summary>

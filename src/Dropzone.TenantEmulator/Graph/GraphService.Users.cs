@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace Dropzone.TenantEmulator.Graph;
 
 /// <summary>Users: lookup, <c>$search</c> and <c>$filter</c> with Graph's limits; the JSON shapes of users and groups.</summary>

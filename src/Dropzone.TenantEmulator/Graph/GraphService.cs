@@ -1,13 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Security.Claims;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Entra;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Dropzone.TenantEmulator.Graph;
 

@@ -1,5 +1,3 @@
-using Dropzone.TenantEmulator.Directory;
-
 namespace Dropzone.TenantEmulator.Hosting;
 
 /// <summary>

@@ -1,10 +1,5 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Dropzone.TenantEmulator.Control;
-using Dropzone.TenantEmulator.Entra;
-using Dropzone.TenantEmulator.Exchange;
 using Dropzone.TenantEmulator.Graph;
-using Dropzone.TenantEmulator.State;
 
 namespace Dropzone.TenantEmulator.Hosting;
 

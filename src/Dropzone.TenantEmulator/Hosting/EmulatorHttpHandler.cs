@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Dropzone.TenantEmulator.Hosting;
 

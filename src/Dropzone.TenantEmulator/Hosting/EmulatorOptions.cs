@@ -1,6 +1,3 @@
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.State;
-
 namespace Dropzone.TenantEmulator;
 
 /// <summary>How the emulator is reached; bound from the <c>TenantEmulator</c> configuration section.</summary>

@@ -1,9 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Primitives;
-
 namespace Dropzone.TenantEmulator.Hosting;
 
 /// <summary>Which emulated Microsoft service a request is for; each has its own host and path prefix.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Dropzone.TenantEmulator.Hosting;
 
 /// <summary>OData services match property names case-insensitively; SDKs rely on it (e.g. Graph's "Message").</summary>

@@ -1,9 +1,5 @@
 using Dropzone.TenantEmulator.Control;
-using Dropzone.TenantEmulator.Entra;
-using Dropzone.TenantEmulator.Exchange;
 using Dropzone.TenantEmulator.Graph;
-using Dropzone.TenantEmulator.Hosting;
-using Dropzone.TenantEmulator.State;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.TenantEmulator;

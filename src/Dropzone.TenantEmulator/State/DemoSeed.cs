@@ -1,6 +1,3 @@
-using System.Globalization;
-using Dropzone.TenantEmulator.Directory;
-
 namespace Dropzone.TenantEmulator.State;
 
 /// <summary>Turns <see cref="DemoTenant"/> into state objects; the ids derive from the person's position.</summary>

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dropzone.TenantEmulator.Directory;
-using Dropzone.TenantEmulator.Entra;
 
 namespace Dropzone.TenantEmulator.State;
 

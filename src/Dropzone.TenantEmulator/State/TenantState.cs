@@ -1,6 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-using Dropzone.TenantEmulator.Directory;
-
 namespace Dropzone.TenantEmulator.State;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Dropzone.Portal.Core.Requests.Notifications;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Setup.Steps;
-
 namespace Dropzone.Portal.Core.Restriction.AccessPolicy;
 
 /// <summary>Creates the RestrictAccess application access policy for the application on the group, unless it exists.</summary>

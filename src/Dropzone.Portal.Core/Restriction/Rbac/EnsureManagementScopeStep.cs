@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Setup.Steps;
-
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 
 /// <summary>Creates the management scope whose filter is "member of the group", unless a scope of that name exists.</summary>

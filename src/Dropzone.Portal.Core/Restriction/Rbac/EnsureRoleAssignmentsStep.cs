@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Setup.Steps;
-
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 
 /// <summary>Assigns each chosen Application role to the application within the group's management scope.</summary>

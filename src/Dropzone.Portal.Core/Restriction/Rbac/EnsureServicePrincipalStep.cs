@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Setup.Steps;
-
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 
 /// <summary>Registers the application's service principal in Exchange (New-ServicePrincipal), unless it is there.</summary>

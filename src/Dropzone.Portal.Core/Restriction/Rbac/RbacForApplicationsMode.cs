@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Setup.Wizard;
-
 namespace Dropzone.Portal.Core.Restriction.Rbac;
 
 /// <summary>

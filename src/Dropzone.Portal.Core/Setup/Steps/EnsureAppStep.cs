@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Restriction;
-
 namespace Dropzone.Portal.Core.Setup.Steps;
 
 /// <summary>Finds the application's service principal (enterprise application) in the tenant; the mode may warn about its grants.</summary>

@@ -1,8 +1,3 @@
-using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Verification;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace Dropzone.Portal.Core.Setup.Steps;
 
 public static class SetupStepServiceCollectionExtensions

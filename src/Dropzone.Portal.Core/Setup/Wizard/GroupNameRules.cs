@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Mail;
 
 namespace Dropzone.Portal.Core.Setup.Wizard;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Dropzone.Portal.Core.Setup.Wizard;
 
 /// <summary>A draft as reloaded: the step to reopen, the furthest step reached, and the state.</summary>

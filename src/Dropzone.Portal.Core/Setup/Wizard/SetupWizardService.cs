@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Restriction;
-
 namespace Dropzone.Portal.Core.Setup.Wizard;
 
 /// <summary>The answer of a step's server-side check: errors block Next, warnings are shown loudly but allow it.</summary>

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Access;
-
 namespace Dropzone.Portal.Features.Access;
 
 /// <summary>

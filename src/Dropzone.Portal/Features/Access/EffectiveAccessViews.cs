@@ -1,9 +1,4 @@
-using System.Security.Claims;
-using Dropzone.Portal.Core.Access;
-using Dropzone.Portal.Core.Groups;
 using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
-using Microsoft.Extensions.Options;
 
 namespace Dropzone.Portal.Features.Access;
 

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using Dropzone.Portal.Core.Groups;
-
 namespace Dropzone.Portal.Features.Audit;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using Dropzone.Portal.Core.Access;
-using Dropzone.Portal.Core.Verification;
-using Dropzone.Portal.TenantClients.Graph;
-
 namespace Dropzone.Portal.Features.Groups;
 
 /// <summary>Administrative changes to a group, each checked here on the server (Administer: admins only).</summary>

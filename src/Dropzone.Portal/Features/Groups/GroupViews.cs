@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using Dropzone.Portal.Core.Groups;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 
 namespace Dropzone.Portal.Features.Groups;

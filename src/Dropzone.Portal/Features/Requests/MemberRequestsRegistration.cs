@@ -1,6 +1,4 @@
-using Dropzone.Portal.Core.Requests;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.Portal.Features.Requests;
 

@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Requests;
-
 namespace Dropzone.Portal.Features.Requests;
 
 /// <summary>

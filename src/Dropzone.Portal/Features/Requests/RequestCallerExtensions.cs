@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using Dropzone.Portal.Core.Requests;
-
 namespace Dropzone.Portal.Features.Requests;
 
 public static class RequestCallerExtensions

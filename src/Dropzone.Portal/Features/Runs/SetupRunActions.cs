@@ -1,5 +1,3 @@
-using System.Security.Claims;
-
 namespace Dropzone.Portal.Features.Runs;
 
 public sealed record SetupRunActionResult(bool Succeeded, string Message);

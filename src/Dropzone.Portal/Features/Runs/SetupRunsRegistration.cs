@@ -1,8 +1,4 @@
-using Dropzone.Portal.Core.Instances;
 using Dropzone.Portal.Core.Setup.Steps;
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.Core.Verification;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dropzone.Portal.Features.Runs;
 

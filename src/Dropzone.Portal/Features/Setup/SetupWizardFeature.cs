@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup.Wizard;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace Dropzone.Portal.Features.Setup;
 
 public static class SetupWizardFeature

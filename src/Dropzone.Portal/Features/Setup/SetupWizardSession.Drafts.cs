@@ -1,5 +1,3 @@
-using Dropzone.Portal.Core.Setup.Wizard;
-
 namespace Dropzone.Portal.Features.Setup;
 
 /// <summary>The end of a wizard: Apply, discard, and the draft's saves and conflicts between tabs.</summary>

@@ -1,6 +1,3 @@
-using Dropzone.Portal.Core.Setup.Wizard;
-using Dropzone.Portal.TenantClients.Graph;
-
 namespace Dropzone.Portal.Features.Setup;
 
 /// <summary>The wizard's people and lists: the pickers' owners and members, and the checked CSV list.</summary>

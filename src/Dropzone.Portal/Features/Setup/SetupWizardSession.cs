@@ -1,8 +1,6 @@
 using Dropzone.Portal.Core.Identity;
 using Dropzone.Portal.Core.Restriction;
-using Dropzone.Portal.Core.Setup.Wizard;
 using Dropzone.Portal.TenantClients.Exchange;
-using Dropzone.Portal.TenantClients.Graph;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Dropzone.Portal.Features.Setup;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dropzone.Portal.Core.Setup.Wizard;
 
 namespace Dropzone.Portal.Features.Setup;
 

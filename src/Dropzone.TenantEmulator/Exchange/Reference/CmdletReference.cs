@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Dropzone.TenantEmulator.Exchange.Reference;
 
 /// <summary>One documented parameter of an Exchange Online cmdlet.</summary>
