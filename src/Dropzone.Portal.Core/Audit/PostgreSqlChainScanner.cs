@@ -14,7 +14,7 @@ internal static class PostgreSqlChainScanner
     // The binary COPY format: https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4
     private static readonly byte[] Signature = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
     private const int HeaderLength = 11 + 4 + 4;
-    private static readonly AuditColumnType[] Types = [.. AuditSchema.Columns.Select(c => c.Type)];
+    private static readonly int ColumnCount = AuditSchema.Columns.Count;
     private static readonly DateTime PostgresEpoch = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     public static async Task<AuditChainScan> ScanAsync(
@@ -76,8 +76,8 @@ internal static class PostgreSqlChainScanner
     /// <summary>Walks the whole rows at the front of a buffer; what is left over waits for more input.</summary>
     private sealed class RowReader(AuditChainWalk walk)
     {
-        private readonly int[] _offsets = new int[Types.Length];
-        private readonly int[] _lengths = new int[Types.Length];
+        private readonly int[] _offsets = new int[ColumnCount];
+        private readonly int[] _lengths = new int[ColumnCount];
         private byte[] _canonical = new byte[16 * 1024];
 
         /// <summary>Set when the walk's batch is full and due to be checked before more rows are read.</summary>
@@ -102,7 +102,7 @@ internal static class PostgreSqlChainScanner
                     Ended = true;
                     return at;
                 }
-                if (fields != Types.Length) throw new InvalidDataException($"An audit COPY row has {fields} fields, not {Types.Length}.");
+                if (fields != ColumnCount) throw new InvalidDataException($"An audit COPY row has {fields} fields, not {ColumnCount}.");
                 for (var i = 0; i < fields; i++)
                 {
                     if (data.Length - at < 4) return rowStart;
@@ -113,49 +113,39 @@ internal static class PostgreSqlChainScanner
                     if (data.Length - at < length) return rowStart;
                     at += length;
                 }
-                if (BatchFull = Add(data, at - rowStart)) return at;
+                if (BatchFull = Add(data)) return at;
             }
         }
 
-        private bool Add(ReadOnlySpan<byte> data, int rowLength)
+        private bool Add(ReadOnlySpan<byte> data)
         {
-            var sequence = BinaryPrimitives.ReadInt64BigEndian(Field(data, 0, 8));
-            // The framing and the longer time and sequence text add far less than 512 bytes to the row's own.
-            if (_canonical.Length < rowLength + 512) _canonical = new byte[rowLength + 1024];
-            var canonical = _canonical.AsSpan();
-            AuditChain.HeaderBytes.CopyTo(canonical);
-            var at = AuditChain.HeaderBytes.Length;
-            Span<byte> scratch = stackalloc byte[32];
-            for (var column = 0; column < Types.Length; column++)
-            {
-                if (column == AuditSchema.HashIndex) continue;
-                switch (Types[column])
-                {
-                    case AuditColumnType.Sequence:
-                        sequence.TryFormat(scratch, out var numberLength, default, CultureInfo.InvariantCulture);
-                        AuditChain.WriteUtf8(canonical, ref at, scratch[..numberLength]);
-                        break;
-                    case AuditColumnType.Time:
-                        var timeLength = AuditChain.WriteTime(Time(BinaryPrimitives.ReadInt64BigEndian(Field(data, column, 8))), scratch);
-                        AuditChain.WriteUtf8(canonical, ref at, scratch[..timeLength]);
-                        break;
-                    default:
-                        if (_lengths[column] < 0) AuditChain.WriteNull(canonical, ref at);
-                        else AuditChain.WriteUtf8(canonical, ref at, data.Slice(_offsets[column], _lengths[column]));
-                        break;
-                }
-            }
-            return walk.Add(sequence, canonical[..at],
-                storedHash: Text(data, AuditSchema.HashIndex), previousHash: Text(data, AuditSchema.PreviousHashIndex));
+            var row = new CopyRow(data, _offsets, _lengths);
+            var length = RawCanonicalForm.Write(row, ref _canonical);
+            return walk.Add(row.Sequence, _canonical.AsSpan(0, length),
+                storedHash: row.Text(AuditSchema.HashIndex, out _), previousHash: row.Text(AuditSchema.PreviousHashIndex, out _));
+        }
+    }
+
+    /// <summary>One row's fields within the buffer, as <see cref="RowReader"/> found them (a negative length is NULL).</summary>
+    private readonly ref struct CopyRow(ReadOnlySpan<byte> data, int[] offsets, int[] lengths) : IRawAuditRow
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+
+        public long Sequence => BinaryPrimitives.ReadInt64BigEndian(Field(0, 8));
+
+        public int WriteTime(int column, scoped Span<byte> destination) =>
+            AuditChain.WriteTime(Time(BinaryPrimitives.ReadInt64BigEndian(Field(column, 8))), destination);
+
+        public ReadOnlySpan<byte> Text(int column, out bool isNull)
+        {
+            isNull = lengths[column] < 0;
+            return isNull ? default : _data.Slice(offsets[column], lengths[column]);
         }
 
-        private ReadOnlySpan<byte> Field(ReadOnlySpan<byte> data, int column, int length) =>
-            _lengths[column] == length
-                ? data.Slice(_offsets[column], length)
-                : throw new InvalidDataException($"The audit COPY's {AuditSchema.Columns[column].Name} has {_lengths[column]} bytes, not {length}.");
-
-        private ReadOnlySpan<byte> Text(ReadOnlySpan<byte> data, int column) =>
-            _lengths[column] < 0 ? default : data.Slice(_offsets[column], _lengths[column]);
+        private ReadOnlySpan<byte> Field(int column, int length) =>
+            lengths[column] == length
+                ? _data.Slice(offsets[column], length)
+                : throw new InvalidDataException($"The audit COPY's {AuditSchema.Columns[column].Name} has {lengths[column]} bytes, not {length}.");
 
         /// <summary>As Npgsql reads a timestamp: infinities as the extreme values, anything else to the tick.</summary>
         private static DateTime Time(long microseconds) => microseconds switch

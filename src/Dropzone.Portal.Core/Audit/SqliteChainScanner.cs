@@ -17,7 +17,6 @@ internal static class SqliteChainScanner
     private const int SequenceColumn = 0;
     private static readonly int HashColumn = AuditSchema.HashIndex;
     private static readonly int PreviousHashColumn = AuditSchema.PreviousHashIndex;
-    private static readonly AuditColumnType[] Types = [.. AuditSchema.Hashed.Select(c => c.Type)];
 
     public static async Task<AuditChainScan> ScanAsync(
         SqliteConnection connection, AuditChainKey key, long afterSequence, string startHash, CancellationToken cancellationToken)
@@ -32,7 +31,7 @@ internal static class SqliteChainScanner
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
                 var sequence = raw.sqlite3_column_int64(statement, SequenceColumn);
-                var length = Canonicalize(statement, sequence, ref buffer);
+                var length = RawCanonicalForm.Write(new Row(statement, sequence), ref buffer);
                 if (!walk.Add(sequence, buffer.AsSpan(0, length),
                     storedHash: raw.sqlite3_column_blob(statement, HashColumn), previousHash: raw.sqlite3_column_blob(statement, PreviousHashColumn)))
                 {
@@ -46,34 +45,20 @@ internal static class SqliteChainScanner
         }
     }
 
-    private static int Canonicalize(sqlite3_stmt statement, long sequence, ref byte[] buffer)
+    /// <summary>The current row of the statement, read column by column as <see cref="RawCanonicalForm"/> asks.</summary>
+    private readonly struct Row(sqlite3_stmt statement, long sequence) : IRawAuditRow
     {
-        AuditChain.HeaderBytes.CopyTo(buffer);
-        var at = AuditChain.HeaderBytes.Length;
-        Span<byte> scratch = stackalloc byte[32];
-        // The hashed columns are selected first, in canonical order, so column i is canonical field i.
-        for (var column = 0; column < Types.Length; column++)
+        public long Sequence => sequence;
+
+        public int WriteTime(int column, scoped Span<byte> destination) => CanonicalTime(raw.sqlite3_column_blob(statement, column), destination);
+
+        public ReadOnlySpan<byte> Text(int column, out bool isNull)
         {
-            switch (Types[column])
-            {
-                case AuditColumnType.Sequence:
-                    sequence.TryFormat(scratch, out var numberLength, default, CultureInfo.InvariantCulture);
-                    AuditChain.WriteUtf8(buffer, ref at, scratch[..numberLength]);
-                    break;
-                case AuditColumnType.Time:
-                    var timeLength = CanonicalTime(raw.sqlite3_column_blob(statement, column), scratch);
-                    AuditChain.WriteUtf8(buffer, ref at, scratch[..timeLength]);
-                    break;
-                default:
-                    // Each call crosses into native code; the type is only needed to tell NULL from an empty value.
-                    var value = raw.sqlite3_column_blob(statement, column);
-                    if (buffer.Length - at < value.Length + 16) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, at + value.Length + 1024));
-                    if (value.IsEmpty && raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL) AuditChain.WriteNull(buffer, ref at);
-                    else AuditChain.WriteUtf8(buffer, ref at, value);
-                    break;
-            }
+            // Each call crosses into native code; the type is only needed to tell NULL from an empty value.
+            var value = raw.sqlite3_column_blob(statement, column);
+            isNull = value.IsEmpty && raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
+            return value;
         }
-        return at;
     }
 
     /// <summary>

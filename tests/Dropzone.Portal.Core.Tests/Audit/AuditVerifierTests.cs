@@ -112,6 +112,22 @@ public sealed class AuditVerifierTests
     }
 
     [Theory, OnSqlite, OnPostgreSql]
+    public async Task Verify_LongestMultiByteTexts_FastPathGrowsItsBufferAndAgreesWithEntityWalk(PortalDatabaseProvider provider)
+    {
+        await using var database = await AuditDatabase.CreateAsync(provider);
+        // Two longest texts of 3-byte characters: a row's canonical form larger than the fast paths' first buffers.
+        await database.SeedAsync(3, i => new AuditEvent(AuditActions.RunFailed, AuditActor.System)
+        {
+            Command = new string('€', AuditEntry.MaxTextLength),
+            Answer = i == 2 ? "short" : new string('ü', AuditEntry.MaxTextLength),
+        });
+
+        await AssertScansAgreeAsync(database, null, 3);
+        await database.TamperAsync($"UPDATE \"AuditEntries\" SET \"Command\" = '{new string('€', AuditEntry.MaxTextLength - 1)}x' WHERE \"Sequence\" = 3;");
+        await AssertScansAgreeAsync(database, (3, AuditBreakKind.ContentEdited), 2);
+    }
+
+    [Theory, OnSqlite, OnPostgreSql]
     public async Task Verify_BreaksAcrossSeveralBatches_FastPathAgreesWithEntityWalk(PortalDatabaseProvider provider)
     {
         await using var database = await AuditDatabase.CreateAsync(provider);
