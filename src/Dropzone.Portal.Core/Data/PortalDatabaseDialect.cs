@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace Dropzone.Portal.Core.Data;
 
@@ -36,8 +38,28 @@ public abstract class PortalDatabaseDialect
     /// <summary>True when a save failed because another writer took the audit sequence first.</summary>
     internal abstract bool IsAuditSequenceConflict(DbUpdateException exception);
 
+    /// <summary>The engine's LIKE that ignores case, with <c>\</c> as its escape: <c>(text, pattern) =&gt; …</c>.</summary>
+    private protected abstract Expression<Func<string, string, bool>> LikeIgnoringCase { get; }
+
+    private static readonly ParameterExpression Entry = Expression.Parameter(typeof(AuditEntry), "e");
+
+    // The columns the audit page's text search looks in.
+    private static readonly Expression[] SearchedText =
+    [
+        .. new[] { nameof(AuditEntry.TargetDisplay), nameof(AuditEntry.TargetId), nameof(AuditEntry.Command), nameof(AuditEntry.Answer) }
+            .Select(name => Expression.Property(Entry, name)),
+    ];
+
     /// <summary>Entries whose searchable text contains the LIKE <paramref name="pattern"/> (escape <c>\</c>), ignoring case.</summary>
-    internal abstract IQueryable<AuditEntry> WhereTextLike(IQueryable<AuditEntry> query, string pattern);
+    internal IQueryable<AuditEntry> WhereTextLike(IQueryable<AuditEntry> query, string pattern)
+    {
+        // Read from a closure, as in a written lambda, so EF sends the pattern as a parameter.
+        Expression<Func<string>> patternValue = () => pattern;
+        var anyMatches = SearchedText
+            .Select(text => new ReplacingExpressionVisitor(LikeIgnoringCase.Parameters, [text, patternValue.Body]).Visit(LikeIgnoringCase.Body))
+            .Aggregate(Expression.OrElse);
+        return query.Where(Expression.Lambda<Func<AuditEntry, bool>>(anyMatches, Entry));
+    }
 
     /// <summary>Inserts chained entries in bulk inside the caller's transaction.</summary>
     internal abstract IAuditBatchWriter CreateAuditBatchWriter(DbContext db);

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Dropzone.Portal.Core.Data;
 
 /// <summary>The production engine: many instances, many connections, each append serialized by an advisory lock.</summary>
@@ -31,10 +33,8 @@ public sealed class PostgreSqlDialect : PortalDatabaseDialect
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres
             && postgres.TableName == AuditEntryConfiguration.TableName;
 
-    internal override IQueryable<AuditEntry> WhereTextLike(IQueryable<AuditEntry> query, string pattern) =>
-        query.Where(e =>
-            EF.Functions.ILike(e.TargetDisplay!, pattern, "\\") || EF.Functions.ILike(e.TargetId!, pattern, "\\")
-            || EF.Functions.ILike(e.Command!, pattern, "\\") || EF.Functions.ILike(e.Answer!, pattern, "\\"));
+    private protected override Expression<Func<string, string, bool>> LikeIgnoringCase { get; } =
+        (text, pattern) => EF.Functions.ILike(text, pattern, "\\");
 
     internal override IAuditBatchWriter CreateAuditBatchWriter(DbContext db) => new PostgreSqlAuditCopy(db);
 

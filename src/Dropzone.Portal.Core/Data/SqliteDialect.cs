@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Dropzone.Portal.Core.Data;
 
 /// <summary>The embedded engine: one writer at a time by construction.</summary>
@@ -24,10 +26,8 @@ public sealed class SqliteDialect : PortalDatabaseDialect
             && sqlite.Message.Contains(AuditEntryConfiguration.TableName + ".Sequence", StringComparison.Ordinal);
 
     // SQLite's LIKE ignores case (for ASCII) by default.
-    internal override IQueryable<AuditEntry> WhereTextLike(IQueryable<AuditEntry> query, string pattern) =>
-        query.Where(e =>
-            EF.Functions.Like(e.TargetDisplay!, pattern, "\\") || EF.Functions.Like(e.TargetId!, pattern, "\\")
-            || EF.Functions.Like(e.Command!, pattern, "\\") || EF.Functions.Like(e.Answer!, pattern, "\\"));
+    private protected override Expression<Func<string, string, bool>> LikeIgnoringCase { get; } =
+        (text, pattern) => EF.Functions.Like(text, pattern, "\\");
 
     internal override IAuditBatchWriter CreateAuditBatchWriter(DbContext db) => new SqliteAuditInsert(db);
 
