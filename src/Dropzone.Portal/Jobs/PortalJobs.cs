@@ -14,7 +14,7 @@ namespace Dropzone.Portal.Jobs;
 public static class PortalJobs
 {
     public const string DashboardPath = "/jobs";
-    public const string ConnectionStringName = "Jobs";
+    private const string ConnectionStringName = "Jobs";
 
     public static IHostApplicationBuilder AddPortalJobs(this IHostApplicationBuilder builder)
     {
