@@ -47,6 +47,8 @@ public sealed class RbacForApplicationsMode : IRestrictionMode
         new(EnsureRoleAssignmentsStep.StepKind, $"Assign {string.Join(", ", request.RbacRoles)} within the scope"),
     ];
 
+    public IReadOnlyList<ISetupStep> Steps { get; } = [new EnsureServicePrincipalStep(), new EnsureManagementScopeStep(), new EnsureRoleAssignmentsStep()];
+
     public IEnumerable<string> ScriptLines(SetupPlan plan, SetupOptions options)
     {
         var r = plan.Request;
