@@ -86,7 +86,7 @@ public static class TenantClientsHostExtensions
         services.TryAddTransient<ExchangeModuleManifestClient>();
         services.TryAddTransient<ExchangePermissionPreflight>();
         services.TryAddSingleton<TenantHealthCache>();
-        services.AddHealthChecks().AddCheck<TenantHealthCheck>(TenantHealthCheck.Name, HealthStatus.Degraded, ["tenant"]);
+        services.AddHealthChecks().AddCheck<TenantHealthCheck>(TenantHealthCheck.Name, HealthStatus.Degraded, [TenantHealthCheck.Tag]);
         return builder;
     }
 

@@ -103,8 +103,8 @@ public static partial class EffectiveAccessReader
                 return (null, (null, []));
             }
 
-            var report = await calls.CallDirectoryAsync($"GET /servicePrincipals/{sp.Id}/appRoleAssignments", d => d.GetMailGrantsAsync(sp.Id));
-            IReadOnlyList<EntraMailPermission> grants = [.. report.Grants.Select(g => MailPermissions.FindEntra(g.AppRoleId)).OfType<EntraMailPermission>().Distinct()];
+            var report = await calls.CallDirectoryAsync($"GET /servicePrincipals/{sp.Id}/appRoleAssignments", d => d.GetAppRoleGrantsAsync(sp.Id));
+            IReadOnlyList<EntraMailPermission> grants = [.. report.Select(g => MailPermissions.FindEntra(g.AppRoleId)).OfType<EntraMailPermission>().Distinct()];
             return (sp.DisplayName, (sp.Id, grants));
         }
         catch (DirectoryException ex)

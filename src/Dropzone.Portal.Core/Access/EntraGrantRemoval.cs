@@ -25,8 +25,8 @@ public sealed class EntraGrantRemoval(IDirectoryClient directory, IDbContextFact
             return [];
         }
 
-        var report = await directory.GetMailGrantsAsync(sp.Id, cancellationToken);
-        return [.. report.Grants
+        var report = await directory.GetAppRoleGrantsAsync(sp.Id, cancellationToken);
+        return [.. report
             .Select(g => (Grant: g, Known: MailPermissions.FindEntra(g.AppRoleId)))
             .Where(x => x.Known is not null && x.Grant.AssignmentId is not null && x.Grant.ResourceId is not null)
             .Select(x => new EntraMailGrant(x.Known!.Name, x.Grant.AssignmentId!, x.Grant.ResourceId!, x.Grant.ResourceDisplayName ?? x.Known.ResourceAppId))];

@@ -35,6 +35,12 @@ public interface IRestrictionMode
     /// <summary>The mode's steps, between the group's replication and the verification.</summary>
     IReadOnlyList<PlannedStep> PlanSteps(SetupRequest request);
 
+    /// <summary>
+    /// What runs the kinds <see cref="PlanSteps"/> names: they come with the mode, so registering the mode is all a
+    /// new one needs. A step that needs a service gets it from the mode, which the container constructs.
+    /// </summary>
+    IReadOnlyList<ISetupStep> Steps { get; }
+
     /// <summary>The mode's section of the reviewed PowerShell script (the same commands its steps send).</summary>
     IEnumerable<string> ScriptLines(SetupPlan plan, SetupOptions options);
 

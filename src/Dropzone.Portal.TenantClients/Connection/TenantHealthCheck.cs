@@ -12,6 +12,9 @@ public sealed class TenantHealthCheck(TenantConnectionCheck check, TenantHealthC
 {
     public const string Name = "tenant";
 
+    /// <summary>The tag of this check: the portal runs it on <c>/healthz/tenant</c>, never in a probe.</summary>
+    public const string Tag = "tenant";
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try

@@ -220,7 +220,7 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
         return sp?.Id is null ? null : new DirectoryServicePrincipal(sp.Id, sp.AppId, sp.DisplayName);
     }
 
-    public async Task<MailGrantReport> GetMailGrantsAsync(string servicePrincipalId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AppRoleGrant>> GetAppRoleGrantsAsync(string servicePrincipalId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(servicePrincipalId);
         var grants = new List<AppRoleGrant>();
@@ -231,8 +231,7 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
             {
                 if (assignment.AppRoleId is { } roleId)
                 {
-                    GraphAppRoles.MailPermissions.TryGetValue(roleId, out var name);
-                    grants.Add(new AppRoleGrant(roleId, assignment.ResourceId?.ToString(), assignment.ResourceDisplayName, name, assignment.Id));
+                    grants.Add(new AppRoleGrant(roleId, assignment.ResourceId?.ToString(), assignment.ResourceDisplayName, assignment.Id));
                 }
             }
 
@@ -241,8 +240,7 @@ public sealed class DirectoryClient : IDirectoryClient, IDisposable
                 () => _graph.ServicePrincipals[servicePrincipalId].AppRoleAssignments.WithUrl(next).GetAsync(cancellationToken: cancellationToken));
         }
 
-        var unscoped = grants.Where(g => g.PermissionName is not null).Select(g => g.PermissionName!).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new MailGrantReport(grants, unscoped);
+        return grants;
     }
 
     public async Task<bool> RemoveAppRoleAssignmentAsync(string resourceServicePrincipalId, string assignmentId, CancellationToken cancellationToken = default)

@@ -23,8 +23,8 @@ public interface IDirectoryClient
     /// <summary>The restricted app's service principal (enterprise app) by its client (app) id.</summary>
     Task<DirectoryServicePrincipal?> GetServicePrincipalByAppIdAsync(string appId, CancellationToken cancellationToken = default);
 
-    /// <summary>The application permissions granted to a service principal, with the unscoped Mail.* ones called out.</summary>
-    Task<MailGrantReport> GetMailGrantsAsync(string servicePrincipalId, CancellationToken cancellationToken = default);
+    /// <summary>The application permissions (app-role assignments) granted to a service principal.</summary>
+    Task<IReadOnlyList<AppRoleGrant>> GetAppRoleGrantsAsync(string servicePrincipalId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Removes an application permission: <c>DELETE /servicePrincipals/{resource}/appRoleAssignedTo/{assignment}</c>.

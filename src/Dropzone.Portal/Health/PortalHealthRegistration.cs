@@ -1,3 +1,5 @@
+using Dropzone.Portal.TenantClients.Connection;
+
 namespace Dropzone.Portal.Health;
 
 /// <summary>
@@ -8,16 +10,17 @@ namespace Dropzone.Portal.Health;
 /// </summary>
 public static class PortalHealth
 {
-    public const string LivePath = "/healthz/live";
-    public const string ReadyPath = "/healthz/ready";
-    public const string LegacyPath = "/healthz";
-    public const string TenantPath = "/healthz/tenant";
-
     /// <summary>Checks a readiness probe runs: what the portal cannot serve without.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>The tag the tenant clients give their connection check.</summary>
-    public const string TenantTag = "tenant";
+    private const string LivePath = "/healthz/live";
+    private const string TenantPath = "/healthz/tenant";
+
+    /// <summary><c>/healthz</c> answers as <c>/healthz/ready</c>, for probes set up before the two were told apart.</summary>
+    private static readonly string[] ReadyPaths = ["/healthz/ready", "/healthz"];
+
+    /// <summary>Whether a request is an orchestrator's probe (answered often, so not worth a trace).</summary>
+    public static bool IsProbe(PathString path) => path == LivePath || ReadyPaths.Contains(path.Value);
 
     public static IHostApplicationBuilder AddPortalHealth(this IHostApplicationBuilder builder)
     {
@@ -39,7 +42,7 @@ public static class PortalHealth
             foreach (var registration in health.Registrations)
             {
                 var timeout = registration.Tags.Contains(ReadyTag) ? settings.Value.CheckTimeout
-                    : registration.Tags.Contains(TenantTag) ? settings.Value.TenantCheckTimeout
+                    : registration.Tags.Contains(TenantHealthCheck.Tag) ? settings.Value.TenantCheckTimeout
                     : (TimeSpan?)null;
                 if (timeout is { } limit)
                 {
@@ -57,7 +60,7 @@ public static class PortalHealth
         // Liveness is the process answering: no database, no disk, no tenant, so a slow dependency never gets it restarted.
         endpoints.MapGet(LivePath, (HttpContext context) => HealthResponse.WriteLiveAsync(context))
             .AllowAnonymous().DisableHttpMetrics().ExcludeFromDescription();
-        foreach (var path in new[] { ReadyPath, LegacyPath })
+        foreach (var path in ReadyPaths)
         {
             endpoints.MapGet(path, async (HttpContext context, ReadinessProbe probe) =>
             {
@@ -67,7 +70,7 @@ public static class PortalHealth
         }
         endpoints.MapGet(TenantPath, async (HttpContext context, HealthCheckService health) =>
         {
-            var report = await health.CheckHealthAsync(r => r.Tags.Contains(TenantTag), context.RequestAborted);
+            var report = await health.CheckHealthAsync(r => r.Tags.Contains(TenantHealthCheck.Tag), context.RequestAborted);
             await HealthResponse.WriteAsync(context, report);
         }).RequireAuthorization(PortalPolicies.Admin).DisableHttpMetrics().ExcludeFromDescription();
         return endpoints;

@@ -1,20 +1,15 @@
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
-using Hangfire.Storage.SQLite;
 using Microsoft.Data.Sqlite;
 
 namespace Dropzone.Portal.Jobs;
 
 /// <summary>
-/// Hangfire with SQLite storage (its own file beside the portal database) or PostgreSQL storage (shared by every
-/// instance), the recurring jobs of
+/// Hangfire on this host's own storage (<see cref="JobStorageFactory"/>), the recurring jobs of
 /// <see cref="RecurringJobs"/> and the dashboard at <c>/jobs</c>. Jobs are thin: the domain tables, not the
 /// job storage, are the source of truth.
 /// </summary>
 public static class PortalJobs
 {
     public const string DashboardPath = "/jobs";
-    public const string ConnectionStringName = "Jobs";
 
     public static IHostApplicationBuilder AddPortalJobs(this IHostApplicationBuilder builder)
     {
@@ -25,7 +20,7 @@ public static class PortalJobs
         // Created when first resolved, not here: a storage's constructor logs through Hangfire's process-wide log
         // provider, which this host's AddHangfire points at its own logger factory only once it is resolved (until then
         // it may still be a previous, disposed host's).
-        builder.Services.AddSingleton<JobStorage>(_ => CreateStorage(builder.Configuration, builder.Environment.ContentRootPath, options));
+        builder.Services.AddSingleton<JobStorage>(_ => JobStorageFactory.Create(builder.Configuration, builder.Environment.ContentRootPath, options));
         builder.Services.AddHangfire((services, configuration) => configuration
             .UseLogProvider(new HostLogProvider(services.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -50,62 +45,6 @@ public static class PortalJobs
         builder.Services.AddHostedService<RecurringJobsSchedule>();
         builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: [Health.PortalHealth.ReadyTag]);
         return builder;
-    }
-
-    /// <summary>
-    /// SQLite storage beside the portal's file, or, on PostgreSQL, the <c>hangfire</c> schema of
-    /// <c>ConnectionStrings:Jobs</c> (default: the portal's own database), which every instance shares.
-    /// </summary>
-    private static JobStorage CreateStorage(IConfiguration configuration, string contentRoot, JobsOptions options)
-    {
-        if (PortalDatabaseOptions.From(configuration).Provider == PortalDatabaseProvider.PostgreSql)
-        {
-            var connectionString = configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } jobs
-                ? jobs
-                : PortalDatabase.ResolvePostgreSqlConnectionString(configuration);
-            var storageOptions = new PostgreSqlStorageOptions
-            {
-                // A live worker keeps its job's fetch time fresh (every fifth of the timeout), so the timeout bounds
-                // only how long the job of a killed instance stays invisible, not how long a job may run.
-                UseSlidingInvisibilityTimeout = true,
-                InvisibilityTimeout = options.InvisibilityTimeout ?? JobsOptions.SharedInvisibilityTimeout,
-                // Hangfire's locks (the scheduler's, a job's state lock) are rows; one a killed instance held is
-                // removed once this old (Hangfire's default, 10 min, stalled every scheduled retry that long). Those
-                // are held for milliseconds; the recurring jobs' no-overlap locks are held for the whole job, so a
-                // re-check running longer than this may be started beside itself: it claims each group before checking
-                // it (GroupRechecker), so no group is checked twice.
-                DistributedLockTimeout = JobsOptions.SharedLockTimeout,
-                QueuePollInterval = options.QueuePollInterval,
-                // An enqueue sends NOTIFY and idle workers on every instance LISTEN, so a run starts at once after
-                // Apply or a takeover instead of at the next poll.
-                EnableLongPolling = true,
-                // Creates or upgrades the schema under Hangfire's own lock, so instances starting together are safe.
-                PrepareSchemaIfNecessary = true,
-            };
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
-        }
-        return new SQLiteStorage(ResolveDatabasePath(configuration, contentRoot), new SQLiteStorageOptions
-        {
-            // No sliding timeout in this storage: a job is invisible for this long whether its worker lives or not,
-            // so it must outlast the longest run step (the lease, not Hangfire, keeps a step from running twice).
-            InvisibilityTimeout = options.InvisibilityTimeout ?? JobsOptions.EmbeddedInvisibilityTimeout,
-            QueuePollInterval = options.QueuePollInterval,
-        });
-    }
-
-    /// <summary>
-    /// The SQLite file for the job storage: <c>ConnectionStrings:Jobs</c>, or <c>data/jobs.db</c> under the
-    /// content root. Hangfire.Storage.SQLite takes a file path, not a connection string.
-    /// </summary>
-    public static string ResolveDatabasePath(IConfiguration configuration, string contentRoot)
-    {
-        var configured = configuration.GetConnectionString(ConnectionStringName);
-        var dataSource = string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine("data", "jobs.db")
-            : new SqliteConnectionStringBuilder(configured).DataSource;
-        var path = Path.GetFullPath(dataSource, contentRoot);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return path;
     }
 
     private sealed class RecurringJobsOptionsValidation : IValidateOptions<RecurringJobsOptions>

@@ -11,9 +11,6 @@ namespace Dropzone.Portal.Security;
 /// </summary>
 public static class AuthenticationEndpoints
 {
-    public const string LoginPath = "/authentication/login";
-    public const string LogoutPath = "/authentication/logout";
-
     public static IEndpointConventionBuilder MapAuthenticationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/authentication");

@@ -28,7 +28,7 @@ public static class PortalTelemetry
             .ConfigureResource(resource => resource.AddService(ServiceName, serviceVersion: typeof(PortalTelemetry).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
                 // Probes every few seconds would drown the traces that matter (the admin's tenant check is traced).
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsProbe(context.Request.Path))
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !Health.PortalHealth.IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation(options => options.EnrichWithHttpRequestMessage = TenantCallSpan.Enrich)
                 .AddEntityFrameworkCoreInstrumentation()
                 .AddSource(TenantCallSpan.SourceName, JobTelemetry.SourceName)
@@ -41,9 +41,6 @@ public static class PortalTelemetry
                 .AddOtlpExporter(OwnConnection));
         return builder;
     }
-
-    private static bool IsProbe(PathString path) =>
-        path == Health.PortalHealth.LivePath || path == Health.PortalHealth.ReadyPath || path == Health.PortalHealth.LegacyPath;
 
     /// <summary>
     /// The exporter's own HttpClient, not one from IHttpClientFactory: with the emulated tenant every factory

@@ -3,39 +3,25 @@ namespace Dropzone.TenantEmulator.State;
 /// <summary>Turns <see cref="DemoTenant"/> into state objects; the ids derive from the person's position.</summary>
 internal static class DemoSeed
 {
-    // Real Microsoft app role ids, so that a grant looks the same as in a live tenant.
-    internal static readonly Guid MailReadRoleId = Guid.Parse("810c84a8-4a9e-49e6-bf7d-12d183f40d01");
-    private static readonly Guid MailSendRoleId = Guid.Parse("b633e1c5-b582-4048-a93e-9f11b44c7e96");
-    private static readonly Guid UserReadAllRoleId = Guid.Parse("df021288-bdef-4463-88db-98f22de89214");
-    private static readonly Guid GroupReadAllRoleId = Guid.Parse("5b567255-7703-4780-807c-7be8301ae99b");
-    private static readonly Guid ApplicationReadAllRoleId = Guid.Parse("9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30");
-    private static readonly Guid DomainReadAllRoleId = Guid.Parse("dbb9058a-0e50-45d7-ae91-66909b5d4664");
-    private static readonly Guid ExchangeManageAsAppRoleId = Guid.Parse("dc50a0fb-09a3-484d-be87-e023b12c6440");
-    private static readonly Guid MailReadBasicRoleId = Guid.Parse("6be147d2-ea4f-4b5a-a3fa-3eab6f3c140a");
-    private static readonly Guid MailReadBasicAllRoleId = Guid.Parse("693c5e45-0940-467d-9b8a-1022fb9d42ef");
-    private static readonly Guid MailReadWriteRoleId = Guid.Parse("e2a3a72e-5f79-4c64-b1b1-878b674786c9");
-    private static readonly Guid FullAccessAsAppRoleId = Guid.Parse("dc890d15-9560-4a4c-9b7f-a736ec74ec40");
-    private static readonly Guid AppRoleAssignmentReadWriteAllRoleId = Guid.Parse("06b708a9-e830-4db3-a914-8e69da51d44f");
-
     /// <summary>The portal's optional permission to remove another application's grant; not granted by default (it can grant any permission too).</summary>
     internal const string RemoveGrantPermission = "AppRoleAssignment.ReadWrite.All";
 
-    /// <summary>The application permissions the emulator can grant, with their real app role ids.</summary>
+    /// <summary>The application permissions the emulator can grant, with their real app role ids (so that a grant looks the same as in a live tenant).</summary>
     internal static IReadOnlyList<AppPermission> KnownPermissions { get; } =
     [
-        new(TenantState.ExchangeAppId, "Exchange.ManageAsApp", ExchangeManageAsAppRoleId),
-        new(TenantState.GraphAppId, "User.Read.All", UserReadAllRoleId),
-        new(TenantState.GraphAppId, "Group.Read.All", GroupReadAllRoleId),
-        new(TenantState.GraphAppId, "Application.Read.All", ApplicationReadAllRoleId),
-        new(TenantState.GraphAppId, "Domain.Read.All", DomainReadAllRoleId),
-        new(TenantState.GraphAppId, "Mail.Send", MailSendRoleId),
-        new(TenantState.GraphAppId, "Mail.Read", MailReadRoleId),
-        new(TenantState.GraphAppId, "Mail.ReadBasic", MailReadBasicRoleId),
-        new(TenantState.GraphAppId, "Mail.ReadBasic.All", MailReadBasicAllRoleId),
-        new(TenantState.GraphAppId, "Mail.ReadWrite", MailReadWriteRoleId),
+        new(TenantState.ExchangeAppId, "Exchange.ManageAsApp", new("dc50a0fb-09a3-484d-be87-e023b12c6440")),
+        new(TenantState.GraphAppId, "User.Read.All", new("df021288-bdef-4463-88db-98f22de89214")),
+        new(TenantState.GraphAppId, "Group.Read.All", new("5b567255-7703-4780-807c-7be8301ae99b")),
+        new(TenantState.GraphAppId, "Application.Read.All", new("9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30")),
+        new(TenantState.GraphAppId, "Domain.Read.All", new("dbb9058a-0e50-45d7-ae91-66909b5d4664")),
+        new(TenantState.GraphAppId, "Mail.Send", new("b633e1c5-b582-4048-a93e-9f11b44c7e96")),
+        new(TenantState.GraphAppId, "Mail.Read", new("810c84a8-4a9e-49e6-bf7d-12d183f40d01")),
+        new(TenantState.GraphAppId, "Mail.ReadBasic", new("6be147d2-ea4f-4b5a-a3fa-3eab6f3c140a")),
+        new(TenantState.GraphAppId, "Mail.ReadBasic.All", new("693c5e45-0940-467d-9b8a-1022fb9d42ef")),
+        new(TenantState.GraphAppId, "Mail.ReadWrite", new("e2a3a72e-5f79-4c64-b1b1-878b674786c9")),
         // EWS: in an Exchange Online token, so it never opens Graph's /messages.
-        new(TenantState.ExchangeAppId, "full_access_as_app", FullAccessAsAppRoleId),
-        new(TenantState.GraphAppId, RemoveGrantPermission, AppRoleAssignmentReadWriteAllRoleId),
+        new(TenantState.ExchangeAppId, "full_access_as_app", new("dc890d15-9560-4a4c-9b7f-a736ec74ec40")),
+        new(TenantState.GraphAppId, RemoveGrantPermission, new("06b708a9-e830-4db3-a914-8e69da51d44f")),
     ];
 
     public static void Populate(TenantState state)

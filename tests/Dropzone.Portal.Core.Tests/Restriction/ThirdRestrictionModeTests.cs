@@ -58,7 +58,7 @@ public sealed class ThirdRestrictionModeTests
 internal static class TestOnlyModeRegistration
 {
     public static IServiceCollection AddTestOnlyMode(this IServiceCollection services) =>
-        services.AddRestrictionMode<TestOnlyMode>().AddSetupStep<EnsureTestRestrictionStep>();
+        services.AddRestrictionMode<TestOnlyMode>();
 }
 
 /// <summary>
@@ -84,6 +84,8 @@ internal sealed class TestOnlyMode : IRestrictionMode
     public StepCheck CheckChoices(SetupWizardState state) => StepCheck.Ok;
 
     public IReadOnlyList<PlannedStep> PlanSteps(SetupRequest request) => [new(EnsureTestRestrictionStep.StepKind, "Apply the test-only restriction")];
+
+    public IReadOnlyList<ISetupStep> Steps { get; } = [new EnsureTestRestrictionStep()];
 
     public IEnumerable<string> ScriptLines(SetupPlan plan, SetupOptions options) => [ScriptLine];
 

@@ -119,31 +119,32 @@ public class DirectoryEmulatorTests
     }
 
     [Fact]
-    public async Task GetMailGrantsAsync_RestrictedApp_ReportsItsGrants()
+    public async Task GetAppRoleGrantsAsync_RestrictedApp_ReportsItsGrantsWithTheirAssignments()
     {
         using var tenant = TenantHarness.Create();
 
-        var report = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+        var grants = await tenant.Directory.GetAppRoleGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
 
-        Assert.NotEmpty(report.Grants);
-        Assert.Equal(report.Grants.Any(g => g.PermissionName is not null), report.HasUnscopedMailGrant);
+        Assert.NotEmpty(grants);
+        Assert.All(grants, g => Assert.False(string.IsNullOrEmpty(g.AssignmentId) || string.IsNullOrEmpty(g.ResourceId)));
     }
 
     [Fact]
-    public async Task GetMailGrantsAsync_MailReadGrantedThenRevoked_IsDetectedThenClear()
+    public async Task GetAppRoleGrantsAsync_MailReadGrantedThenRevoked_IsListedThenGone()
     {
+        // Microsoft Graph's published app role ids (the same in every tenant).
+        var mailRead = new Guid("810c84a8-4a9e-49e6-bf7d-12d183f40d01");
+        var mailReadWrite = new Guid("e2a3a72e-5f79-4c64-b1b1-878b674786c9");
         using var tenant = TenantHarness.Create();
         tenant.State.SetApplicationPermission(DemoTenant.RestrictedAppId, "Mail.Read", true);
 
-        var granted = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+        var granted = await tenant.Directory.GetAppRoleGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
         tenant.State.SetApplicationPermission(DemoTenant.RestrictedAppId, "Mail.Read", false);
-        var revoked = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+        var revoked = await tenant.Directory.GetAppRoleGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
 
-        Assert.True(granted.HasUnscopedMailGrant);
-        Assert.Contains("Mail.Read", granted.UnscopedMailPermissions);
-        Assert.Contains(granted.Grants, g => g.AppRoleId == GraphAppRoles.MailRead);
-        Assert.DoesNotContain("Mail.Read", revoked.UnscopedMailPermissions);
-        Assert.DoesNotContain("Mail.ReadWrite", revoked.UnscopedMailPermissions);
+        Assert.Contains(granted, g => g.AppRoleId == mailRead);
+        Assert.DoesNotContain(revoked, g => g.AppRoleId == mailRead);
+        Assert.DoesNotContain(revoked, g => g.AppRoleId == mailReadWrite);
     }
 
     [Fact]
@@ -193,13 +194,13 @@ public class DirectoryFaultTests
         var resolved = await tenant.Directory.ResolveAddressesAsync([DemoTenant.OwnerUpn, DemoTenant.AdminUpn, DemoTenant.PhishingReportMailbox]);
         var sp = await tenant.Directory.GetServicePrincipalByAppIdAsync(DemoTenant.RestrictedAppId);
         var domains = await tenant.Directory.GetDomainsAsync();
-        var grants = await tenant.Directory.GetMailGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
+        var grants = await tenant.Directory.GetAppRoleGrantsAsync(DemoTenant.RestrictedServicePrincipalId);
 
         Assert.NotEmpty(people);
         Assert.Equal(3, resolved.Count);
         Assert.NotNull(sp);
         Assert.NotEmpty(domains);
-        Assert.NotEmpty(grants.Grants);
+        Assert.NotEmpty(grants);
         Assert.True(retries.GetMeasurementSnapshot().Where(m => (string?)m.Tags["api"] == "graph").Sum(m => m.Value) > 0);
     }
 }

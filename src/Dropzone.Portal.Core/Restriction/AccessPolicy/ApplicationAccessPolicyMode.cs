@@ -27,6 +27,8 @@ public sealed class ApplicationAccessPolicyMode : IRestrictionMode
     public IReadOnlyList<PlannedStep> PlanSteps(SetupRequest request) =>
         [new(EnsureAccessPolicyStep.StepKind, "Restrict the application to the group (application access policy)")];
 
+    public IReadOnlyList<ISetupStep> Steps { get; } = [new EnsureAccessPolicyStep()];
+
     public IEnumerable<string> ScriptLines(SetupPlan plan, SetupOptions options)
     {
         var r = plan.Request;

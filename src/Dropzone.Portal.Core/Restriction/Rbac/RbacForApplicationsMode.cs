@@ -47,6 +47,8 @@ public sealed class RbacForApplicationsMode : IRestrictionMode
         new(EnsureRoleAssignmentsStep.StepKind, $"Assign {string.Join(", ", request.RbacRoles)} within the scope"),
     ];
 
+    public IReadOnlyList<ISetupStep> Steps { get; } = [new EnsureServicePrincipalStep(), new EnsureManagementScopeStep(), new EnsureRoleAssignmentsStep()];
+
     public IEnumerable<string> ScriptLines(SetupPlan plan, SetupOptions options)
     {
         var r = plan.Request;
@@ -67,8 +69,8 @@ public sealed class RbacForApplicationsMode : IRestrictionMode
     {
         try
         {
-            var grants = await calls.CallDirectoryAsync($"GET /servicePrincipals/{app.Id}/appRoleAssignments", d => d.GetMailGrantsAsync(app.Id, cancellationToken));
-            var unscoped = Access.MailPermissions.UnscopedNames(grants.Grants.Select(g => g.AppRoleId));
+            var grants = await calls.CallDirectoryAsync($"GET /servicePrincipals/{app.Id}/appRoleAssignments", d => d.GetAppRoleGrantsAsync(app.Id, cancellationToken));
+            var unscoped = Access.MailPermissions.UnscopedNames(grants.Select(g => g.AppRoleId));
             return unscoped.Count > 0
                 ? $"WARNING: it still holds the tenant-wide Entra permission(s) {string.Join(", ", unscoped)}, "
                     + "so the RBAC scope will restrict nothing until an administrator removes them (Entra ID > Enterprise applications > the app > Permissions)."

@@ -13,10 +13,10 @@ public interface ISetupStep
     Task<StepResult> ExecuteAsync(SetupStepContext context, CancellationToken cancellationToken);
 }
 
-/// <summary>The registered steps, by kind: what the engine runs for a planned step.</summary>
-public sealed class SetupStepCatalog(IEnumerable<ISetupStep> steps)
+/// <summary>The steps every plan has and the registered modes' own, by kind: what the engine runs for a planned step.</summary>
+public sealed class SetupStepCatalog(IEnumerable<ISetupStep> steps, RestrictionModeCatalog modes)
 {
-    private readonly Dictionary<SetupStepKind, ISetupStep> _steps = steps.ToDictionary(s => s.Kind);
+    private readonly Dictionary<SetupStepKind, ISetupStep> _steps = steps.Concat(modes.All.SelectMany(m => m.Steps)).ToDictionary(s => s.Kind);
 
     public ISetupStep Get(SetupStepKind kind) =>
         _steps.TryGetValue(kind, out var step) ? step : throw new InvalidOperationException($"No setup step is registered for {kind}.");

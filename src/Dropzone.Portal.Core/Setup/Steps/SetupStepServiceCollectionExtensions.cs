@@ -25,4 +25,13 @@ public static class SetupStepServiceCollectionExtensions
         services.AddSetupStep<VerifyStep>();
         return services;
     }
+
+    /// <summary>A step every plan has (a mode's come with it). Steps are stateless: singletons.</summary>
+    private static IServiceCollection AddSetupStep<TStep>(this IServiceCollection services)
+        where TStep : class, ISetupStep
+    {
+        services.TryAddSingleton<SetupStepCatalog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISetupStep, TStep>());
+        return services;
+    }
 }

@@ -41,12 +41,12 @@ public sealed class SetupWizardService(IDirectoryClient directory, IExchangeClie
             state.AppServicePrincipalId = null;
             return StepCheck.Error($"No application with client id {id} exists in this tenant. Consent to the app first (its enterprise application must exist), or check the id.");
         }
-        var grants = await directory.GetMailGrantsAsync(sp.Id, cancellationToken);
+        var grants = await directory.GetAppRoleGrantsAsync(sp.Id, cancellationToken);
         state.AppClientId = id;
         state.AppDisplayName = sp.DisplayName;
         state.AppServicePrincipalId = sp.Id;
         // The one list of permissions that reach mail (Mail.ReadBasic and EWS full_access_as_app included), shared with effective access.
-        var mail = Access.MailPermissions.UnscopedNames(grants.Grants.Select(g => g.AppRoleId));
+        var mail = Access.MailPermissions.UnscopedNames(grants.Select(g => g.AppRoleId));
         state.AppMailPermissions = [.. mail];
         state.AppUnscopedMailPermissions = [.. mail];
         return StepCheck.Ok;
