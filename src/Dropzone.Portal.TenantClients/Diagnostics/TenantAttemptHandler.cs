@@ -15,10 +15,7 @@ internal sealed class TenantAttemptHandler(ITenantConcurrencyLimiter limiter, Te
         telemetry?.AttemptStarted();
         var api = telemetry?.Api ?? "unknown";
         var operation = telemetry?.Operation ?? "unknown";
-        using var activity = TenantClientMetrics.Activities.StartActivity($"{api} {operation}", ActivityKind.Client);
-        activity?.SetTag(TenantClientMetrics.ApiTag, api);
-        activity?.SetTag(TenantClientMetrics.OperationTag, operation);
-        activity?.SetTag(TenantClientMetrics.AttemptTag, telemetry?.Attempts ?? 1);
+        using var activity = TenantCallSpan.StartAttempt(api, operation, telemetry?.Attempts ?? 1);
         var slot = await limiter.AcquireAsync(telemetry?.Tenant ?? request.RequestUri?.Host ?? string.Empty, cancellationToken);
         HttpResponseMessage response;
         try
@@ -27,7 +24,7 @@ internal sealed class TenantAttemptHandler(ITenantConcurrencyLimiter limiter, Te
         }
         catch (Exception ex) when (activity is not null)
         {
-            activity.SetTag(TenantClientMetrics.OutcomeTag, ex is OperationCanceledException ? "Canceled" : "Exception");
+            TenantCallSpan.Outcome(activity, ex is OperationCanceledException ? "Canceled" : "Exception");
             activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             throw;
         }
@@ -40,7 +37,7 @@ internal sealed class TenantAttemptHandler(ITenantConcurrencyLimiter limiter, Te
         {
             var status = (int)response.StatusCode;
             activity.SetTag("http.response.status_code", status);
-            activity.SetTag(TenantClientMetrics.OutcomeTag, response.IsSuccessStatusCode ? "Success" : status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            TenantCallSpan.Outcome(activity, response.IsSuccessStatusCode ? "Success" : status.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (status >= 500 || status == 429)
             {
                 activity.SetStatus(ActivityStatusCode.Error);
@@ -50,7 +47,7 @@ internal sealed class TenantAttemptHandler(ITenantConcurrencyLimiter limiter, Te
         if ((int)response.StatusCode == 429)
         {
             telemetry?.Throttled();
-            metrics.Throttle(telemetry?.Api ?? "unknown", telemetry?.Operation ?? "unknown");
+            metrics.Throttle(api, operation);
         }
 
         return response;

@@ -4,25 +4,12 @@ using System.Diagnostics.Metrics;
 namespace Dropzone.Portal.TenantClients.Diagnostics;
 
 /// <summary>
-/// Meter <c>Dropzone.Portal.TenantClients</c>. Tags carry the API and the operation (cmdlet name or Graph
-/// resource), never parameter values.
+/// Meter <c>Dropzone.Portal.TenantClients</c>. The instrument names are what dashboards query, so they stay as
+/// published. Tags carry the API and the operation (cmdlet name or Graph resource), never parameter values.
 /// </summary>
 public sealed class TenantClientMetrics
 {
     public const string MeterName = "Dropzone.Portal.TenantClients";
-    public const string CallsName = "dropzone.tenant.calls";
-    public const string RetriesName = "dropzone.tenant.retries";
-    public const string ThrottlesName = "dropzone.tenant.throttles";
-    public const string DurationName = "dropzone.tenant.call.duration";
-
-    /// <summary>Spans, one per HTTP attempt to Exchange or Graph; nothing is created unless a tracer listens.</summary>
-    public const string ActivitySourceName = "Dropzone.Portal.TenantClients";
-    public const string ApiTag = "dropzone.tenant.api";
-    public const string OperationTag = "dropzone.tenant.operation";
-    public const string AttemptTag = "dropzone.tenant.attempt";
-    public const string OutcomeTag = "dropzone.tenant.outcome";
-
-    internal static readonly ActivitySource Activities = new(ActivitySourceName);
 
     private readonly Counter<long> _calls;
     private readonly Counter<long> _retries;
@@ -32,22 +19,23 @@ public sealed class TenantClientMetrics
     public TenantClientMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _calls = meter.CreateCounter<long>(CallsName, "{call}", "Calls to Exchange or Graph, by outcome");
-        _retries = meter.CreateCounter<long>(RetriesName, "{retry}", "Attempts sent again after a transient answer");
-        _throttles = meter.CreateCounter<long>(ThrottlesName, "{answer}", "429 answers received");
-        _duration = meter.CreateHistogram<double>(DurationName, "ms", "Duration of a call, retries and paging included");
+        _calls = meter.CreateCounter<long>("dropzone.tenant.calls", "{call}", "Calls to Exchange or Graph, by outcome");
+        _retries = meter.CreateCounter<long>("dropzone.tenant.retries", "{retry}", "Attempts sent again after a transient answer");
+        _throttles = meter.CreateCounter<long>("dropzone.tenant.throttles", "{answer}", "429 answers received");
+        _duration = meter.CreateHistogram<double>("dropzone.tenant.call.duration", "ms", "Duration of a call, retries and paging included");
     }
 
     public void Call(string api, string operation, string outcome, double milliseconds)
     {
-        var tags = new TagList { { "api", api }, { "operation", operation }, { "outcome", outcome } };
+        var tags = Tags(api, operation);
+        tags.Add("outcome", outcome);
         _calls.Add(1, tags);
         _duration.Record(milliseconds, tags);
     }
 
-    public void Retry(string api, string operation) =>
-        _retries.Add(1, new TagList { { "api", api }, { "operation", operation } });
+    public void Retry(string api, string operation) => _retries.Add(1, Tags(api, operation));
 
-    public void Throttle(string api, string operation) =>
-        _throttles.Add(1, new TagList { { "api", api }, { "operation", operation } });
+    public void Throttle(string api, string operation) => _throttles.Add(1, Tags(api, operation));
+
+    private static TagList Tags(string api, string operation) => new() { { "api", api }, { "operation", operation } };
 }

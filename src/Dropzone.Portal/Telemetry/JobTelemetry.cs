@@ -14,9 +14,12 @@ internal sealed class JobTelemetry : JobFilterAttribute, IClientFilter, IServerF
 {
     public const string SourceName = "Dropzone.Portal.Jobs";
     public const string MeterName = "Dropzone.Portal.Jobs";
+
+    // The W3C header's name, stored with the job, so the worker's span continues the enqueuing request's trace.
     private const string TraceParent = "traceparent";
-    private const string ActivityKey = "Dropzone.Portal.Jobs.Activity";
-    private const string StartedKey = "Dropzone.Portal.Jobs.Started";
+
+    // Hangfire's filters share one item bag per execution, hence a name no other filter uses.
+    private const string ExecutionKey = "Dropzone.Portal.Jobs.Execution";
 
     private static readonly ActivitySource Source = new(SourceName);
     private static readonly Meter Meter = new(MeterName);
@@ -56,8 +59,7 @@ internal sealed class JobTelemetry : JobFilterAttribute, IClientFilter, IServerF
         var activity = Source.StartActivity("job " + job, ActivityKind.Internal, parent);
         activity?.SetTag("dropzone.job.name", job);
         activity?.SetTag("dropzone.job.id", context.BackgroundJob.Id);
-        context.Items[ActivityKey] = activity;
-        context.Items[StartedKey] = Stopwatch.GetTimestamp();
+        context.Items[ExecutionKey] = new Execution(activity, Stopwatch.GetTimestamp());
     }
 
     public void OnPerformed(PerformedContext context)
@@ -67,11 +69,12 @@ internal sealed class JobTelemetry : JobFilterAttribute, IClientFilter, IServerF
         var outcome = context.Canceled ? "Canceled" : failed ? "Failed" : "Succeeded";
         var tags = new TagList { { "job", job }, { "outcome", outcome } };
         Executions.Add(1, tags);
-        if (context.Items.TryGetValue(StartedKey, out var started) && started is long timestamp)
+        if (!context.Items.TryGetValue(ExecutionKey, out var item) || item is not Execution execution)
         {
-            Duration.Record(Stopwatch.GetElapsedTime(timestamp).TotalMilliseconds, tags);
+            return;
         }
-        if (context.Items.TryGetValue(ActivityKey, out var item) && item is Activity activity)
+        Duration.Record(Stopwatch.GetElapsedTime(execution.Started).TotalMilliseconds, tags);
+        if (execution.Activity is { } activity)
         {
             activity.SetTag("dropzone.job.outcome", outcome);
             if (failed)
@@ -83,4 +86,7 @@ internal sealed class JobTelemetry : JobFilterAttribute, IClientFilter, IServerF
     }
 
     private static string Name(Job? job) => job is null ? "unknown" : $"{job.Type.Name}.{job.Method.Name}";
+
+    /// <summary>What <see cref="OnPerforming"/> hands to <see cref="OnPerformed"/> through the context's items.</summary>
+    private sealed record Execution(Activity? Activity, long Started);
 }

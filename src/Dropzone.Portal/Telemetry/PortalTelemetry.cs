@@ -29,9 +29,9 @@ public static class PortalTelemetry
             .WithTracing(tracing => tracing
                 // Probes every few seconds would drown the traces that matter (the admin's tenant check is traced).
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !Health.PortalHealth.IsProbe(context.Request.Path))
-                .AddHttpClientInstrumentation(options => options.EnrichWithHttpRequestMessage = TenantCallTags.Enrich)
+                .AddHttpClientInstrumentation(options => options.EnrichWithHttpRequestMessage = TenantCallSpan.Enrich)
                 .AddEntityFrameworkCoreInstrumentation()
-                .AddSource(TenantClientMetrics.ActivitySourceName, JobTelemetry.SourceName)
+                .AddSource(TenantCallSpan.SourceName, JobTelemetry.SourceName)
                 .AddOtlpExporter(OwnConnection))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()

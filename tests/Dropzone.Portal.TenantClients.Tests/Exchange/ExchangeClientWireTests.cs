@@ -135,7 +135,7 @@ public class ExchangeClientWireTests
     {
         using var tenant = StubTenant.Create((_, n) => n <= 2 ? Status(status) : StubTenant.Ok());
         var meters = tenant.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        using var retries = new MetricCollector<long>(meters, TenantClientMetrics.MeterName, TenantClientMetrics.RetriesName);
+        using var retries = new MetricCollector<long>(meters, "Dropzone.Portal.TenantClients", "dropzone.tenant.retries");
 
         var result = await tenant.Exchange.InvokeAsync(ExchangeCommands.GetMailbox("m"));
 

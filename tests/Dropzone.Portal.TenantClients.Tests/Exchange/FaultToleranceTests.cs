@@ -23,8 +23,8 @@ public class FaultToleranceTests
     {
         using var tenant = TenantHarness.Create(new Dictionary<string, string?> { ["TenantClients:MaxRetries"] = "8" });
         var meters = tenant.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        using var retries = new MetricCollector<long>(meters, TenantClientMetrics.MeterName, TenantClientMetrics.RetriesName);
-        using var throttles = new MetricCollector<long>(meters, TenantClientMetrics.MeterName, TenantClientMetrics.ThrottlesName);
+        using var retries = new MetricCollector<long>(meters, "Dropzone.Portal.TenantClients", "dropzone.tenant.retries");
+        using var throttles = new MetricCollector<long>(meters, "Dropzone.Portal.TenantClients", "dropzone.tenant.throttles");
         tenant.State.SetFaults(new EmulatorFaults
         {
             ThrottleRate = 0.15,

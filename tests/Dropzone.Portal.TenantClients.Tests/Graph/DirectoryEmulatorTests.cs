@@ -187,7 +187,7 @@ public class DirectoryFaultTests
     {
         using var tenant = TenantHarness.Create(new Dictionary<string, string?> { ["TenantClients:MaxRetries"] = "8" });
         var meters = tenant.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        using var retries = new MetricCollector<long>(meters, TenantClientMetrics.MeterName, TenantClientMetrics.RetriesName);
+        using var retries = new MetricCollector<long>(meters, "Dropzone.Portal.TenantClients", "dropzone.tenant.retries");
         tenant.State.SetFaults(new EmulatorFaults { ThrottleRate = 0.15, UnavailableRate = 0.15, Seed = seed, RetryAfterAsHttpDate = retryAfterAsDate });
 
         var people = await tenant.Directory.SearchPeopleAsync("olivia");
