@@ -26,14 +26,13 @@ public sealed record EntraMailPermission(string Name, string ResourceAppId, Guid
 /// </summary>
 public static class MailPermissions
 {
-    public const string GraphAppId = "00000003-0000-0000-c000-000000000000";
     public const string ExchangeOnlineAppId = "00000002-0000-0ff1-ce00-000000000000";
 
-    public static readonly EntraMailPermission MailRead = new("Mail.Read", GraphAppId, new("810c84a8-4a9e-49e6-bf7d-12d183f40d01"), MailChannel.Graph, MailAbility.Read);
-    public static readonly EntraMailPermission MailReadBasic = new("Mail.ReadBasic", GraphAppId, new("6be147d2-ea4f-4b5a-a3fa-3eab6f3c140a"), MailChannel.Graph, MailAbility.Read);
-    public static readonly EntraMailPermission MailReadBasicAll = new("Mail.ReadBasic.All", GraphAppId, new("693c5e45-0940-467d-9b8a-1022fb9d42ef"), MailChannel.Graph, MailAbility.Read);
-    public static readonly EntraMailPermission MailReadWrite = new("Mail.ReadWrite", GraphAppId, new("e2a3a72e-5f79-4c64-b1b1-878b674786c9"), MailChannel.Graph, MailAbility.Read);
-    public static readonly EntraMailPermission MailSend = new("Mail.Send", GraphAppId, new("b633e1c5-b582-4048-a93e-9f11b44c7e96"), MailChannel.Graph, MailAbility.Send);
+    public static readonly EntraMailPermission MailRead = new("Mail.Read", MicrosoftGraph.AppId, new("810c84a8-4a9e-49e6-bf7d-12d183f40d01"), MailChannel.Graph, MailAbility.Read);
+    public static readonly EntraMailPermission MailReadBasic = new("Mail.ReadBasic", MicrosoftGraph.AppId, new("6be147d2-ea4f-4b5a-a3fa-3eab6f3c140a"), MailChannel.Graph, MailAbility.Read);
+    public static readonly EntraMailPermission MailReadBasicAll = new("Mail.ReadBasic.All", MicrosoftGraph.AppId, new("693c5e45-0940-467d-9b8a-1022fb9d42ef"), MailChannel.Graph, MailAbility.Read);
+    public static readonly EntraMailPermission MailReadWrite = new("Mail.ReadWrite", MicrosoftGraph.AppId, new("e2a3a72e-5f79-4c64-b1b1-878b674786c9"), MailChannel.Graph, MailAbility.Read);
+    public static readonly EntraMailPermission MailSend = new("Mail.Send", MicrosoftGraph.AppId, new("b633e1c5-b582-4048-a93e-9f11b44c7e96"), MailChannel.Graph, MailAbility.Send);
     public static readonly EntraMailPermission FullAccessAsApp = new("full_access_as_app", ExchangeOnlineAppId, new("dc890d15-9560-4a4c-9b7f-a736ec74ec40"), MailChannel.Ews, MailAbility.Read | MailAbility.Send);
 
     public static IReadOnlyList<EntraMailPermission> Entra { get; } = [MailRead, MailReadBasic, MailReadBasicAll, MailReadWrite, MailSend, FullAccessAsApp];

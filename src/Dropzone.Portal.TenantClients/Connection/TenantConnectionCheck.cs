@@ -42,7 +42,7 @@ public sealed class TenantConnectionCheck(
             await GraphStepAsync("Graph: read service principals (Application.Read.All)", async ct =>
             {
                 // The Graph app itself exists in every tenant, so this read proves the permission.
-                var sp = await directory.GetServicePrincipalByAppIdAsync(GraphAppRoles.GraphAppId, ct);
+                var sp = await directory.GetServicePrincipalByAppIdAsync(MicrosoftGraph.AppId, ct);
                 return sp is null ? "Readable (Microsoft Graph's own service principal not listed)." : "Service principals are readable.";
             }, cancellationToken),
             await GraphStepAsync("Graph: read domains (Domain.Read.All)", async ct =>

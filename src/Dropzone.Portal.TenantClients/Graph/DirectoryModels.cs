@@ -39,7 +39,7 @@ public sealed class DirectoryException(DirectoryFailure failure, string message,
 }
 
 /// <summary>Microsoft Graph's application (client) id, the same in every tenant.</summary>
-public static class GraphAppRoles
+public static class MicrosoftGraph
 {
-    public const string GraphAppId = "00000003-0000-0000-c000-000000000000";
+    public const string AppId = "00000003-0000-0000-c000-000000000000";
 }

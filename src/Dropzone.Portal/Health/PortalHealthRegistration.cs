@@ -19,8 +19,8 @@ public static class PortalHealth
     /// <summary><c>/healthz</c> answers as <c>/healthz/ready</c>, for probes set up before the two were told apart.</summary>
     private static readonly string[] ReadyPaths = ["/healthz/ready", "/healthz"];
 
-    /// <summary>Whether a request is an orchestrator's probe (answered often, so not worth a trace).</summary>
-    public static bool IsProbe(PathString path) => path == LivePath || ReadyPaths.Contains(path.Value);
+    /// <summary>Whether a request is an orchestrator's probe (answered often, so not worth a trace); as routing, ignoring case.</summary>
+    public static bool IsProbe(PathString path) => path == LivePath || ReadyPaths.Any(ready => path == ready);
 
     public static IHostApplicationBuilder AddPortalHealth(this IHostApplicationBuilder builder)
     {
